@@ -1,0 +1,1 @@
+"""PlanKPI: plan texts -> tasks, targets and progress -> KPI marts -> dashboard."""

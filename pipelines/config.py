@@ -1,0 +1,72 @@
+"""Every path of the product derives from one variable, PLANKPI_DATA (default: ./data).
+
+Tests and a second deployment point the whole product elsewhere by setting it.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DBT_PROJECT_DIR = REPO_ROOT / "dbt_project"
+EXPECTATIONS_DIR = REPO_ROOT / "expectations"
+
+
+@dataclass(frozen=True)
+class DataPaths:
+    root: Path
+
+    @property
+    def plans(self) -> Path:
+        return self.root / "plans"
+
+    @property
+    def reference(self) -> Path:
+        # Reference data travels with the code unless a deployment overrides it.
+        own = self.root / "reference"
+        return own if own.is_dir() else REPO_ROOT / "data" / "reference"
+
+    @property
+    def inbox(self) -> Path:
+        return self.root / "inbox"
+
+    @property
+    def archive(self) -> Path:
+        return self.root / "archive"
+
+    @property
+    def quarantine(self) -> Path:
+        return self.root / "quarantine"
+
+    @property
+    def outbox(self) -> Path:
+        return self.root / "outbox"
+
+    @property
+    def warehouse(self) -> Path:
+        return self.root / "warehouse"
+
+    @property
+    def build_db(self) -> Path:
+        return self.warehouse / "build.duckdb"
+
+    @property
+    def serving(self) -> Path:
+        return self.root / "serving"
+
+    @property
+    def quality(self) -> Path:
+        return self.root / "quality"
+
+    def ensure(self) -> "DataPaths":
+        for p in (self.plans, self.inbox, self.archive, self.quarantine, self.outbox,
+                  self.warehouse, self.serving, self.quality):
+            p.mkdir(parents=True, exist_ok=True)
+        return self
+
+
+def data_paths() -> DataPaths:
+    """The data folder named by PLANKPI_DATA, made absolute (dbt runs in its own folder)."""
+    root = Path(os.environ.get("PLANKPI_DATA") or (REPO_ROOT / "data")).resolve()
+    return DataPaths(root)

@@ -1,0 +1,206 @@
+"""A plan document -> the records of shared/contracts/extraction.md.
+
+Shape of a document: a cover notice, then one or more plans. A plan is a title, a preamble, and
+chapters (一、…) holding sections (（一）…) and numbered tasks; 目标 chapters hold the targets;
+总体要求 and 保障措施 are skipped on purpose. When a plan's heading was lost in extraction, the
+plan starts at its preamble (为…制定本行动计划) and takes its title from the notice's list.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..config import data_paths
+from ..readers import read_lines
+from ..reference import kpi_catalogue, unit_aliases
+from ..text.blocks import Block, join_wrapped_lines
+from . import patterns as P
+from .deadlines import find_deadlines
+from .ids import stable_id
+from .notice import parse_notice
+from .targets import find_targets
+from .units import parse_responsibility
+
+_YEAR_IN_TITLE = re.compile(r"(20\d{2})")
+_TITLE_SENTENCE = re.compile(r"^(.{2,60}?)[。；]")
+
+
+@dataclass
+class PlanSpan:
+    title: str
+    title_printed: bool
+    start: int  # index of the first block
+    end: int    # index after the last block
+    blocks: list[Block] = field(default_factory=list)
+
+
+def _plan_starts(blocks: list[Block], announced: list[str]) -> list[tuple[int, str, bool]]:
+    printed = [(i, b.text, True) for i, b in enumerate(blocks) if P.PLAN_TITLE.match(b.text)]
+    if printed:
+        return printed
+    # Headings lost: each plan opens with its preamble; titles come from the notice, in order.
+    preambles = [i for i, b in enumerate(blocks) if P.PREAMBLE.match(b.text)]
+    return [(i, announced[k] if k < len(announced) else f"未命名计划{k + 1}", False)
+            for k, i in enumerate(preambles)]
+
+
+def split_plans(blocks: list[Block], announced: list[str]) -> tuple[list[Block], list[PlanSpan]]:
+    starts = _plan_starts(blocks, announced)
+    if not starts:
+        return blocks, []
+    spans = []
+    for k, (i, title, printed) in enumerate(starts):
+        end = starts[k + 1][0] if k + 1 < len(starts) else len(blocks)
+        body_start = i + 1 if printed else i
+        spans.append(PlanSpan(title, printed, i, end, blocks[body_start:end]))
+    return blocks[:starts[0][0]], spans
+
+
+def _task_title(text: str) -> str:
+    m = _TITLE_SENTENCE.match(text)
+    return m.group(1) if m else text[:60]
+
+
+class _PlanParser:
+    """Walks one plan's blocks: chapters, sections, tasks, targets; collects what it skips."""
+
+    def __init__(self, source: str, plan_index: int, span: PlanSpan, year: int | None, ref_dir: Path):
+        self.source, self.span, self.year = source, span, year
+        self.catalogue = kpi_catalogue(ref_dir)
+        self.aliases = unit_aliases(ref_dir)
+        self.plan_id = stable_id("P", source, plan_index, span.title)
+        self.tasks: list[dict] = []
+        self.targets: list[dict] = []
+        self.unparsed: list[dict] = []
+
+    def run(self) -> None:
+        chapter = section = None
+        chapter_kind = "preamble"
+        current: tuple[dict, Block] | None = None
+        for b in self.span.blocks:
+            text = b.text
+            if (m := P.CHAPTER.match(text)) and P.is_heading(text) or P.BARE_CHAPTER.match(text):
+                chapter, section, current = text, None, None
+                chapter_kind = self._chapter_kind(text)
+                continue
+            if P.ANNEX.match(text):
+                chapter_kind, current = "annex", None
+            if chapter_kind in ("preamble", "skip") or P.INTERPRETATION.match(text):
+                continue
+            if chapter_kind == "annex":
+                self._not_understood(b, "附件表格尚未解析（解析器第一版）/ annex table not parsed yet (parser v1)")
+                continue
+            if chapter_kind == "targets":
+                self.targets.extend(find_targets(b, self.catalogue, self.year))
+                continue
+            if (m := P.SECTION.match(text)) and P.is_heading(text):
+                section, current = text, None
+                continue
+            if (m := P.TASK.match(text)):
+                current = self._start_task(int(m.group(1)), b, section or chapter)
+                continue
+            if current is not None:
+                current[1].merge(b)  # a task continued after a page break
+                continue
+            self._not_understood(b, "任务章节中无法识别的段落 / paragraph in a task chapter not recognised as a task")
+        for task, block in [(t, t.pop("_block")) for t in self.tasks]:
+            self._finish_task(task, block)
+
+    @staticmethod
+    def _chapter_kind(title: str) -> str:
+        if P.SKIP_CHAPTER.search(title):
+            return "skip"
+        if P.TARGET_CHAPTER.search(title):
+            return "targets"
+        return "tasks"
+
+    def _not_understood(self, b: Block, reason: str) -> None:
+        self.unparsed.append({"start_line": b.start_line, "end_line": b.end_line, "reason": reason})
+
+    def _start_task(self, no: int, b: Block, section: str | None) -> tuple[dict, Block]:
+        block = Block(b.text, b.start_line, b.end_line, list(b.segments))
+        task = {"no": no, "section": section or "", "_block": block}
+        self.tasks.append(task)
+        return task, block
+
+    def _finish_task(self, task: dict, block: Block) -> None:
+        m = P.TASK.match(block.text)
+        body = m.group(2)
+        offset = m.start(2)
+        resp = parse_responsibility(body)
+        core = body[:resp.start] if resp.start >= 0 else body
+        task.update({
+            "task_id": stable_id("T", self.source, self.plan_id, task["section"], task["no"], body),
+            "title": _task_title(body),
+            "text": body,
+            "start_line": block.start_line,
+            "end_line": block.end_line,
+            "lead": resp.lead,
+            "support": resp.support,
+            "implement": resp.implement,
+            "deadlines": find_deadlines(core, self.year),
+        })
+        task["units"] = [
+            {"role": role, "unit_printed": u, "unit": self.aliases.canonical(u)}
+            for role in ("lead", "support", "implement") for u in task[role]]
+        self.targets.extend(
+            dict(t, task_id=task["task_id"])
+            for t in find_targets(block, self.catalogue, self.year, text=core, base=offset))
+
+    def record(self) -> dict:
+        title = self.span.title
+        year = self.year
+        return {
+            "plan_id": self.plan_id,
+            "title": title,
+            "domain": P.domain_of(title),
+            "year": year,
+            "title_printed": self.span.title_printed,
+            "start_line": (self.span.blocks[0].start_line - (1 if self.span.title_printed else 0))
+            if self.span.blocks else None,
+            "end_line": self.span.blocks[-1].end_line if self.span.blocks else None,
+            "tasks": self.tasks,
+            "targets": self.targets,
+            "annex_tables": [],
+        }
+
+
+def parse_lines(lines: list[str], source: str, reference_dir: Path | None = None) -> dict:
+    ref_dir = Path(reference_dir or data_paths().reference)
+    blocks = join_wrapped_lines(lines, P.is_structural, P.is_heading)
+    notice_blocks, spans = split_plans(blocks, [])
+    notice = parse_notice(notice_blocks if spans else blocks)
+    if not spans or not any(s.title_printed for s in spans):
+        notice_blocks, spans = split_plans(blocks, notice["announced_titles"])
+        notice = parse_notice(notice_blocks)
+    doc_year = int(notice["issue_date"][:4]) if notice["issue_date"] else None
+    plans, unparsed = [], []
+    for index, span in enumerate(spans):
+        m = _YEAR_IN_TITLE.search(span.title)
+        parser = _PlanParser(source, index, span, int(m.group(1)) if m else doc_year, ref_dir)
+        parser.run()
+        plan = parser.record()
+        if span.title_printed:
+            plan["start_line"] = blocks[span.start].start_line
+        plans.append(plan)
+        unparsed.extend(parser.unparsed)
+    if not spans:
+        unparsed.append({"start_line": 1, "end_line": len(lines),
+                         "reason": "未找到任何行动计划 / no plan found in the document"})
+    return {
+        "source": source,
+        "doc_id": stable_id("D", source),
+        "issuer": notice["issuer"],
+        "region": notice["region"],
+        "issue_date": notice["issue_date"],
+        "doc_number": notice["doc_number"],
+        "announced_titles": notice["announced_titles"],
+        "plans": plans,
+        "unparsed": unparsed,
+    }
+
+
+def parse_document(path: Path, reference_dir: Path | None = None) -> dict:
+    path = Path(path)
+    return parse_lines(read_lines(path), path.name, reference_dir)

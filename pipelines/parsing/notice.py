@@ -1,0 +1,26 @@
+"""The cover notice: issuer, date, document number and the plan titles it announces."""
+from __future__ import annotations
+
+from ..text.blocks import Block
+from . import patterns as P
+
+
+def parse_notice(blocks: list[Block]) -> dict:
+    """``blocks`` are the blocks before the first plan."""
+    issuer = doc_number = issue_date = None
+    announced: list[str] = []
+    for b in blocks:
+        if issuer is None and (m := P.ISSUER.match(b.text)):
+            issuer = m.group(1)
+        if doc_number is None and (m := P.DOC_NUMBER.search(b.text)):
+            doc_number = m.group(0)
+        if (m := P.DATE.fullmatch(b.text)):
+            issue_date = f"{int(m.group(1)):04d}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
+        for t in P.ANNOUNCED_TITLE.findall(b.text):
+            if t not in announced:
+                announced.append(t)
+    region = None
+    if issuer:
+        region = issuer.split("人民政府")[0] or None
+    return {"issuer": issuer, "region": region, "issue_date": issue_date,
+            "doc_number": doc_number, "announced_titles": announced}

@@ -1,0 +1,106 @@
+"""Text normalisation, in one place.
+
+Real plan texts carry markdown remnants (``**2023**``, ``# 标题``, ``PM<sub>2.5</sub>``,
+``$PM_{2.5}$``), a mix of half- and full-width characters, spaces inside numbers and names
+(``阳泉市 2023 年``, ``行 动 计 划``) and traditional script. Everything downstream works on the
+normalised form; the original line is always kept beside it.
+
+Conventions of the normalised form:
+- letters, digits and ``. % / -`` are half-width (``２０２３`` -> ``2023``);
+- Chinese punctuation is full-width (``(``, ``)``, ``,``, ``:``, ``;`` -> ``（ ） ， ： ；``),
+  except a comma or colon between two digits (``1,000``, ``10:30``);
+- whitespace survives only between two Latin letters/digits (``GB 29620``);
+- traditional characters are converted to simplified (OpenCC t2s).
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+_MARKDOWN_HEADING = re.compile(r"^\s*#{1,6}\s*")
+_BOLD = re.compile(r"\*\*|__")
+_SUB_SUP = re.compile(r"</?(?:sub|sup|br|span|p|b|strong|em)\s*/?>", re.IGNORECASE)
+_LATEX = re.compile(r"\$\s*([A-Za-z]+)\s*_\{?\s*([0-9.]+)\s*\}?\s*\$")
+_LATEX_SUB = re.compile(r"\b([A-Z][A-Za-z]?)_\{?([0-9.]+)\}?")
+_SPACES = re.compile(r"[ \t\u3000\u00a0\u2002\u2003\u2009]+")
+
+_TO_FULL_WIDTH = {"(": "（", ")": "）", ",": "，", ":": "：", ";": "；", "!": "！", "?": "？"}
+# NFKC would turn these full-width marks into ASCII; we keep them Chinese.
+_KEEP_FULL_WIDTH = set("（），：；！？")
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    try:
+        import opencc
+    except ImportError:  # pragma: no cover - opencc is a declared dependency
+        return None
+    return opencc.OpenCC("t2s")
+
+
+def _is_ascii_word(ch: str) -> bool:
+    return ch.isascii() and (ch.isalnum())
+
+
+def _width(text: str) -> str:
+    out = []
+    for ch in text:
+        if ch in _KEEP_FULL_WIDTH:
+            out.append(ch)
+        elif "\uff01" <= ch <= "\uff5e":  # full-width ASCII block
+            out.append(unicodedata.normalize("NFKC", ch))
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def _punctuation(text: str) -> str:
+    out = []
+    for i, ch in enumerate(text):
+        full = _TO_FULL_WIDTH.get(ch)
+        if full is None:
+            out.append(ch)
+            continue
+        prev = text[i - 1] if i else ""
+        nxt = text[i + 1] if i + 1 < len(text) else ""
+        if ch in ",:" and prev.isdigit() and nxt.isdigit():
+            out.append(ch)
+        else:
+            out.append(full)
+    return "".join(out)
+
+
+def _spaces(text: str) -> str:
+    parts = _SPACES.split(text.strip())
+    if len(parts) <= 1:
+        return text.strip()
+    out = parts[0]
+    for part in parts[1:]:
+        if not part:
+            continue
+        if out and _is_ascii_word(out[-1]) and _is_ascii_word(part[0]):
+            out += " " + part
+        else:
+            out += part
+    return out
+
+
+def strip_markup(text: str) -> str:
+    text = _MARKDOWN_HEADING.sub("", text)
+    text = _BOLD.sub("", text)
+    text = _SUB_SUP.sub("", text)
+    text = _LATEX.sub(r"\1\2", text)
+    text = _LATEX_SUB.sub(r"\1\2", text)
+    return text
+
+
+def normalize(text: str) -> str:
+    """The one normalisation of a line of plan or submission text."""
+    text = strip_markup(text)
+    text = _width(text)
+    conv = _t2s()
+    if conv is not None:
+        text = conv.convert(text)
+    text = _punctuation(text)
+    return _spaces(text)
