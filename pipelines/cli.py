@@ -1,0 +1,98 @@
+"""plankpi: the command line. Every command calls the same core function as the Dagster asset."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from .config import data_paths
+
+
+def cmd_parse(args) -> int:
+    from .parsing import parse_document
+    status = 0
+    for f in args.files:
+        try:
+            doc = parse_document(Path(f))
+        except (OSError, ValueError) as exc:
+            print(f"无法解析 / cannot parse {f}: {exc}", file=sys.stderr)
+            status = 2
+            continue
+        if args.json:
+            print(json.dumps(doc, ensure_ascii=False, indent=2))
+        else:
+            tasks = sum(len(p["tasks"]) for p in doc["plans"])
+            targets = sum(len(p["targets"]) for p in doc["plans"])
+            print(f"{doc['source']}: {doc['region']} {doc['issue_date']} 计划 {len(doc['plans'])} 个 / plans, "
+                  f"任务 {tasks} 项 / tasks, 目标 {targets} 个 / targets, 未识别 {len(doc['unparsed'])} 处 / unparsed")
+    return status
+
+
+def cmd_sample(args) -> int:
+    from .steps import write_sample
+    paths = data_paths()
+    written = write_sample(paths)
+    print(f"示例数据已写入 / sample data written: {len(written)} 个文件 / files -> {paths.inbox}")
+    return 0
+
+
+def cmd_ingest(args) -> int:
+    import shutil
+    from .steps import ingest_submissions
+    paths = data_paths().ensure()
+    for f in args.files:  # files named on the command line go through the inbox like any other
+        shutil.copy2(f, paths.inbox / Path(f).name)
+    reports = ingest_submissions(paths)
+    for r in reports:
+        print(r.format())
+    if not reports:
+        print("收件箱为空 / inbox is empty")
+    return 1 if any(r.status == "rejected" for r in reports) else 0
+
+
+def cmd_run(args) -> int:
+    """Materialise every asset through Dagster, recorded in DAGSTER_HOME like a UI run."""
+    import dagster as dg
+    from .definitions import defs
+    job = defs.resolve_job_def("all_assets_job")
+    instance = dg.DagsterInstance.get() if args.persist else dg.DagsterInstance.ephemeral()
+    result = job.execute_in_process(instance=instance, raise_on_error=False)
+    print(f"Dagster run {result.run_id}: {'成功 / success' if result.success else '失败 / failed'}")
+    return 0 if result.success else 1
+
+
+def cmd_status(args) -> int:
+    from .warehouse.publish import current_snapshot
+    snap = current_snapshot(data_paths().serving)
+    if snap is None:
+        print("尚无已发布快照 / no published snapshot yet")
+        return 1
+    print(json.dumps(snap.manifest, ensure_ascii=False, indent=2))
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="plankpi", description="PlanKPI 环保行动计划KPI工具")
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("parse", help="解析计划文本 / parse plan files")
+    p.add_argument("files", nargs="+")
+    p.add_argument("--json", action="store_true", help="print the extraction contract's JSON")
+    p.set_defaults(func=cmd_parse)
+    p = sub.add_parser("sample", help="生成示例填报数据 / write sample submissions into the inbox")
+    p.set_defaults(func=cmd_sample)
+    p = sub.add_parser("ingest", help="接收填报文件 / ingest submission files (and the inbox)")
+    p.add_argument("files", nargs="*")
+    p.set_defaults(func=cmd_ingest)
+    p = sub.add_parser("run", help="运行全部资产 / materialise every asset through Dagster")
+    p.add_argument("--ephemeral", dest="persist", action="store_false",
+                   help="do not record the run in DAGSTER_HOME")
+    p.set_defaults(func=cmd_run)
+    p = sub.add_parser("status", help="当前发布快照 / the published snapshot's manifest")
+    p.set_defaults(func=cmd_status)
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,57 @@
+"""The pipeline's steps as plain functions: the CLI and the Dagster assets both call these.
+
+Each takes the data paths and returns counts for the caller to print or record as metadata.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import date
+
+from .config import DataPaths
+from .parsing.folder import ParsedFolder, parse_folder
+from .reference import kpi_catalogue
+from .submissions import sample
+from .submissions.ingest import FileReport, ingest_inbox
+from .warehouse.load import load_plans, load_reference
+from .warehouse.schema import connect, ensure_raw_schema
+
+
+@dataclass
+class StepResult:
+    counts: dict
+    seconds: float
+
+
+def parse_plans(paths: DataPaths) -> ParsedFolder:
+    return parse_folder(paths.plans, paths.reference)
+
+
+def load_parsed_plans(paths: DataPaths, parsed: ParsedFolder) -> StepResult:
+    started = time.perf_counter()
+    with connect(paths.build_db) as con:
+        ensure_raw_schema(con)
+        counts = load_plans(con, parsed.docs, parsed.checksums)
+    return StepResult(counts, time.perf_counter() - started)
+
+
+def load_reference_data(paths: DataPaths) -> StepResult:
+    started = time.perf_counter()
+    with connect(paths.build_db) as con:
+        ensure_raw_schema(con)
+        counts = load_reference(con, paths.reference)
+    return StepResult(counts, time.perf_counter() - started)
+
+
+def ingest_submissions(paths: DataPaths, today: date | None = None) -> list[FileReport]:
+    paths.ensure()
+    with connect(paths.build_db) as con:
+        ensure_raw_schema(con)
+        return ingest_inbox(con, paths.inbox, paths.archive, paths.quarantine, today)
+
+
+def write_sample(paths: DataPaths) -> list:
+    paths.ensure()
+    parsed = parse_plans(paths)
+    catalogue = {r["kpi"]: r for r in kpi_catalogue(paths.reference).rows}
+    return sample.generate(parsed.docs, catalogue, paths.inbox)

@@ -1,0 +1,1 @@
+"""Progress reports and indicator observations: sample out, read, validate, ingest. Pure core."""

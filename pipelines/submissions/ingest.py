@@ -1,0 +1,170 @@
+"""Ingest submission files: one transaction per file; every row lands or is quarantined with a reason.
+
+The same file (same SHA-256) is never ingested twice. Files are moved, never deleted: landed ones to
+archive/, rejected ones to quarantine/.
+"""
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from ..readers import file_checksum
+from .contract import SAMPLE_MARK
+from .read import UnreadableFile, read_submission
+from .validate import validate_observations, validate_progress
+
+PROGRESS_COLS = ["task_id", "task_text", "deadline", "period", "reporting_unit", "unit", "status",
+                 "status_code", "percent", "completed_on", "narrative", "evidence"]
+OBSERVATION_COLS = ["kpi", "region", "period", "value", "unit", "source"]
+SUBMISSION_SUFFIXES = (".xlsx", ".csv", ".xlsm", ".xls")
+
+
+@dataclass
+class IngestContext:
+    """What validation needs from the warehouse, read once per batch."""
+    responsibilities: pd.DataFrame
+    canonical: dict
+    catalogue: pd.DataFrame
+    regions: set
+    today: date
+
+    @classmethod
+    def from_warehouse(cls, con: duckdb.DuckDBPyConnection, today: date | None = None) -> "IngestContext":
+        return cls(
+            responsibilities=con.sql("select distinct task_id, unit from raw.task_units").df(),
+            canonical=dict(con.sql("select alias, unit from raw.ref_unit_aliases").fetchall()),
+            catalogue=con.sql("select kpi, unit from raw.ref_kpi_catalogue").df(),
+            regions={r for (r,) in con.sql("select region from raw.ref_regions").fetchall()},
+            today=today or date.today(),
+        )
+
+
+@dataclass
+class FileReport:
+    file_name: str
+    status: str  # landed | partial | rejected | duplicate
+    rows_landed: int = 0
+    rows_rejected: int = 0
+    reasons: list[tuple[int | None, str, str, str]] = field(default_factory=list)  # row, column, zh, en
+
+    def format(self, limit: int = 5) -> str:
+        head = {
+            "landed": "全部入库 / all rows landed",
+            "partial": "部分入库 / some rows rejected",
+            "rejected": "整个文件被拒收 / whole file rejected",
+            "duplicate": "该文件已接收过，未重复入库 / already ingested (same checksum), nothing changed",
+        }[self.status]
+        lines = [f"{self.file_name}: {head}",
+                 f"  入库 {self.rows_landed} 行 / rows landed: {self.rows_landed}; "
+                 f"拒收 {self.rows_rejected} 行 / rows rejected: {self.rows_rejected}"]
+        for row, col, zh, en in self.reasons[:limit]:
+            where = f"第{row}行 {col}" if row is not None else "文件"
+            where_en = f"row {row}, {col}" if row is not None else "file"
+            lines.append(f"  - {where}：{zh} / {where_en}: {en}")
+        if len(self.reasons) > limit:
+            lines.append(f"  … 另有 {len(self.reasons) - limit} 条 / {len(self.reasons) - limit} more")
+        return "\n".join(lines)
+
+
+def _destination(path: Path, folder: Path, checksum: str) -> Path:
+    target = folder / path.name
+    return folder / f"{checksum[:8]}_{path.name}" if target.exists() else target
+
+
+def _move(path: Path, folder: Path, checksum: str) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    target = _destination(path, folder, checksum)
+    shutil.move(str(path), target)
+    return target
+
+
+def _insert(con, table: str, frame: pd.DataFrame) -> None:
+    if frame.empty:
+        return
+    con.register("_rows", frame)
+    con.execute(f"insert into raw.{table} by name select * from _rows")
+    con.unregister("_rows")
+
+
+def _already_ingested(con, checksum: str) -> bool:
+    return con.execute("select count(*) from raw.ingested_files where file_checksum = ?",
+                       [checksum]).fetchone()[0] > 0
+
+
+def _reject_whole_file(con, path: Path, checksum: str, err: UnreadableFile, now: datetime, quarantine: Path) -> FileReport:
+    stored = _move(path, quarantine, checksum)
+    con.execute("begin")
+    con.execute("insert into raw.quarantine values (?, ?, null, null, null, 'file_unreadable', ?, ?, null, ?)",
+                [path.name, checksum, err.reason_zh, err.reason_en, now])
+    con.execute("insert into raw.ingested_files values (?, ?, null, 'rejected', 0, 0, ?, ?, ?, ?)",
+                [checksum, path.name, err.reason_zh, err.reason_en, str(stored), now])
+    con.execute("commit")
+    return FileReport(path.name, "rejected", reasons=[(None, "", err.reason_zh, err.reason_en)])
+
+
+def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, ctx: IngestContext,
+                archive: Path, quarantine: Path) -> FileReport:
+    path = Path(path)
+    checksum = file_checksum(path)
+    now = datetime.now()
+    if _already_ingested(con, checksum):
+        _move(path, archive / "duplicates", checksum)
+        return FileReport(path.name, "duplicate")
+    try:
+        sheets = read_submission(path)
+    except UnreadableFile as err:
+        return _reject_whole_file(con, path, checksum, err, now, quarantine)
+
+    is_sample = SAMPLE_MARK in path.name
+    meta = {"file_name": path.name, "file_checksum": checksum, "is_sample": is_sample, "ingested_at": now}
+    report = FileReport(path.name, "landed")
+    kinds = set()
+    con.execute("begin")
+    try:
+        for sheet in sheets:
+            kinds.add(sheet.kind)
+            if sheet.kind == "progress":
+                result = validate_progress(sheet.frame, ctx.responsibilities, ctx.canonical, ctx.today)
+                good = result.good[["row_number", *PROGRESS_COLS]]
+                _insert(con, "progress_reports", good.assign(sheet=sheet.name, **meta))
+            else:
+                result = validate_observations(sheet.frame, ctx.catalogue, ctx.regions)
+                good = result.good[["row_number", *OBSERVATION_COLS]]
+                _insert(con, "observations", good.assign(sheet=sheet.name, **meta))
+            bad = result.bad.assign(file_name=path.name, file_checksum=checksum, sheet=sheet.name,
+                                    quarantined_at=now)
+            _insert(con, "quarantine", bad)
+            report.rows_landed += len(good)
+            report.rows_rejected += bad["row_number"].nunique()
+            report.reasons += list(zip(bad["row_number"], bad["column_name"], bad["reason_zh"], bad["reason_en"]))
+        if report.rows_rejected:
+            report.status = "partial"
+        stored = _destination(path, archive, checksum)
+        con.execute("insert into raw.ingested_files values (?, ?, ?, ?, ?, ?, null, null, ?, ?)",
+                    [checksum, path.name, ",".join(sorted(kinds)), report.status, report.rows_landed,
+                     report.rows_rejected, str(stored), now])
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+    archive.mkdir(parents=True, exist_ok=True)
+    shutil.move(str(path), stored)
+    return report
+
+
+def inbox_files(inbox: Path) -> list[Path]:
+    """Every file waiting in the inbox (any type: unsupported ones are quarantined, not ignored)."""
+    if not inbox.is_dir():
+        return []
+    return sorted(p for p in inbox.iterdir() if p.is_file() and not p.name.startswith("."))
+
+
+def ingest_inbox(con: duckdb.DuckDBPyConnection, inbox: Path, archive: Path, quarantine: Path,
+                 today: date | None = None) -> list[FileReport]:
+    ctx = IngestContext.from_warehouse(con, today)
+    return [ingest_file(con, p, ctx, archive, quarantine) for p in inbox_files(inbox)]

@@ -1,0 +1,162 @@
+"""Deterministic sample submissions (示例数据) for the parsed tasks and targets.
+
+Same plans in, same files out, byte for byte. Every file name carries 示例数据 so the warehouse and
+the dashboard label the rows as sample data. A few deliberately bad rows and one unreadable file
+exercise the quarantine from day one.
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import math
+from datetime import date, timedelta
+from pathlib import Path
+
+from openpyxl import Workbook
+
+from .contract import OBSERVATION_COLUMNS, PROGRESS_COLUMNS, PROGRESS_SHEET, SAMPLE_MARK
+from .xlsx import append_text_safe, save_reproducible
+
+REPORT_MONTHS = (6, 12)  # each unit reports at mid-year and at year end
+
+
+def _u(*parts) -> float:
+    """A uniform number in [0, 1) fixed by its inputs."""
+    h = hashlib.sha256("|".join(map(str, parts)).encode()).digest()
+    return int.from_bytes(h[:8], "big") / 2**64
+
+
+def _due(task: dict) -> date | None:
+    dates = [d["due_date"] for d in task["deadlines"] if d.get("due_date")]
+    return date.fromisoformat(max(dates)) if dates else None
+
+
+def _progress_row(task: dict, unit: str, year: int, month: int) -> list:
+    """The state of a task at the end of ``month``: a fixed story per task, consistent over periods."""
+    u = _u(task["task_id"], "fate")
+    due = _due(task)
+    period_end = date(year, month, 28)
+    if u < 0.6:  # completed at some point in the year
+        done_on = date(year, 1, 15) + timedelta(days=int(_u(task["task_id"], "day") * 330))
+        if due and _u(task["task_id"], "ontime") < 0.7:
+            done_on = min(done_on, due)
+        if done_on <= period_end:
+            status, percent, completed = "已完成", 100, done_on.isoformat()
+        else:
+            status, percent, completed = "推进中", round(100 * month / 12 * 0.8), ""
+    elif u < 0.85:
+        status, percent, completed = "推进中", round(30 + 50 * _u(task["task_id"], "pct") * month / 12), ""
+    elif u < 0.93:
+        status, percent, completed = "滞后", round(20 * month / 12), ""
+    else:
+        status, percent, completed = "未启动", 0, ""
+    deadline = "；".join(d["text"] for d in task["deadlines"])
+    return [task["task_id"], task["text"], deadline, f"{year}-{month:02d}", unit, status, percent,
+            completed, f"{SAMPLE_MARK}：{status}", SAMPLE_MARK]
+
+
+def _lead_unit(task: dict) -> str | None:
+    lead = [u for u in task.get("units", []) if u["role"] == "lead"]
+    return lead[0]["unit_printed"] if lead else None
+
+
+def _write_progress(path: Path, rows: list[list]) -> None:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = PROGRESS_SHEET
+    append_text_safe(ws, list(PROGRESS_COLUMNS))
+    for row in rows:
+        append_text_safe(ws, row)
+    save_reproducible(wb, path)
+
+
+def _observation_value(kpi: dict, target: float, region: str, year: int, month: int) -> float:
+    """Monthly values around the target: concentrations peak in winter; rates drift upward."""
+    noise = _u(kpi["kpi"], region, year, month) - 0.5
+    if kpi["comparator"] == "<=":
+        season = 0.35 * math.cos((month - 1) / 12 * 2 * math.pi)
+        return round(target * (1.0 + season + 0.3 * noise), 1)
+    value = target * (0.9 + 0.15 * month / 12 + 0.1 * noise)
+    return round(min(max(value, 0.0), 100.0), 1)
+
+
+def _bad_progress_rows(task: dict, unit: str, year: int) -> list[list]:
+    """Rows that must be quarantined, one rule each."""
+    period = f"{year}-12"
+    base = [task["task_id"], task["text"], "", period, unit]
+    return [
+        ["T000000000000", "不存在的任务", "", period, unit, "推进中", 50, "", f"{SAMPLE_MARK}：错误示例", ""],
+        base + ["推进中", 150, "", f"{SAMPLE_MARK}：错误示例（进度超过100）", ""],
+        base + ["完成了", 100, "", f"{SAMPLE_MARK}：错误示例（状态不在列表中）", ""],
+        base[:3] + [f"{year}/12", unit, "推进中", 40, "", f"{SAMPLE_MARK}：错误示例（报告期格式）", ""],
+        base + ["已完成", 100, "", f"{SAMPLE_MARK}：错误示例（缺完成日期）", ""],
+    ]
+
+
+def generate(docs: list[dict], catalogue: dict[str, dict], inbox: Path) -> list[Path]:
+    """Write the sample files for ``docs`` (parse results) into ``inbox``; returns the paths."""
+    inbox.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+    planted = False
+    for d in docs:
+        region = d["region"]
+        by_unit: dict[tuple[str, int], list[dict]] = {}
+        for p in d["plans"]:
+            for t in p["tasks"]:
+                unit = _lead_unit(t)
+                if unit:
+                    by_unit.setdefault((unit, p["year"]), []).append(t)
+        for (unit, year), tasks in sorted(by_unit.items()):
+            for month in REPORT_MONTHS:
+                rows = [_progress_row(t, unit, year, month) for t in tasks]
+                if not planted and month == 12:
+                    rows += _bad_progress_rows(tasks[0], unit, year)
+                    planted = True
+                path = inbox / f"{SAMPLE_MARK}_进展填报_{region}_{_safe(unit)}_{year}-{month:02d}.xlsx"
+                _write_progress(path, rows)
+                written.append(path)
+        written += _write_observations(d, catalogue, inbox)
+    broken = inbox / f"{SAMPLE_MARK}_损坏文件.xlsx"
+    broken.write_bytes(b"PK\x03\x04 this is not a real workbook")
+    written.append(broken)
+    return written
+
+
+def _safe(name: str) -> str:
+    return "".join(ch for ch in name if ch not in '\\/:*?"<>|')[:40]
+
+
+def _write_observations(doc: dict, catalogue: dict[str, dict], inbox: Path) -> list[Path]:
+    targets = {}
+    goals = [g for p in doc["plans"] for g in p["targets"] if g["kpi"] in catalogue and g["year"]]
+    for g in sorted(goals, key=lambda g: g["stretch"]):  # the binding target before the stretch one
+        targets.setdefault((g["kpi"], g["year"]), g["value"])
+    if not targets:
+        return []
+    region = doc["region"]
+    rows = []
+    for (kpi, year), value in sorted(targets.items()):
+        spec = catalogue[kpi]
+        for month in range(1, 13):
+            rows.append([kpi, region, f"{year}-{month:02d}",
+                         _observation_value(spec, float(value), region, year, month), spec["unit"],
+                         f"{SAMPLE_MARK}（自动生成）"])
+    first_kpi, first_year = sorted(targets)[0]
+    rows += [
+        ["pm10_unknown", region, f"{first_year}-01", 50, catalogue[first_kpi]["unit"], f"{SAMPLE_MARK}：错误示例（未知指标）"],
+        [first_kpi, region, f"{first_year + 1}-01", "N/A", catalogue[first_kpi]["unit"], f"{SAMPLE_MARK}：错误示例（非数字）"],
+        [first_kpi, region, f"{first_year + 1}-02", 12, "mg/L", f"{SAMPLE_MARK}：错误示例（单位不符）"],
+    ]
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(list(OBSERVATION_COLUMNS))
+    writer.writerows(rows)
+    text = buf.getvalue()
+    path = inbox / f"{SAMPLE_MARK}_监测数据_{region}.csv"
+    try:  # offices send GBK as often as UTF-8: use it whenever the content allows
+        data = text.encode("gbk") if "µ" not in text else text.encode("utf-8-sig")
+    except UnicodeEncodeError:
+        data = text.encode("utf-8-sig")
+    path.write_bytes(data)
+    return [path]

@@ -1,0 +1,1 @@
+"""DuckDB: the build database's raw schema, loading, and write-audit-publish."""

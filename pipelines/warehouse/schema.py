@@ -1,0 +1,55 @@
+"""The raw schema of the build database: what the parser and the ingest write, what dbt reads."""
+from __future__ import annotations
+
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+
+RAW_DDL = """
+create schema if not exists raw;
+create table if not exists raw.progress_reports (
+    task_id varchar, task_text varchar, deadline varchar, period varchar,
+    reporting_unit varchar, unit varchar, status varchar, status_code varchar,
+    percent double, completed_on date, narrative varchar, evidence varchar,
+    file_name varchar, file_checksum varchar, sheet varchar, row_number integer,
+    is_sample boolean, ingested_at timestamp
+);
+create table if not exists raw.observations (
+    kpi varchar, region varchar, period varchar, value double, unit varchar, source varchar,
+    file_name varchar, file_checksum varchar, sheet varchar, row_number integer,
+    is_sample boolean, ingested_at timestamp
+);
+create table if not exists raw.quarantine (
+    file_name varchar, file_checksum varchar, sheet varchar, row_number integer,
+    column_name varchar, rule varchar, reason_zh varchar, reason_en varchar,
+    original varchar, quarantined_at timestamp
+);
+create table if not exists raw.ingested_files (
+    file_checksum varchar primary key, file_name varchar, kind varchar, status varchar,
+    rows_landed integer, rows_rejected integer, reason_zh varchar, reason_en varchar,
+    stored_as varchar, ingested_at timestamp
+);
+create table if not exists raw.validation_results (
+    run_id varchar, suite varchar, asset varchar, expectation varchar, column_name varchar,
+    success boolean, severity varchar, observed_value varchar, unexpected_count bigint,
+    sample_unexpected varchar, validated_at timestamp
+);
+"""
+
+
+@contextmanager
+def connect(db_path: Path, read_only: bool = False):
+    """A connection that is always closed: DuckDB allows one writer per file."""
+    db_path = Path(db_path)
+    if not read_only:
+        db_path.parent.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(str(db_path), read_only=read_only)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(RAW_DDL)
