@@ -1,0 +1,1 @@
+"""The Dagster shell: thin assets, checks, jobs, schedules and sensors over the core in pipelines/."""

@@ -1,0 +1,63 @@
+"""Raw layer: plan texts parsed and loaded, reference data, submissions from the inbox."""
+import dagster as dg
+
+from .. import steps
+from ..reference import REFERENCE_TABLES
+from ..warehouse.load import PLAN_TABLES
+from .resources import PlanKpiResource
+
+PLAN_KEYS = [dg.AssetKey(["raw", t]) for t in PLAN_TABLES]
+REFERENCE_KEYS = [dg.AssetKey(["raw", f"ref_{t}"]) for t in REFERENCE_TABLES]
+SUBMISSION_TABLES = ("progress_reports", "observations", "quarantine", "ingested_files")
+SUBMISSION_KEYS = [dg.AssetKey(["raw", t]) for t in SUBMISSION_TABLES]
+
+
+@dg.multi_asset(
+    specs=[dg.AssetSpec(k, group_name="plans", kinds={"duckdb", "python"},
+                        description=f"raw.{k.path[-1]}: parsed from the plan texts in data/plans/")
+           for k in PLAN_KEYS],
+)
+def parsed_plans(context: dg.AssetExecutionContext, plankpi: PlanKpiResource):
+    paths = plankpi.paths
+    parsed = steps.parse_plans(paths)
+    for failure in parsed.failures:
+        context.log.error(f"无法解析计划文件 / cannot parse plan file: {failure}")
+    loaded = steps.load_parsed_plans(paths, parsed)
+    context.log.info(f"loaded {loaded.counts} in {loaded.seconds:.2f}s")
+    for key in PLAN_KEYS:
+        table = key.path[-1]
+        yield dg.MaterializeResult(asset_key=key, metadata={
+            "rows": loaded.counts[table], "files": len(parsed.checksums),
+            "unreadable_files": len(parsed.failures), "seconds": round(loaded.seconds, 3)})
+
+
+@dg.multi_asset(
+    specs=[dg.AssetSpec(k, group_name="reference", kinds={"duckdb"},
+                        description=f"raw.{k.path[-1]}: data/reference/{k.path[-1][4:]}.csv")
+           for k in REFERENCE_KEYS],
+)
+def reference_data(plankpi: PlanKpiResource):
+    loaded = steps.load_reference_data(plankpi.paths)
+    for key in REFERENCE_KEYS:
+        yield dg.MaterializeResult(asset_key=key, metadata={"rows": loaded.counts[key.path[-1]]})
+
+
+@dg.multi_asset(
+    specs=[dg.AssetSpec(k, group_name="submissions", kinds={"duckdb", "python"},
+                        deps=[dg.AssetKey(["raw", "task_units"]), *REFERENCE_KEYS],
+                        description=f"raw.{k.path[-1]}: from the files in data/inbox/")
+           for k in SUBMISSION_KEYS],
+)
+def submissions(context: dg.AssetExecutionContext, plankpi: PlanKpiResource):
+    reports = steps.ingest_submissions(plankpi.paths)
+    for r in reports:
+        (context.log.warning if r.status in ("partial", "rejected") else context.log.info)(r.format())
+    summary = {
+        "files": len(reports),
+        "files_rejected": sum(r.status == "rejected" for r in reports),
+        "files_duplicate": sum(r.status == "duplicate" for r in reports),
+        "rows_landed": sum(r.rows_landed for r in reports),
+        "rows_rejected": sum(r.rows_rejected for r in reports),
+    }
+    for key in SUBMISSION_KEYS:
+        yield dg.MaterializeResult(asset_key=key, metadata=summary)

@@ -1,0 +1,48 @@
+"""GX suites as Dagster asset checks. critical failures block publication; warnings are recorded."""
+import time
+from datetime import datetime
+
+import dagster as dg
+
+from ..quality.checks import SUITES, SuiteTarget
+from ..warehouse.schema import connect, ensure_raw_schema
+from .resources import PlanKpiResource
+
+
+def _record(con, run_id: str, outcome, asset: str) -> None:
+    now = datetime.now()
+    rows = [(run_id, o.suite, asset, o.expectation, o.column, o.success, o.severity, o.observed_value,
+             o.unexpected_count, o.sample_unexpected, now) for o in outcome.outcomes]
+    con.executemany("insert into raw.validation_results values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+
+
+def _make_check(target: SuiteTarget) -> dg.AssetChecksDefinition:
+    @dg.asset_check(asset=dg.AssetKey(list(target.asset)), name=f"gx_{target.suite}", blocking=True,
+                    description=f"Great Expectations suite '{target.suite}' (expectations/gx/expectations/"
+                                f"{target.suite}.json); critical expectations block publication.")
+    def _check(context: dg.AssetCheckExecutionContext, plankpi: PlanKpiResource) -> dg.AssetCheckResult:
+        from ..quality.gx_runner import run_suite  # GX is slow to import: only when a check runs
+        paths = plankpi.paths
+        with connect(paths.build_db, read_only=True) as con:
+            frame = con.sql(target.query).df()
+        started = time.perf_counter()
+        outcome = run_suite(target.suite, frame, paths.quality / "data_docs")
+        seconds = time.perf_counter() - started
+        with connect(paths.build_db) as con:
+            ensure_raw_schema(con)
+            _record(con, context.run.run_id, outcome, "/".join(target.asset))
+        blocking, warnings = outcome.blocking_failures, outcome.warnings
+        return dg.AssetCheckResult(
+            passed=not blocking and not warnings,
+            severity=dg.AssetCheckSeverity.ERROR if blocking else dg.AssetCheckSeverity.WARN,
+            metadata={
+                "expectations": len(outcome.outcomes),
+                "failed_blocking": [f"{o.expectation}({o.column})" for o in blocking],
+                "failed_warning": [f"{o.expectation}({o.column})" for o in warnings],
+                "rows_validated": len(frame),
+                "seconds": round(seconds, 3),
+            })
+    return _check
+
+
+gx_checks = [_make_check(t) for t in SUITES]

@@ -1,0 +1,30 @@
+"""dbt models as Dagster assets (dagster-dbt); dbt sources map to the raw.* assets by key."""
+import json
+import os
+import sys
+from pathlib import Path
+
+import dagster as dg
+from dagster_dbt import DbtCliResource, DbtProject, dbt_assets
+
+from ..config import DBT_PROJECT_DIR
+from .resources import PlanKpiResource
+
+dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+
+
+def dbt_resource() -> DbtCliResource:
+    # A venv used without activation has no dbt on PATH: name the one beside this Python.
+    local = Path(sys.executable).parent / "dbt"
+    return DbtCliResource(project_dir=dbt_project, profiles_dir=str(DBT_PROJECT_DIR),
+                          dbt_executable=str(local) if local.exists() else "dbt")
+
+
+@dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project)
+def plankpi_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, plankpi: PlanKpiResource):
+    os.environ["PLANKPI_DATA"] = str(plankpi.paths.root)  # profiles.yml reads it
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+    args = ["build"]
+    if plankpi.as_of:
+        args += ["--vars", json.dumps({"as_of": plankpi.as_of})]
+    yield from dbt.cli(args, context=context).stream()
