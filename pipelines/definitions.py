@@ -6,14 +6,20 @@ from .defs.automation import all_assets_job, daily_schedule, inbox_sensor
 from .defs.checks import gx_checks
 from .defs.dbt import dbt_resource, plankpi_dbt_models
 from .defs.publish import published_snapshot
-from .defs.resources import default_resource
+from .defs.resources import PlanKpiResource, default_resource
 
-defs = dg.Definitions(
-    assets=[parsed_plans, reference_data, submissions, plankpi_dbt_models, published_snapshot],
-    asset_checks=gx_checks,
-    jobs=[all_assets_job],
-    schedules=[daily_schedule],
-    sensors=[inbox_sensor],
-    resources={"plankpi": default_resource(), "dbt": dbt_resource()},
-    executor=dg.in_process_executor,
-)
+
+def build_defs(plankpi: PlanKpiResource | None = None) -> dg.Definitions:
+    """The definitions, with the data folder and as-of date of ``plankpi`` (default: environment)."""
+    return dg.Definitions(
+        assets=[parsed_plans, reference_data, submissions, plankpi_dbt_models, published_snapshot],
+        asset_checks=gx_checks,
+        jobs=[all_assets_job],
+        schedules=[daily_schedule],
+        sensors=[inbox_sensor],
+        resources={"plankpi": plankpi or default_resource(), "dbt": dbt_resource()},
+        executor=dg.in_process_executor,
+    )
+
+
+defs = build_defs()

@@ -1,0 +1,61 @@
+# PlanKPI — one entry point per task. Everything installs itself into .venv.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+export PLANKPI_DATA ?= $(CURDIR)/data
+export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
+export DO_NOT_TRACK := 1
+export GX_ANALYTICS_ENABLED := false
+export PATH := $(CURDIR)/$(BIN):$(PATH)
+
+.PHONY: install manifest run pipeline sample dashboard dagster test test-fast browser-deps clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $@
+
+install: $(VENV)/.installed manifest $(DAGSTER_HOME)/dagster.yaml
+
+# dagster-dbt needs dbt's manifest before Definitions load; built here, never at import.
+manifest: $(VENV)/.installed
+	cd dbt_project && ../$(BIN)/dbt parse --quiet --profiles-dir .
+
+$(DAGSTER_HOME)/dagster.yaml:
+	mkdir -p $(DAGSTER_HOME)
+	printf 'telemetry:\n  enabled: false\n' > $@
+
+# Sample submissions are written once; the same plans always give the same bytes.
+sample: install
+	@if ls $(PLANKPI_DATA)/archive/示例数据_* >/dev/null 2>&1 || ls $(PLANKPI_DATA)/inbox/示例数据_* >/dev/null 2>&1; \
+	then echo "示例数据已存在 / sample data already present"; else $(BIN)/plankpi sample; fi
+
+pipeline: sample
+	$(BIN)/plankpi run
+
+dashboard: install
+	$(BIN)/python -m dashboards.app
+
+run: pipeline dashboard
+
+dagster: install
+	$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
+
+browser-deps:
+	@if ! command -v chromedriver >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium chromium-driver fonts-noto-cjk; \
+	fi
+
+test: install browser-deps
+	$(BIN)/pytest --headless
+
+test-fast: install
+	$(BIN)/pytest -m "not browser and not pipeline"
+
+clean:
+	rm -rf $(PLANKPI_DATA)/{inbox,archive,quarantine,outbox,warehouse,serving,quality} $(DAGSTER_HOME) dbt_project/target

@@ -1,0 +1,1 @@
+"""The PlanKPI dashboard (Plotly Dash). Reads only the published snapshot, read-only."""
