@@ -12,7 +12,10 @@ from .i18n import LABELS
 
 def create_app() -> dash.Dash:
     app = dash.Dash(__name__, use_pages=True, pages_folder=os.path.join(os.path.dirname(__file__), "pages"),
-                    external_stylesheets=[dbc.themes.BOOTSTRAP], title=LABELS["title"],
+                    # Bootstrap 5.3.6 (MIT) is served from dashboards/assets/: government networks
+                    # often have no internet, so nothing is loaded from a CDN.
+                    assets_folder=os.path.join(os.path.dirname(__file__), "assets"),
+                    title=LABELS["title"],
                     suppress_callback_exceptions=True)
     app.layout = dbc.Container([
         dbc.NavbarSimple(brand=LABELS["title"], color="success", dark=True, className="mb-3",

@@ -1,0 +1,131 @@
+"""The whole product materialised through Dagster in a temporary folder, checked against the sample data."""
+import json
+import shutil
+
+import duckdb
+import pandas as pd
+import pytest
+
+from pipelines.submissions.contract import OBSERVATION_COLUMNS, PROGRESS_COLUMNS, STATUS_CODES
+from pipelines.warehouse.publish import current_snapshot
+from tests.conftest import make_world, run_pipeline
+
+pytestmark = pytest.mark.pipeline
+
+
+def _snapshot(world):
+    snap = current_snapshot(world.paths.serving)
+    assert snap is not None
+    return duckdb.connect(str(snap.path), read_only=True)
+
+
+def _expected_task_states(world) -> pd.DataFrame:
+    """What the sample files say, computed in pandas independently of the SQL marts."""
+    con = _snapshot(world)
+    tasks = con.sql("select task_id from marts.mart_task_status").df()
+    responsible = con.sql("select task_id, unit from staging.stg_task_units").df()
+    con.close()
+    frames = []
+    for f in sorted(world.paths.archive.glob("示例数据_进展填报_*.xlsx")):
+        df = pd.read_excel(f, sheet_name="进展填报", dtype=str).rename(columns=PROGRESS_COLUMNS)
+        df["row"] = range(2, len(df) + 2)
+        df["file"] = f.name
+        frames.append(df)
+    reports = pd.concat(frames, ignore_index=True)
+    pct = pd.to_numeric(reports["percent"], errors="coerce")
+    ok = (reports["task_id"].isin(tasks["task_id"]) & reports["status"].isin(list(STATUS_CODES))
+          & pct.between(0, 100) & reports["period"].str.fullmatch(r"\d{4}-\d{2}")
+          & ~((reports["status"] == "已完成") & reports["completed_on"].isna()))
+    pairs = set(zip(responsible["task_id"], responsible["unit"]))
+    ok &= pd.Series([(t, u) in pairs for t, u in zip(reports["task_id"], reports["reporting_unit"])],
+                    index=reports.index)
+    latest = reports[ok].sort_values(["period", "row"]).groupby("task_id").tail(1)
+    return tasks.merge(latest[["task_id", "status"]], on="task_id", how="left")
+
+
+def test_headline_matches_the_sample_data(world):
+    expected = _expected_task_states(world)
+    completed = int((expected["status"] == "已完成").sum())
+    con = _snapshot(world)
+    h = con.sql("select * from marts.mart_headline").df().iloc[0]
+    assert h["documents_total"] == 5 and h["plans_total"] == 18
+    assert h["tasks_total"] == 354 == len(expected)
+    assert h["tasks_completed"] == completed
+    assert h["completion_rate"] == pytest.approx(round(completed / 354, 4))
+    assert bool(h["includes_sample_data"])
+    assert h["targets_total"] == 12
+
+
+def test_completion_per_plan_sums_to_the_total(world):
+    con = _snapshot(world)
+    per_plan = con.execute("select sum(tasks_total), sum(tasks_completed) from marts.mart_completion "
+                           "where dimension = 'plan'").fetchone()
+    total = con.execute("select tasks_total, tasks_completed from marts.mart_completion "
+                        "where dimension = 'all'").fetchone()
+    assert per_plan == total
+
+
+def test_pm25_attainment_is_the_mean_of_the_sample_months(world):
+    obs = pd.read_csv(world.paths.archive / "示例数据_监测数据_阳泉市.csv", dtype=str, encoding="utf-8-sig")
+    obs = obs.rename(columns=OBSERVATION_COLUMNS)
+    pm = obs[(obs["kpi"] == "pm25_concentration") & obs["period"].str.startswith("2023-")]
+    mean = round(pd.to_numeric(pm["value"]).mean(), 2)
+    con = _snapshot(world)
+    row = con.sql("""select actual, months_reported, status, target_value, comparator
+                     from marts.mart_target_attainment
+                     where region = '阳泉市' and kpi = 'pm25_concentration'""").df().iloc[0]
+    assert row["months_reported"] == 12
+    assert row["actual"] == pytest.approx(mean)
+    assert (row["target_value"], row["comparator"]) == (35, "<=")
+    assert row["status"] == ("met" if mean <= 35 else "missed")
+    rec = con.sql("""select actual, status from marts.mart_target_attainment
+                     where region = '阳泉市' and kpi = 'reclaimed_water_utilization_rate'""").df().iloc[0]
+    dec = obs[(obs["kpi"] == "reclaimed_water_utilization_rate") & (obs["period"] == "2023-12")]
+    assert rec["actual"] == pytest.approx(float(dec["value"].iloc[0]))  # rates: latest value
+
+
+def test_bad_rows_and_files_are_quarantined(world):
+    con = _snapshot(world)
+    rules = dict(con.sql("select rule, count(*) from raw.quarantine group by rule").fetchall())
+    assert rules["file_unreadable"] == 1
+    for rule in ("task_exists", "percent_range", "status_value", "period_format", "completed_on_required",
+                 "kpi_known", "value_numeric", "unit_matches_catalogue"):
+        assert rules.get(rule, 0) >= 1, rule
+    assert (world.paths.quarantine / "示例数据_损坏文件.xlsx").exists()
+    assert not list(world.paths.inbox.iterdir())
+
+
+def test_manifest_lineage_and_quality_history(world):
+    snap = current_snapshot(world.paths.serving)
+    m = snap.manifest
+    assert m["run_id"] == world.result.run_id
+    assert len(m["inputs"]["plans"]) == 5 and all(len(p["sha256"]) == 64 for p in m["inputs"]["plans"])
+    assert m["row_counts"]["raw.tasks"] == 354
+    assert m["checks"]["passed"] > 0
+    con = _snapshot(world)
+    suites = {s for (s,) in con.sql("select distinct suite from raw.validation_results").fetchall()}
+    assert suites == {"parsed_tasks", "mart_completion", "mart_target_attainment"}
+    assert (world.paths.quality / "data_docs" / "index.html").exists()
+
+
+def test_blocking_check_failure_keeps_the_last_good_snapshot(world, tmp_path):
+    """Units removed from every task of one document: the critical GX check fails, nothing is published."""
+    paths = make_world(tmp_path / "blocked")
+    for sub in ("warehouse", "serving"):
+        shutil.copytree(world.paths.root / sub, paths.root / sub, dirs_exist_ok=True)
+    before = (paths.serving / "CURRENT").read_text()
+    seed = paths.plans / "000_114a78fadf8f0ccd.txt"
+    text = seed.read_text(encoding="utf-8")
+    import re
+    seed.write_text(re.sub(r"（[^（）]*(?:牵头|负责|配合)[^（）]*）", "", text), encoding="utf-8")
+    result = run_pipeline(paths)
+    assert not result.success
+    checks = {e.asset_check_evaluation_data.check_name: e.asset_check_evaluation_data.passed
+              for e in result.all_events if e.event_type_value == "ASSET_CHECK_EVALUATION"}
+    assert checks["gx_parsed_tasks"] is False
+    assert (paths.serving / "CURRENT").read_text() == before
+    con = duckdb.connect(str(paths.build_db), read_only=True)
+    failed = con.execute("""select expectation, column_name from raw.validation_results
+                            where run_id = ? and not success and severity = 'critical'""",
+                         [result.run_id]).fetchall()
+    assert ("expect_column_values_to_be_between", "lead_count") in failed
