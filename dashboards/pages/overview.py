@@ -80,7 +80,7 @@ def layout(**_query):
         dbc.Alert(LABELS["sample_banner"], color="warning", id="sample-banner")
         if h["includes_sample_data"] else None,
         html.Div([
-            html.Span(f"{LABELS['as_of']}：{h['as_of']}", id="as-of", className="me-4"),
+            html.Span(f"{LABELS['as_of']}：{str(h['as_of'])[:10]}", id="as-of", className="me-4"),
             html.Span(f"{LABELS['snapshot']}：{info.published_at}（运行 {info.run_id[:8]}）", id="snapshot-time"),
         ], className="text-muted mb-2"),
         _headline_cards(h),
