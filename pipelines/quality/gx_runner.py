@@ -19,6 +19,7 @@ os.environ.setdefault("TQDM_DISABLE", "1")
 
 import great_expectations as gx  # noqa: E402  (this module is the only importer)
 import pandas as pd  # noqa: E402
+from great_expectations.data_context.types.base import ProgressBarsConfig  # noqa: E402
 
 from ..config import EXPECTATIONS_DIR  # noqa: E402
 
@@ -61,6 +62,8 @@ def load_suite_json(name: str) -> dict:
 def _context(docs_dir: str):
     """One ephemeral context per process and Data Docs folder, so the site lists every suite run."""
     ctx = gx.get_context(mode="ephemeral")
+    # GX draws a progress bar per validation on stderr; in pipeline logs it is only noise.
+    ctx.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
     ctx.add_data_docs_site(site_name="plankpi", site_config={
         "class_name": "SiteBuilder",
         "site_index_builder": {"class_name": "DefaultSiteIndexBuilder"},
