@@ -23,4 +23,4 @@ def inbox_sensor(context: dg.SensorEvaluationContext):
         return dg.SkipReason("收件箱为空 / inbox is empty")
     fingerprint = hashlib.sha1("|".join(f"{p.name}:{p.stat().st_size}:{p.stat().st_mtime_ns}"
                                         for p in files).encode()).hexdigest()
-    yield dg.RunRequest(run_key=fingerprint, tags={"plankpi/inbox_files": str(len(files))})
+    return dg.RunRequest(run_key=fingerprint, tags={"plankpi/inbox_files": str(len(files))})
