@@ -80,7 +80,7 @@ class _PlanParser:
         current: tuple[dict, Block] | None = None
         for b in self.span.blocks:
             text = b.text
-            if (m := P.CHAPTER.match(text)) and P.is_heading(text) or P.BARE_CHAPTER.match(text):
+            if P.CHAPTER.match(text) and P.is_heading(text) or P.BARE_CHAPTER.match(text):
                 chapter, section, current = text, None, None
                 chapter_kind = self._chapter_kind(text)
                 continue
@@ -94,7 +94,7 @@ class _PlanParser:
             if chapter_kind == "targets":
                 self.targets.extend(find_targets(b, self.catalogue, self.year))
                 continue
-            if (m := P.SECTION.match(text)) and P.is_heading(text):
+            if P.SECTION.match(text) and P.is_heading(text):
                 section, current = text, None
                 continue
             if (m := P.TASK.match(text)):

@@ -73,6 +73,16 @@ def _context(docs_dir: str):
     return ctx
 
 
+def _add_replacing(store, obj):
+    """Add a suite, validation definition or checkpoint to the cached context, replacing an older one
+    of the same name: the suite file may have changed since the last run in this process."""
+    try:
+        store.delete(obj.name)
+    except Exception:  # GX raises store-specific errors when the name is not there yet
+        pass
+    return store.add(obj)
+
+
 def run_suite(name: str, frame: pd.DataFrame, docs_dir: Path) -> SuiteOutcome:
     docs_dir.mkdir(parents=True, exist_ok=True)
     ctx = _context(str(docs_dir))
@@ -85,21 +95,9 @@ def run_suite(name: str, frame: pd.DataFrame, docs_dir: Path) -> SuiteOutcome:
         batch = asset.get_batch_definition("whole")
     except (KeyError, LookupError, ValueError):
         batch = asset.add_batch_definition_whole_dataframe("whole")
-    try:
-        ctx.suites.delete(name)
-    except Exception:  # not there yet
-        pass
-    suite = ctx.suites.add(gx.ExpectationSuite(**load_suite_json(name)))
-    try:
-        ctx.validation_definitions.delete(name)
-    except Exception:
-        pass
-    vd = ctx.validation_definitions.add(gx.ValidationDefinition(name=name, data=batch, suite=suite))
-    try:
-        ctx.checkpoints.delete(name)
-    except Exception:
-        pass
-    checkpoint = ctx.checkpoints.add(gx.Checkpoint(
+    suite = _add_replacing(ctx.suites, gx.ExpectationSuite(**load_suite_json(name)))
+    vd = _add_replacing(ctx.validation_definitions, gx.ValidationDefinition(name=name, data=batch, suite=suite))
+    checkpoint = _add_replacing(ctx.checkpoints, gx.Checkpoint(
         name=name, validation_definitions=[vd],
         actions=[gx.checkpoint.UpdateDataDocsAction(name="data_docs")]))
     result = checkpoint.run(batch_parameters={"dataframe": frame})

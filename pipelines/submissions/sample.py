@@ -154,8 +154,8 @@ def _write_observations(doc: dict, catalogue: dict[str, dict], inbox: Path) -> l
     writer.writerows(rows)
     text = buf.getvalue()
     path = inbox / f"{SAMPLE_MARK}_监测数据_{region}.csv"
-    try:  # offices send GBK as often as UTF-8: use it whenever the content allows
-        data = text.encode("gbk") if "µ" not in text else text.encode("utf-8-sig")
+    try:  # offices send GBK as often as UTF-8: use it whenever the content allows (µg/m³ is not GBK)
+        data = text.encode("gbk")
     except UnicodeEncodeError:
         data = text.encode("utf-8-sig")
     path.write_bytes(data)
