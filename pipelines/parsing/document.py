@@ -13,14 +13,15 @@ from pathlib import Path
 
 from ..config import data_paths
 from ..readers import read_lines
-from ..reference import kpi_catalogue, unit_aliases
+from ..reference import kpi_catalogue, region_tree, unit_aliases
 from ..text.blocks import Block, join_wrapped_lines
 from . import patterns as P
+from .annex import link_rows, parse_annex
 from .deadlines import find_deadlines
 from .ids import stable_id
 from .notice import parse_notice
 from .targets import find_targets
-from .units import parse_responsibility
+from .units import parse_responsibility, without_brackets
 
 _YEAR_IN_TITLE = re.compile(r"(20\d{2})")
 _TITLE_SENTENCE = re.compile(r"^(.{2,60}?)[。；]")
@@ -65,14 +66,18 @@ def _task_title(text: str) -> str:
 class _PlanParser:
     """Walks one plan's blocks: chapters, sections, tasks, targets; collects what it skips."""
 
-    def __init__(self, source: str, plan_index: int, span: PlanSpan, year: int | None, ref_dir: Path):
-        self.source, self.span, self.year = source, span, year
+    def __init__(self, source: str, plan_index: int, span: PlanSpan, year: int | None, ref_dir: Path,
+                 lines: list[str], region: str | None):
+        self.source, self.span, self.year, self.lines, self.region = source, span, year, lines, region
         self.catalogue = kpi_catalogue(ref_dir)
         self.aliases = unit_aliases(ref_dir)
+        self.regions = region_tree(ref_dir)
         self.plan_id = stable_id("P", source, plan_index, span.title)
         self.tasks: list[dict] = []
         self.targets: list[dict] = []
         self.unparsed: list[dict] = []
+        self.annex_tables: list[dict] = []
+        self.standing: list[tuple[str, str]] = []  # (role, unit) that 以下…不再列出 adds to later tasks
 
     def run(self) -> None:
         chapter = section = None
@@ -85,11 +90,14 @@ class _PlanParser:
                 chapter_kind = self._chapter_kind(text)
                 continue
             if P.ANNEX.match(text):
-                chapter_kind, current = "annex", None
+                # Everything from here to the end of the plan is annex: read from the raw lines,
+                # where tabs and line breaks still show the table's cells.
+                end = self.span.blocks[-1].end_line
+                self.annex_tables, annex_unparsed = parse_annex(
+                    self.lines[b.start_line - 1:end], b.start_line, self.year)
+                self.unparsed.extend(annex_unparsed)
+                break
             if chapter_kind in ("preamble", "skip") or P.INTERPRETATION.match(text):
-                continue
-            if chapter_kind == "annex":
-                self._not_understood(b, "附件表格尚未解析（解析器第一版）/ annex table not parsed yet (parser v1)")
                 continue
             if chapter_kind == "targets":
                 self.targets.extend(find_targets(b, self.catalogue, self.year))
@@ -98,14 +106,35 @@ class _PlanParser:
                 section, current = text, None
                 continue
             if (m := P.TASK.match(text)):
-                current = self._start_task(int(m.group(1)), b, section or chapter)
+                no = int(m.group(1))
+                if current is not None and current[0]["no"] is not None and no <= current[0]["no"]:
+                    current[1].merge(b)  # an enumeration inside a task (1.… 2.… 3.…), not a new task
+                    continue
+                current = self._start_task(no, b, section or chapter)
                 continue
             if current is not None:
                 current[1].merge(b)  # a task continued after a page break
                 continue
+            if parse_responsibility(text).found:  # a task printed without a number
+                current = self._start_task(None, b, section or chapter)
+                continue
             self._not_understood(b, "任务章节中无法识别的段落 / paragraph in a task chapter not recognised as a task")
         for task, block in [(t, t.pop("_block")) for t in self.tasks]:
             self._finish_task(task, block)
+        link_rows(self.annex_tables, self.tasks)
+        self._add_ledger_deadlines()
+
+    def _add_ledger_deadlines(self) -> None:
+        """A ledger row's 完成时限 is a deadline of the body task it repeats."""
+        by_id = {t["task_id"]: t for t in self.tasks}
+        for table in self.annex_tables:
+            for row in table["rows"]:
+                task = by_id.get(row["task_id"])
+                if task is None or not row["due"]:
+                    continue
+                due = dict(row["due"], source="annex", line=row["start_line"])
+                if not any((d["due_date"], d["kind"]) == (due["due_date"], due["kind"]) for d in task["deadlines"]):
+                    task["deadlines"].append(due)
 
     @staticmethod
     def _chapter_kind(title: str) -> str:
@@ -125,11 +154,16 @@ class _PlanParser:
         return task, block
 
     def _finish_task(self, task: dict, block: Block) -> None:
-        m = P.TASK.match(block.text)
-        body = m.group(2)
-        offset = m.start(2)
+        m = P.TASK.match(block.text) if task["no"] is not None else None
+        body, offset = (m.group(2), m.start(2)) if m else (block.text, 0)
         resp = parse_responsibility(body)
-        core = body[:resp.start] if resp.start >= 0 else body
+        core = without_brackets(body, resp.spans)
+        # Named once in an earlier task (以下均需…负责落实，不再列出): recorded in ``units`` as
+        # propagated, while lead/support/implement stay as printed in this task.
+        printed = {u for r in ("lead", "support", "implement") for u in getattr(resp, r)}
+        propagated = [(role, u) for role, u in self.standing if u not in printed]
+        self.standing.extend((role, u) for role, units in resp.standing.items() for u in units
+                             if (role, u) not in self.standing)
         task.update({
             "task_id": stable_id("T", self.source, self.plan_id, task["section"], task["no"], body),
             "title": _task_title(body),
@@ -139,14 +173,25 @@ class _PlanParser:
             "lead": resp.lead,
             "support": resp.support,
             "implement": resp.implement,
-            "deadlines": find_deadlines(core, self.year),
+            "deadlines": [dict(d, source="text", line=block.line_at(offset + d.pop("offset")))
+                          for d in find_deadlines(core, self.year, with_offsets=True)],
         })
-        task["units"] = [
-            {"role": role, "unit_printed": u, "unit": self.aliases.canonical(u)}
-            for role in ("lead", "support", "implement") for u in task[role]]
+        task["units"] = [self._unit_record(role, u, False)
+                         for role in ("lead", "support", "implement") for u in task[role]]
+        task["units"] += [self._unit_record(role, u, True) for role, u in propagated]
         self.targets.extend(
             dict(t, task_id=task["task_id"])
             for t in find_targets(block, self.catalogue, self.year, text=core, base=offset))
+
+    def _unit_record(self, role: str, printed: str, propagated: bool) -> dict:
+        record = {"role": role, "unit_printed": printed,
+                  "unit": self.aliases.canonical(printed, self.region)}
+        members = self.regions.members_of(printed, self.region)
+        if members:
+            record["members"] = members
+        if propagated:
+            record["propagated"] = True
+        return record
 
     def record(self) -> dict:
         title = self.span.title
@@ -162,7 +207,7 @@ class _PlanParser:
             "end_line": self.span.blocks[-1].end_line if self.span.blocks else None,
             "tasks": self.tasks,
             "targets": self.targets,
-            "annex_tables": [],
+            "annex_tables": self.annex_tables,
         }
 
 
@@ -178,7 +223,8 @@ def parse_lines(lines: list[str], source: str, reference_dir: Path | None = None
     plans, unparsed = [], []
     for index, span in enumerate(spans):
         m = _YEAR_IN_TITLE.search(span.title)
-        parser = _PlanParser(source, index, span, int(m.group(1)) if m else doc_year, ref_dir)
+        parser = _PlanParser(source, index, span, int(m.group(1)) if m else doc_year, ref_dir,
+                             lines, notice["region"])
         parser.run()
         plan = parser.record()
         if span.title_printed:

@@ -15,7 +15,7 @@ PREAMBLE = re.compile(r"^为.{0,400}制定本(?:行动)?(?:计划|方案)")
 # The first line of a preamble, before wrapping has been undone.
 PREAMBLE_LINE = re.compile(r"^为(?:了|进一步|深入|全面|持续|加快|切实|贯彻|推动|有效|坚决)")
 INTERPRETATION = re.compile(r"^本(?:行动)?(?:计划|方案)由.{0,40}负责解读")
-ANNEX = re.compile(r"^附件\s*\d*\s*[：:]?")
+ANNEX = re.compile(r"^[-*]?\s*附件\s*\d*\s*[：:]?")
 ISSUER = re.compile(r"^(.{2,20}?人民政府(?:办公室|办公厅)?)(?:文件)?$")
 DOC_NUMBER = re.compile(r"[\u4e00-\u9fa5]{1,8}〔\d{4}〕\d{1,4}号")
 DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")

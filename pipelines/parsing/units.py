@@ -11,15 +11,22 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ..text.normalize import normalize
+
 OPEN = "（〔【["
 CLOSE = "）〕】]"
-_ROLE_SUFFIX = re.compile(
-    r"(?:按职责分工|按职责|分别)?(牵头落实|牵头|负责落实|负责|配合|参与|协助|落实)$")
-_ROLE_OF = {"牵头": "lead", "牵头落实": "lead", "负责": "lead", "负责落实": "lead",
+_ROLE_WORDS = "按职责分工落实|牵头落实|牵头|负责落实|负责|配合|参与|协助|落实"
+_ROLE_SUFFIX = re.compile(rf"(?:按职责分工|按职责|分别)?({_ROLE_WORDS})$")
+# 县环保局牵头、县住建局配合: two roles in one clause, split after each role word.
+_ROLE_BOUNDARY = re.compile(rf"(?<=牵头|负责|配合|参与|协助|落实)[、，](?=.)")
+# 负责落实 is the implementing role of local governments; 按职责分工落实 names the departments in charge.
+_ROLE_OF = {"牵头": "lead", "牵头落实": "lead", "负责": "lead", "负责落实": "implement",
+            "按职责分工落实": "lead",
             "配合": "support", "参与": "support", "协助": "support", "落实": "implement"}
-_RESPONSIBLE_PREFIX = re.compile(r"^(?:责任单位|牵头单位|责任部门)[：:]?")
+_RESPONSIBLE_PREFIX = re.compile(r"^(?:责+任单位|牵头单位|责任部门)[：:]?")
 _GENERAL_NOTE = re.compile(r"以下|不再列出|均需")
-_UNIT_HINT = re.compile(r"局|委|政府|办|中心|公司|院|队|管委会|部|厅|站|所|处|镇|乡|分局|小组|单位")
+_STANDING_NOTE = re.compile(r"^以下(?:各项任务|各项|所有任务)?(?:和专项行动)?(?:均需|均由|均)(.+)$")
+_UNIT_HINT = re.compile(r"局|委|政府|办|中心|公司|院|队|管委会|部|厅|站|所|处|镇|乡|分局|小组|单位|开发区|园区")
 
 
 @dataclass
@@ -28,6 +35,9 @@ class Responsibility:
     support: list[str] = field(default_factory=list)
     implement: list[str] = field(default_factory=list)
     start: int = -1  # offset of the bracket in the task text, -1 when none
+    # 以下均需…负责落实，不再列出: units named once for this and every later task of the plan
+    standing: dict[str, list[str]] = field(default_factory=dict)
+    spans: list[tuple[int, int]] = field(default_factory=list)  # the responsibility brackets
 
     def add(self, role: str, units: list[str]) -> None:
         bucket = getattr(self, role)
@@ -74,6 +84,8 @@ def closing_bracket(text: str) -> tuple[int, str] | None:
 
 def parse_clause(clause: str, default_role: str | None) -> tuple[str | None, list[str]]:
     clause = _RESPONSIBLE_PREFIX.sub("", clause)
+    if clause.endswith("按职责分工落实"):
+        return "lead", [u for u in split_top_level(clause[:-len("按职责分工落实")], "、") if u]
     m = _ROLE_SUFFIX.search(clause)
     role = _ROLE_OF[m.group(1)] if m else default_role
     names = clause[:m.start()] if m else clause
@@ -81,21 +93,86 @@ def parse_clause(clause: str, default_role: str | None) -> tuple[str | None, lis
     return role, units
 
 
-def parse_responsibility(task_text: str) -> Responsibility:
-    found = closing_bracket(task_text)
-    result = Responsibility()
-    if not found:
-        return result
-    start, inner = found
+def _top_level_brackets(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every outermost bracket pair; end is the offset after the closing bracket."""
+    spans, depth, start = [], 0, 0
+    for i, ch in enumerate(text):
+        if ch in OPEN:
+            if depth == 0:
+                start = i
+            depth += 1
+        elif ch in CLOSE and depth:
+            depth -= 1
+            if depth == 0:
+                spans.append((start, i + 1))
+    return spans
+
+
+def _read_bracket(inner: str, result: Responsibility) -> bool:
+    """Add the units of one bracket; False when the bracket is not a responsibility, e.g. （2023—2025年）."""
     explicit = bool(_RESPONSIBLE_PREFIX.match(inner))
     if not explicit and not (_ROLE_SUFFIX.search(split_top_level(inner, "，。；")[0] or "")):
-        return result  # a bracket that is not a responsibility, e.g. （2023—2025年）
-    for clause in split_top_level(inner, "，。；"):
+        return False
+    clauses = [part for clause in split_top_level(inner, "，。；") for part in _ROLE_BOUNDARY.split(clause)]
+    for clause in clauses:
+        if (note := _STANDING_NOTE.match(clause)):
+            role, units = parse_clause(note.group(1), None)
+            if role and units:
+                result.standing.setdefault(role, []).extend(units)
+                result.add(role, units)
+            continue
         if _GENERAL_NOTE.search(clause):
             continue
         role, units = parse_clause(clause, "lead" if explicit else None)
         units = [u for u in units if _UNIT_HINT.search(u)]
         if role and units:
             result.add(role, units)
-    result.start = start if result.found else -1
+    return True
+
+
+def parse_responsibility(task_text: str) -> Responsibility:
+    """Units by role from every responsibility bracket that closes a sentence of the task.
+
+    A task may name units twice: …成果。（县住建局牵头）严控餐饮油烟污染…。（县市场监管局牵头）
+    """
+    result = Responsibility()
+    end = len(task_text.rstrip("。；;. "))
+    for start, stop in _top_level_brackets(task_text):
+        closes_sentence = stop >= end or task_text[start - 1:start] in ("。", "；") or start == 0
+        if closes_sentence and _read_bracket(task_text[start + 1:stop - 1], result):
+            result.spans.append((start, stop))
+    result.start = result.spans[0][0] if result.spans else -1
     return result
+
+
+def without_brackets(text: str, spans: list[tuple[int, int]]) -> str:
+    """``text`` with the responsibility brackets blanked out, offsets unchanged."""
+    chars = list(text)
+    for start, stop in spans:
+        chars[start:stop] = " " * (stop - start)
+    return "".join(chars)
+
+
+# A unit name ends with one of these; a fragment that does not was broken across lines or cells
+# (县工信 / 科技局, 住房和城乡建设 管理局) and is joined to the next.
+_UNIT_END = re.compile(r"(?:局|委|政府|管委会|管理委员会|办|中心|公司|集团|院|队|所|站|镇|乡|部|厅|处|监狱|单位|分局)$")
+# Two names printed without a separator: 市生态环境局芮城分局县工科局.
+_GLUED = re.compile(r"(?<=[局府会委司])(?=[市县各])")
+_CELL_SEPARATORS = re.compile(r"[、，,；;/\s\u3000]+")
+
+
+def split_unit_cell(cell: str) -> list[str]:
+    """The units of a ledger cell as printed, split on separators, spaces and glued names."""
+    parts = [normalize(p) for p in _CELL_SEPARATORS.split(cell.strip()) if p.strip()]
+    joined: list[str] = []
+    for part in parts:
+        if joined and not _UNIT_END.search(joined[-1]):
+            joined[-1] += part
+        else:
+            joined.append(part)
+    units: list[str] = []
+    for name in joined:
+        for u in _GLUED.split(name):
+            if u and u not in units:
+                units.append(u)
+    return units

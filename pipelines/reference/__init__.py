@@ -6,6 +6,7 @@ as ref_* tables for dbt.
 from __future__ import annotations
 
 import csv
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -32,10 +33,42 @@ class KpiCatalogue:
 
 @dataclass(frozen=True)
 class UnitAliases:
-    mapping: dict
+    """Printed unit name -> canonical name; a row with a region applies in that region only."""
+    by_region: dict  # (region, alias) -> unit; region "" applies everywhere
 
-    def canonical(self, printed: str) -> str:
-        return self.mapping.get(printed, printed)
+    def canonical(self, printed: str, region: str | None = None) -> str:
+        return self.by_region.get((region or "", printed)) or self.by_region.get(("", printed)) or printed
+
+    def known(self, printed: str, region: str | None = None) -> bool:
+        key = (region or "", printed)
+        return key in self.by_region or ("", printed) in self.by_region or \
+            printed in self.units_of(region)
+
+    def units_of(self, region: str | None) -> set[str]:
+        return {u for (r, _), u in self.by_region.items() if r in ("", region or "")}
+
+
+# 各县（市、区）人民政府, 各县区人民政府 -> the county-level members; 各乡镇人民政府, 各镇政府 -> the towns.
+_COLLECTIVE = ((re.compile(r"^各县"), "county"), (re.compile(r"^各(?:乡|镇)"), "town"))
+
+
+@dataclass(frozen=True)
+class RegionTree:
+    rows: tuple[dict, ...]
+
+    def children(self, region: str, level: str) -> list[str]:
+        return [r["display_name"] or r["region"] for r in self.rows
+                if r["parent"] == region and r["level"] == level]
+
+    def members_of(self, unit: str, region: str | None) -> list[str]:
+        """The members a collective unit stands for in ``region`` (empty if not collective)."""
+        if not region:
+            return []
+        for pattern, level in _COLLECTIVE:
+            if pattern.match(unit):
+                suffix = "人民政府" if "政府" in unit else ""
+                return [name + suffix for name in self.children(region, level)]
+        return []
 
 
 @lru_cache(maxsize=8)
@@ -45,9 +78,14 @@ def kpi_catalogue(reference_dir: Path) -> KpiCatalogue:
 
 @lru_cache(maxsize=8)
 def unit_aliases(reference_dir: Path) -> UnitAliases:
-    return UnitAliases({r["alias"]: r["unit"] for r in read_table(reference_dir, "unit_aliases")})
+    return UnitAliases({(r["region"], r["alias"]): r["unit"] for r in read_table(reference_dir, "unit_aliases")})
 
 
 @lru_cache(maxsize=8)
 def regions(reference_dir: Path) -> tuple[dict, ...]:
     return tuple(read_table(reference_dir, "regions"))
+
+
+@lru_cache(maxsize=8)
+def region_tree(reference_dir: Path) -> RegionTree:
+    return RegionTree(regions(reference_dir))

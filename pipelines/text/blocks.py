@@ -5,6 +5,7 @@ normalised; ``start_line``/``end_line`` are 1-based lines of the input file as g
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
@@ -13,6 +14,8 @@ from .normalize import normalize
 # A paragraph that ends with one of these is complete; anything else continues on the next line.
 # Closing brackets are not here: PDF lines often break right after （晋政办发〔2022〕.
 SENTENCE_END = tuple("。；！？：")
+# A page footer such as "- 12 -" left in the middle of a paragraph by extraction.
+_PAGE_NUMBER = re.compile(r"^[-—–]\s*\d{1,3}\s*[-—–]$")
 
 
 @dataclass
@@ -61,7 +64,7 @@ def join_wrapped_lines(lines: Iterable[str], starts_block: Callable[[str], bool]
     for no, raw in enumerate(lines, start=1):
         # A tab means a table row flattened to text: never joined with its neighbours.
         text = "\t".join(normalize(cell) for cell in raw.split("\t")) if "\t" in raw else normalize(raw)
-        if not text.strip("\t"):
+        if not text.strip("\t") or _PAGE_NUMBER.match(text):
             continue
         last = blocks[-1] if blocks else None
         continues = (

@@ -22,7 +22,9 @@ _MARKDOWN_HEADING = re.compile(r"^\s*#{1,6}\s*")
 _BOLD = re.compile(r"\*\*|__")
 _SUB_SUP = re.compile(r"</?(?:sub|sup|br|span|p|b|strong|em)\s*/?>", re.IGNORECASE)
 _LATEX = re.compile(r"\$\s*([A-Za-z]+)\s*_\{?\s*([0-9.]+)\s*\}?\s*\$")
-_LATEX_SUB = re.compile(r"\b([A-Z][A-Za-z]?)_\{?([0-9.]+)\}?")
+_LATEX_SUB = re.compile(r"(?<![A-Za-z])([A-Z][A-Za-z]?)\s*_\{?\s*([0-9.]+)\s*\}?")
+_SUBSCRIPT_DIGITS = str.maketrans("₀₁₂₃₄₅₆₇₈₉", "0123456789")
+_SPACED_SUBSCRIPT = re.compile(r"(?<![A-Za-z])([A-Z][A-Za-z]?)\s+(?=[₀-₉])")
 _SPACES = re.compile(r"[ \t\u3000\u00a0\u2002\u2003\u2009]+")
 
 _TO_FULL_WIDTH = {"(": "（", ")": "）", ",": "，", ":": "：", ";": "；", "!": "！", "?": "？"}
@@ -92,6 +94,7 @@ def strip_markup(text: str) -> str:
     text = _SUB_SUP.sub("", text)
     text = _LATEX.sub(r"\1\2", text)
     text = _LATEX_SUB.sub(r"\1\2", text)
+    text = _SPACED_SUBSCRIPT.sub(r"\1", text).translate(_SUBSCRIPT_DIGITS)  # O ₃ -> O3
     return text
 
 
