@@ -11,16 +11,28 @@ from .config import data_paths
 
 def cmd_parse(args) -> int:
     from .parsing import parse_document
+    from .parsing.folder import plan_files
+    from .parsing.report import document_report, format_report
+    from .reference import unit_aliases
+    paths = data_paths()
+    files = [Path(f) for f in args.files]
+    if args.report:
+        files += plan_files(Path(args.report))
+    if not files:
+        print("请指定计划文件或 --report 目录 / name plan files or --report DIR", file=sys.stderr)
+        return 2
     status = 0
-    for f in args.files:
+    for f in files:
         try:
-            doc = parse_document(Path(f))
+            doc = parse_document(f)
         except (OSError, ValueError) as exc:
             print(f"无法解析 / cannot parse {f}: {exc}", file=sys.stderr)
             status = 2
             continue
         if args.json:
             print(json.dumps(doc, ensure_ascii=False, indent=2))
+        elif args.report:
+            print(format_report(document_report(doc, unit_aliases(paths.reference))))
         else:
             tasks = sum(len(p["tasks"]) for p in doc["plans"])
             targets = sum(len(p["targets"]) for p in doc["plans"])
@@ -76,8 +88,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="plankpi", description="PlanKPI 环保行动计划KPI工具")
     sub = parser.add_subparsers(dest="command", required=True)
     p = sub.add_parser("parse", help="解析计划文本 / parse plan files")
-    p.add_argument("files", nargs="+")
+    p.add_argument("files", nargs="*")
     p.add_argument("--json", action="store_true", help="print the extraction contract's JSON")
+    p.add_argument("--report", metavar="DIR", help="逐文件报告 / per-document report of every plan file in DIR")
     p.set_defaults(func=cmd_parse)
     p = sub.add_parser("sample", help="生成示例填报数据 / write sample submissions into the inbox")
     p.set_defaults(func=cmd_sample)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ..config import data_paths
 from ..readers import read_lines
+from ..readers.txt import UnreadablePlanError
 from ..reference import kpi_catalogue, region_tree, unit_aliases
 from ..text.blocks import Block, join_wrapped_lines
 from . import patterns as P
@@ -22,6 +23,10 @@ from .ids import stable_id
 from .notice import parse_notice
 from .targets import find_targets
 from .units import parse_responsibility, without_brackets
+
+class NotAPlanError(UnreadablePlanError):
+    """The file reads as text but holds no action plan."""
+
 
 _YEAR_IN_TITLE = re.compile(r"(20\d{2})")
 _TITLE_SENTENCE = re.compile(r"^(.{2,60}?)[。；]")
@@ -231,9 +236,10 @@ def parse_lines(lines: list[str], source: str, reference_dir: Path | None = None
             plan["start_line"] = blocks[span.start].start_line
         plans.append(plan)
         unparsed.extend(parser.unparsed)
-    if not spans:
-        unparsed.append({"start_line": 1, "end_line": len(lines),
-                         "reason": "未找到任何行动计划 / no plan found in the document"})
+    if not any(p["tasks"] or p["targets"] for p in plans):
+        raise NotAPlanError(
+            f"{source}: 未找到行动计划的标题、章节或任务，这不是一份行动计划 / no plan title, chapter or "
+            "numbered task found: this is not an action plan")
     return {
         "source": source,
         "doc_id": stable_id("D", source),

@@ -16,7 +16,7 @@ from ..text.normalize import normalize
 OPEN = "（〔【["
 CLOSE = "）〕】]"
 _ROLE_WORDS = "按职责分工落实|牵头落实|牵头|负责落实|负责|配合|参与|协助|落实"
-_ROLE_SUFFIX = re.compile(rf"(?:按职责分工|按职责|分别)?({_ROLE_WORDS})$")
+_ROLE_SUFFIX = re.compile(rf"(?:按职责分工|按职责|分别)*({_ROLE_WORDS})$")
 # 县环保局牵头、县住建局配合: two roles in one clause, split after each role word.
 _ROLE_BOUNDARY = re.compile(rf"(?<=牵头|负责|配合|参与|协助|落实)[、，](?=.)")
 # 负责落实 is the implementing role of local governments; 按职责分工落实 names the departments in charge.
@@ -89,8 +89,21 @@ def parse_clause(clause: str, default_role: str | None) -> tuple[str | None, lis
     m = _ROLE_SUFFIX.search(clause)
     role = _ROLE_OF[m.group(1)] if m else default_role
     names = clause[:m.start()] if m else clause
-    units = [u for u in split_top_level(names, "、") if u]
-    return role, units
+    return role, clean_names(split_top_level(names, "、"))
+
+
+# 市住建局等 -> 市住建局; 各镇人民政府和新绛经济技术开发区管委会 -> two units.
+_AND = re.compile(r"(?<=[局府会委队心])(?:和|及|以及)(?=.)")
+
+
+def clean_names(names: list[str]) -> list[str]:
+    out: list[str] = []
+    for name in names:
+        for part in _AND.split(name):
+            part = re.sub(r"等$", "", part.strip())
+            if part and part not in out:
+                out.append(part)
+    return out
 
 
 def _top_level_brackets(text: str) -> list[tuple[int, int]]:
@@ -170,9 +183,5 @@ def split_unit_cell(cell: str) -> list[str]:
             joined[-1] += part
         else:
             joined.append(part)
-    units: list[str] = []
-    for name in joined:
-        for u in _GLUED.split(name):
-            if u and u not in units:
-                units.append(u)
-    return units
+    names = [_ROLE_SUFFIX.sub("", u) for name in joined for u in _GLUED.split(name)]
+    return clean_names(names)

@@ -36,8 +36,19 @@ class IngestContext:
     @classmethod
     def from_warehouse(cls, con: duckdb.DuckDBPyConnection, today: date | None = None) -> "IngestContext":
         return cls(
-            responsibilities=con.sql("select distinct task_id, unit from raw.task_units").df(),
-            canonical=dict(con.sql("select alias, unit from raw.ref_unit_aliases").fetchall()),
+            # A unit may report under its canonical name, the name printed in the plan, or an alias
+            # of its region (the same alias can mean different units in different regions).
+            responsibilities=con.sql("""
+                select task_id, unit from raw.task_units
+                union select task_id, unit_printed from raw.task_units
+                union select tu.task_id, a.alias from raw.task_units tu
+                    join raw.tasks t using (task_id)
+                    join raw.ref_unit_aliases a on a.unit = tu.unit and a.region = t.region
+            """).df(),
+            canonical=dict(con.sql("""
+                select alias, any_value(unit) from raw.ref_unit_aliases
+                group by alias having count(distinct unit) = 1
+            """).fetchall()),
             catalogue=con.sql("select kpi, unit from raw.ref_kpi_catalogue").df(),
             regions={r for (r,) in con.sql("select region from raw.ref_regions").fetchall()},
             today=today or date.today(),

@@ -10,7 +10,8 @@ import pandas as pd
 from ..parsing.ids import stable_id
 from ..reference import REFERENCE_TABLES, read_table
 
-PLAN_TABLES = ("plan_documents", "plans", "tasks", "task_units", "task_deadlines", "targets", "unparsed")
+PLAN_TABLES = ("plan_documents", "plans", "tasks", "task_units", "task_deadlines", "targets", "annex_rows",
+               "unparsed")
 
 
 def plan_frames(docs: list[dict], checksums: dict[str, str]) -> dict[str, pd.DataFrame]:
@@ -32,9 +33,10 @@ def plan_frames(docs: list[dict], checksums: dict[str, str]) -> dict[str, pd.Dat
                     "task_id": t["task_id"], "plan_id": p["plan_id"], "doc_id": d["doc_id"],
                     "source": d["source"], "region": d["region"],
                     **{k: t[k] for k in ("no", "section", "title", "text", "start_line", "end_line")}})
-                rows["task_units"].extend({"task_id": t["task_id"], **u} for u in t["units"])
+                rows["task_units"].extend(_unit_row(t["task_id"], u) for u in t["units"])
                 rows["task_deadlines"].extend(
-                    {"task_id": t["task_id"], "seq": i, **dl} for i, dl in enumerate(t["deadlines"]))
+                    _deadline_row(t["task_id"], i, dl) for i, dl in enumerate(t["deadlines"]))
+            rows["annex_rows"].extend(_annex_rows(d, p))
             for i, g in enumerate(p["targets"]):
                 rows["targets"].append({
                     "target_id": stable_id("G", p["plan_id"], i, g["indicator"], g["value"]),
@@ -44,9 +46,45 @@ def plan_frames(docs: list[dict], checksums: dict[str, str]) -> dict[str, pd.Dat
     return {t: pd.DataFrame(r) for t, r in rows.items()}
 
 
+def _unit_row(task_id: str, u: dict) -> dict:
+    return {"task_id": task_id, "role": u["role"], "unit_printed": u["unit_printed"], "unit": u["unit"],
+            "members": "、".join(u.get("members", [])) or None, "propagated": bool(u.get("propagated"))}
+
+
+def _deadline_row(task_id: str, seq: int, d: dict) -> dict:
+    return {"task_id": task_id, "seq": seq, "text": d["text"], "due_date": d["due_date"], "kind": d["kind"],
+            "source": d.get("source", "text"), "line": d.get("line"), "start_date": d.get("start_date"),
+            "done": bool(d.get("done"))}
+
+
+def _annex_rows(doc: dict, plan: dict) -> list[dict]:
+    out = []
+    for k, table in enumerate(plan["annex_tables"], start=1):
+        for r in table["rows"]:
+            due = r["due"] or {}
+            out.append({
+                "annex_row_id": stable_id("A", plan["plan_id"], k, r["no"], r["start_line"]),
+                "plan_id": plan["plan_id"], "doc_id": doc["doc_id"], "source": doc["source"],
+                "region": doc["region"], "table_no": k, "table_title": table["title"],
+                "table_kind": table["kind"], "no": r["no"], "category": r["category"],
+                "title": r.get("title"), "text": r["text"], "deadline": r["deadline"],
+                "due_date": due.get("due_date"), "due_kind": due.get("kind"),
+                "units": "、".join(r["units"]), "task_id": r["task_id"], "link_score": r.get("link_score"),
+                "no_inferred": bool(r.get("no_inferred")), "start_line": r["start_line"],
+                "end_line": r["end_line"], "cells": json.dumps(r["cells"], ensure_ascii=False)})
+    return out
+
+
 _EMPTY_SCHEMAS = {
-    "task_units": "task_id varchar, role varchar, unit_printed varchar, unit varchar",
-    "task_deadlines": "task_id varchar, seq integer, text varchar, due_date varchar, kind varchar",
+    "task_units": ("task_id varchar, role varchar, unit_printed varchar, unit varchar, members varchar, "
+                   "propagated boolean"),
+    "task_deadlines": ("task_id varchar, seq integer, text varchar, due_date varchar, kind varchar, "
+                       "source varchar, line integer, start_date varchar, done boolean"),
+    "annex_rows": ("annex_row_id varchar, plan_id varchar, doc_id varchar, source varchar, region varchar, "
+                   "table_no integer, table_title varchar, table_kind varchar, no integer, category varchar, "
+                   "title varchar, text varchar, deadline varchar, due_date varchar, due_kind varchar, "
+                   "units varchar, task_id varchar, link_score double, no_inferred boolean, "
+                   "start_line integer, end_line integer, cells varchar"),
     "targets": ("target_id varchar, plan_id varchar, task_id varchar, source varchar, region varchar, "
                 "indicator varchar, kpi varchar, comparator varchar, value double, unit varchar, "
                 "year integer, scope varchar, stretch boolean, line integer"),
@@ -55,8 +93,13 @@ _EMPTY_SCHEMAS = {
 
 
 def _replace_table(con: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame) -> None:
-    if frame.empty and name in _EMPTY_SCHEMAS:
+    # Declared types where a column may be all-null in a given load (types cannot be inferred then).
+    if name in _EMPTY_SCHEMAS:
         con.execute(f"create or replace table raw.{name} ({_EMPTY_SCHEMAS[name]})")
+        if not frame.empty:
+            con.register("_frame", frame)
+            con.execute(f"insert into raw.{name} by name select * from _frame")
+            con.unregister("_frame")
         return
     con.register("_frame", frame)
     con.execute(f"create or replace table raw.{name} as select * from _frame")

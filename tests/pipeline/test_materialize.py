@@ -6,6 +6,8 @@ import duckdb
 import pandas as pd
 import pytest
 
+from pipelines.parsing import parse_document
+
 from pipelines.submissions.contract import OBSERVATION_COLUMNS, PROGRESS_COLUMNS, STATUS_CODES
 from pipelines.warehouse.publish import current_snapshot
 from tests.conftest import make_world, run_pipeline
@@ -23,7 +25,8 @@ def _expected_task_states(world) -> pd.DataFrame:
     """What the sample files say, computed in pandas independently of the SQL marts."""
     con = _snapshot(world)
     tasks = con.sql("select task_id from marts.mart_task_status").df()
-    responsible = con.sql("select task_id, unit from staging.stg_task_units").df()
+    responsible = con.sql("select task_id, unit from staging.stg_task_units "
+                          "union select task_id, unit_printed from staging.stg_task_units").df()
     con.close()
     frames = []
     for f in sorted(world.paths.archive.glob("示例数据_进展填报_*.xlsx")):
@@ -53,7 +56,8 @@ def test_headline_matches_the_sample_data(world):
     assert h["tasks_completed"] == completed
     assert h["completion_rate"] == pytest.approx(round(completed / 354, 4))
     assert bool(h["includes_sample_data"])
-    assert h["targets_total"] == 12
+    parsed = [parse_document(f) for f in sorted(world.paths.plans.glob("*.txt"))]
+    assert h["targets_total"] == sum(len(p["targets"]) for d in parsed for p in d["plans"]) == 21
 
 
 def test_completion_per_plan_sums_to_the_total(world):

@@ -1,0 +1,22 @@
+select
+    annex_row_id,
+    plan_id,
+    source,
+    region,
+    table_no,
+    table_title,
+    table_kind,
+    no,
+    category,
+    title,
+    text,
+    deadline,
+    try_cast(due_date as date) as due_date,
+    due_kind,
+    units,
+    task_id,
+    link_score,
+    no_inferred,
+    start_line,
+    end_line
+from {{ source('raw', 'annex_rows') }}
