@@ -63,9 +63,27 @@ def split_plans(blocks: list[Block], announced: list[str]) -> tuple[list[Block],
     return blocks[:starts[0][0]], spans
 
 
-def _task_title(text: str) -> str:
+def _task_title(text: str, block: Block, offset: int) -> str:
+    """The task's first sentence; or its first line when that line is a heading of its own
+    (## 2. 整治涉重金属矿区历史遗留固体废物 / the text follows on the next line)."""
+    if len(block.segments) > 1:
+        first_line = block.text[offset:block.segments[1][0]]
+        if first_line and len(first_line) <= 40 and not first_line.endswith(("。", "；", "，", "、")) \
+                and "。" not in first_line:
+            return first_line
     m = _TITLE_SENTENCE.match(text)
     return m.group(1) if m else text[:60]
+
+
+def _distinct(deadlines: list[dict]) -> list[dict]:
+    """One record per phrase: 汛期 said four times in a task is one seasonal deadline."""
+    seen, out = set(), []
+    for d in deadlines:
+        key = (d["text"], d["due_date"], d["kind"])
+        if key not in seen:
+            seen.add(key)
+            out.append(d)
+    return out
 
 
 class _PlanParser:
@@ -171,15 +189,15 @@ class _PlanParser:
                              if (role, u) not in self.standing)
         task.update({
             "task_id": stable_id("T", self.source, self.plan_id, task["section"], task["no"], body),
-            "title": _task_title(body),
+            "title": _task_title(body, block, offset),
             "text": body,
             "start_line": block.start_line,
             "end_line": block.end_line,
             "lead": resp.lead,
             "support": resp.support,
             "implement": resp.implement,
-            "deadlines": [dict(d, source="text", line=block.line_at(offset + d.pop("offset")))
-                          for d in find_deadlines(core, self.year, with_offsets=True)],
+            "deadlines": _distinct([dict(d, source="text", line=block.line_at(offset + d.pop("offset")))
+                                    for d in find_deadlines(core, self.year, with_offsets=True)]),
         })
         task["units"] = [self._unit_record(role, u, False)
                          for role in ("lead", "support", "implement") for u in task[role]]
