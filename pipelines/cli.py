@@ -63,6 +63,18 @@ def cmd_ingest(args) -> int:
     return 1 if any(r.status == "rejected" for r in reports) else 0
 
 
+def cmd_templates(args) -> int:
+    from .steps import write_templates
+    try:
+        written = write_templates(data_paths().ensure(), args.period)
+    except (ValueError, FileNotFoundError) as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    folder = written[0].parent if written else data_paths().outbox / args.period
+    print(f"已生成填报模板 / templates written: {len(written)} 个单位 / units -> {folder}")
+    return 0
+
+
 def cmd_run(args) -> int:
     """Materialise every asset through Dagster, recorded in DAGSTER_HOME like a UI run."""
     import dagster as dg
@@ -97,6 +109,9 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("ingest", help="接收填报文件 / ingest submission files (and the inbox)")
     p.add_argument("files", nargs="*")
     p.set_defaults(func=cmd_ingest)
+    p = sub.add_parser("templates", help="生成各单位填报模板 / write one report template per unit")
+    p.add_argument("--period", required=True, help="报告期 YYYY-MM")
+    p.set_defaults(func=cmd_templates)
     p = sub.add_parser("run", help="运行全部资产 / materialise every asset through Dagster")
     p.add_argument("--ephemeral", dest="persist", action="store_false",
                    help="do not record the run in DAGSTER_HOME")

@@ -5,14 +5,15 @@ from .defs.assets import parsed_plans, reference_data, submissions
 from .defs.automation import all_assets_job, daily_schedule, inbox_sensor
 from .defs.checks import gx_checks
 from .defs.dbt import dbt_resource, plankpi_dbt_models
-from .defs.publish import published_snapshot
+from .defs.publish import progress_templates, published_snapshot
 from .defs.resources import PlanKpiResource, default_resource
 
 
 def build_defs(plankpi: PlanKpiResource | None = None) -> dg.Definitions:
     """The definitions, with the data folder and as-of date of ``plankpi`` (default: environment)."""
     return dg.Definitions(
-        assets=[parsed_plans, reference_data, submissions, plankpi_dbt_models, published_snapshot],
+        assets=[parsed_plans, reference_data, submissions, plankpi_dbt_models, published_snapshot,
+                progress_templates],
         asset_checks=gx_checks,
         jobs=[all_assets_job],
         schedules=[daily_schedule],

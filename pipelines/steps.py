@@ -50,6 +50,19 @@ def ingest_submissions(paths: DataPaths, today: date | None = None) -> list[File
         return ingest_inbox(con, paths.inbox, paths.archive, paths.quarantine, today)
 
 
+def write_templates(paths: DataPaths, period: str) -> list:
+    """One .xlsx per responsible unit into outbox/<period>/."""
+    from .submissions.assignments import unit_templates
+    from .submissions.templates import write_templates as write
+    from .warehouse.publish import current_snapshot
+    snap = current_snapshot(paths.serving)
+    if snap is None:  # templates list what the published plans say, never a half-built warehouse
+        raise FileNotFoundError("尚无已发布快照，请先运行 plankpi run / no published snapshot yet: run the pipeline first")
+    with connect(snap.path, read_only=True) as con:
+        templates = unit_templates(con, period)
+    return write(templates, paths.outbox / period)
+
+
 def write_sample(paths: DataPaths) -> list:
     paths.ensure()
     parsed = parse_plans(paths)

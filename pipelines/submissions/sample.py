@@ -13,10 +13,9 @@ import math
 from datetime import date, timedelta
 from pathlib import Path
 
-from openpyxl import Workbook
-
-from .contract import OBSERVATION_COLUMNS, PROGRESS_COLUMNS, PROGRESS_SHEET, SAMPLE_MARK
-from .xlsx import append_text_safe, save_reproducible
+from .contract import OBSERVATION_COLUMNS, SAMPLE_MARK
+from .templates import ROLE_ZH, UnitTemplate, build_workbook
+from .xlsx import save_reproducible
 
 REPORT_MONTHS = (6, 12)  # each unit reports at mid-year and at year end
 
@@ -52,8 +51,8 @@ def _progress_row(task: dict, unit: str, year: int, month: int) -> list:
     else:
         status, percent, completed = "未启动", 0, ""
     deadline = "；".join(d["text"] for d in task["deadlines"])
-    return [task["task_id"], task["text"], deadline, f"{year}-{month:02d}", unit, status, percent,
-            completed, f"{SAMPLE_MARK}：{status}", SAMPLE_MARK]
+    return [task["task_id"], task["text"], deadline, ROLE_ZH["lead"], f"{year}-{month:02d}", unit, status,
+            percent, completed, f"{SAMPLE_MARK}：{status}", SAMPLE_MARK]
 
 
 def _lead_unit(task: dict) -> str | None:
@@ -61,14 +60,9 @@ def _lead_unit(task: dict) -> str | None:
     return lead[0]["unit_printed"] if lead else None
 
 
-def _write_progress(path: Path, rows: list[list]) -> None:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = PROGRESS_SHEET
-    append_text_safe(ws, list(PROGRESS_COLUMNS))
-    for row in rows:
-        append_text_safe(ws, row)
-    save_reproducible(wb, path)
+def _write_progress(path: Path, template: UnitTemplate, rows: list[list]) -> None:
+    """The unit's template (templates.py), filled in the way a unit fills it."""
+    save_reproducible(build_workbook(template, rows), path)
 
 
 def _observation_value(kpi: dict, target: float, region: str, year: int, month: int) -> float:
@@ -83,13 +77,13 @@ def _observation_value(kpi: dict, target: float, region: str, year: int, month: 
 
 def _bad_progress_rows(task: dict, unit: str, year: int) -> list[list]:
     """Rows that must be quarantined, one rule each."""
-    period = f"{year}-12"
-    base = [task["task_id"], task["text"], "", period, unit]
+    period, role = f"{year}-12", ROLE_ZH["lead"]
+    base = [task["task_id"], task["text"], "", role, period, unit]
     return [
-        ["T000000000000", "不存在的任务", "", period, unit, "推进中", 50, "", f"{SAMPLE_MARK}：错误示例", ""],
+        ["T000000000000", "不存在的任务", "", role, period, unit, "推进中", 50, "", f"{SAMPLE_MARK}：错误示例", ""],
         base + ["推进中", 150, "", f"{SAMPLE_MARK}：错误示例（进度超过100）", ""],
         base + ["完成了", 100, "", f"{SAMPLE_MARK}：错误示例（状态不在列表中）", ""],
-        base[:3] + [f"{year}/12", unit, "推进中", 40, "", f"{SAMPLE_MARK}：错误示例（报告期格式）", ""],
+        base[:4] + [f"{year}/12", unit, "推进中", 40, "", f"{SAMPLE_MARK}：错误示例（报告期格式）", ""],
         base + ["已完成", 100, "", f"{SAMPLE_MARK}：错误示例（缺完成日期）", ""],
     ]
 
@@ -113,18 +107,15 @@ def generate(docs: list[dict], catalogue: dict[str, dict], inbox: Path) -> list[
                 if not planted and month == 12:
                     rows += _bad_progress_rows(tasks[0], unit, year)
                     planted = True
-                path = inbox / f"{SAMPLE_MARK}_进展填报_{region}_{_safe(unit)}_{year}-{month:02d}.xlsx"
-                _write_progress(path, rows)
+                template = UnitTemplate(region, unit, f"{year}-{month:02d}")
+                path = inbox / f"{SAMPLE_MARK}_{template.file_name}"
+                _write_progress(path, template, rows)
                 written.append(path)
         written += _write_observations(d, catalogue, inbox)
     broken = inbox / f"{SAMPLE_MARK}_损坏文件.xlsx"
     broken.write_bytes(b"PK\x03\x04 this is not a real workbook")
     written.append(broken)
     return written
-
-
-def _safe(name: str) -> str:
-    return "".join(ch for ch in name if ch not in '\\/:*?"<>|')[:40]
 
 
 def _write_observations(doc: dict, catalogue: dict[str, dict], inbox: Path) -> list[Path]:
