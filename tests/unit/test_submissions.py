@@ -6,6 +6,7 @@ import pytest
 
 from pipelines.config import DataPaths
 from pipelines.steps import ingest_submissions, load_parsed_plans, load_reference_data, parse_plans, write_sample
+from pipelines.submissions.contract import MAX_FILE_BYTES
 from pipelines.submissions.read import UnreadableFile, read_submission
 from pipelines.warehouse.schema import connect
 from tests.conftest import make_world
@@ -65,19 +66,59 @@ def test_same_file_twice_changes_nothing(paths):
     assert (paths.archive / "duplicates" / "a_again.csv").exists()
 
 
-@pytest.mark.parametrize("name,content,rule_zh", [
-    ("notes.txt", b"hello", "不支持的文件类型"),
-    ("empty.csv", b"", "文件为空"),
-    ("broken.xlsx", b"PK\x03\x04garbage", "Excel文件已损坏"),
-    ("header.csv", "a,b\n1,2\n".encode(), "表头不符合"),
+def _xlsx_with_macros() -> bytes:
+    import io
+    import zipfile
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("xl/vbaProject.bin", b"macro")
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize("name,content,reason", [
+    ("notes.txt", b"hello", "不支持的文件类型 .txt，仅接收 .xlsx 和 .csv / unsupported file type .txt; "
+                            "only .xlsx and .csv are accepted"),
+    ("report.xlsm", b"PK\x03\x04", "不支持的文件类型 .xlsm，仅接收 .xlsx 和 .csv / unsupported file type .xlsm; "
+                                  "only .xlsx and .csv are accepted"),
+    ("empty.csv", b"", "文件为空 / file is empty"),
+    ("broken.xlsx", b"PK\x03\x04garbage", "Excel文件已损坏，无法读取 / corrupt Excel file: BadZipFile"),
+    ("locked.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512,
+     "文件已加密或为旧版.xls格式，请另存为未加密的.xlsx / file is encrypted or legacy .xls; "
+     "save it as an unprotected .xlsx"),
+    ("macros.xlsx", _xlsx_with_macros(), "文件包含宏，不予接收 / file contains macros; not accepted"),
+    ("header.csv", "a,b\n1,2\n".encode(), "表头不符合填报模板（缺少必需列） / header does not match the "
+                                           "template (required columns missing)"),
+    ("huge.csv", None, "文件超过大小上限 20 MB / file exceeds the size limit of 20 MB"),
 ])
-def test_unreadable_files_are_quarantined_whole(paths, name, content, rule_zh):
-    (paths.inbox / name).write_bytes(content)
-    [report] = ingest_submissions(paths)
-    assert report.status == "rejected" and rule_zh in report.reasons[0][2]
-    assert (paths.quarantine / name).exists()
+def test_unreadable_files_are_quarantined_whole(paths, name, content, reason):
+    path = paths.inbox / name
+    if content is None:
+        with open(path, "wb") as fh:  # sparse: over the limit without writing 20 MB
+            fh.truncate(MAX_FILE_BYTES + 1)
+    else:
+        path.write_bytes(content)
     with connect(paths.build_db, read_only=True) as con:
-        assert con.execute("select rule from raw.quarantine").fetchall() == [("file_unreadable",)]
+        before = con.execute("select count(*) from raw.tasks").fetchone()[0]
+    [report] = ingest_submissions(paths)
+    assert report.status == "rejected"
+    zh, en = reason.split(" / ")
+    assert report.reasons == [(None, "", zh, en)]
+    assert (paths.quarantine / name).exists() and not path.exists()
+    with connect(paths.build_db, read_only=True) as con:
+        assert con.execute("select rule, file_name from raw.quarantine").fetchall() == [("file_unreadable", name)]
+        assert con.execute("select count(*) from raw.progress_reports").fetchone()[0] == 0
+        assert con.execute("select count(*) from raw.observations").fetchone()[0] == 0
+        assert con.execute("select count(*) from raw.tasks").fetchone()[0] == before
+
+
+def test_utf8_bom_csv_lands(paths):
+    task = _task(paths)
+    _progress_csv(paths.inbox / "bom.csv", [[task, "x", "", "2023-07", "市城管局", "推进中", 40, "", "进展", ""]],
+                  encoding="utf-8-sig")
+    assert (paths.inbox / "bom.csv").read_bytes()[:3] == b"\xef\xbb\xbf"
+    [report] = ingest_submissions(paths)
+    assert (report.status, report.rows_landed) == ("landed", 1)
 
 
 def test_sample_is_deterministic_and_labelled(tmp_path):
@@ -90,3 +131,27 @@ def test_sample_is_deterministic_and_labelled(tmp_path):
     assert sheets[0].kind == "progress" and (sheets[0].frame["evidence"] == "示例数据").all()
     with pytest.raises(UnreadableFile):
         read_submission(next(f for f in files_a if "损坏" in f.name))
+
+
+def test_a_crash_inside_a_file_leaves_the_warehouse_as_before(paths, monkeypatch):
+    from pipelines.submissions import ingest
+    task = _task(paths)
+    _progress_csv(paths.inbox / "crash.csv", [[task, "x", "", "2023-07", "市城管局", "推进中", 40, "", "", ""],
+                                              [task, "x", "", "2023-7", "市城管局", "推进中", 40, "", "", ""]])
+    real_insert = ingest._insert
+
+    def insert_then_fail(con, table, frame):
+        real_insert(con, table, frame)
+        if table == "quarantine":  # progress rows are in, the quarantine too: then the disk fails
+            raise OSError("disk full")
+    monkeypatch.setattr(ingest, "_insert", insert_then_fail)
+    with pytest.raises(OSError):
+        ingest_submissions(paths)
+    with connect(paths.build_db, read_only=True) as con:
+        counts = [con.execute(f"select count(*) from raw.{t}").fetchone()[0]
+                  for t in ("progress_reports", "quarantine", "ingested_files")]
+    assert counts == [0, 0, 0]
+    assert (paths.inbox / "crash.csv").exists()  # still waiting: the next run takes it again
+    monkeypatch.undo()
+    [report] = ingest_submissions(paths)
+    assert (report.status, report.rows_landed, report.rows_rejected) == ("partial", 1, 1)
