@@ -181,6 +181,9 @@ class _PlanParser:
         body, offset = (m.group(2), m.start(2)) if m else (block.text, 0)
         resp = parse_responsibility(body)
         core = without_brackets(body, resp.spans)
+        if resp.not_units:  # never dropped silently: listed for a person to look at
+            self._not_understood(block, "责任分工中无法识别为单位的名称 / names in a responsibility clause that "
+                                        "do not look like units: " + "、".join(resp.not_units))
         # Named once in an earlier task (以下均需…负责落实，不再列出): recorded in ``units`` as
         # propagated, while lead/support/implement stay as printed in this task.
         printed = {u for r in ("lead", "support", "implement") for u in getattr(resp, r)}

@@ -26,7 +26,7 @@ _ROLE_OF = {"牵头": "lead", "牵头落实": "lead", "负责": "lead", "负责�
 _RESPONSIBLE_PREFIX = re.compile(r"^(?:责+任单位|牵头单位|责任部门)[：:]?")
 _GENERAL_NOTE = re.compile(r"以下|不再列出|均需")
 _STANDING_NOTE = re.compile(r"^以下(?:各项任务|各项|所有任务)?(?:和专项行动)?(?:均需|均由|均)(.+)$")
-_UNIT_HINT = re.compile(r"局|委|政府|办|中心|公司|院|队|管委会|部|厅|站|所|处|镇|乡|分局|小组|单位|开发区|园区")
+_UNIT_HINT = re.compile(r"局|委|政府|办|中心|公司|院|队|管委会|部|厅|站|所|处|镇|乡|分局|小组|单位|开发区|园区|段|社|集团|银行")
 
 
 @dataclass
@@ -38,6 +38,7 @@ class Responsibility:
     # 以下均需…负责落实，不再列出: units named once for this and every later task of the plan
     standing: dict[str, list[str]] = field(default_factory=dict)
     spans: list[tuple[int, int]] = field(default_factory=list)  # the responsibility brackets
+    not_units: list[str] = field(default_factory=list)  # names in a role clause that do not look like units
 
     def add(self, role: str, units: list[str]) -> None:
         bucket = getattr(self, role)
@@ -137,6 +138,9 @@ def _read_bracket(inner: str, result: Responsibility) -> bool:
         if _GENERAL_NOTE.search(clause):
             continue
         role, units = parse_clause(clause, "lead" if explicit else None)
+        dropped = [u for u in units if not _UNIT_HINT.search(u)]
+        if dropped:
+            result.not_units.extend(dropped)
         units = [u for u in units if _UNIT_HINT.search(u)]
         if role and units:
             result.add(role, units)

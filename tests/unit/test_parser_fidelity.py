@@ -47,6 +47,8 @@ def test_yangquan_tasks(docs):
     assert t["title"] == "完成闭坑煤矿矿坑水污染状况调查评估"
     assert (t["lead"], t["support"]) == (["市生态环境局"], ["市规划和自然资源局", "市能源局"])
     assert _due(t) == [("2023年10月底前", "2023-10-31", "date", "text")]
+    rail = _task(docs, "000", 1, 11)  # …市交通局、石家庄铁路工务段按职责分工分别负责，…落实
+    assert rail["lead"][-2:] == ["市交通局", "石家庄铁路工务段"] and rail["implement"] == ["各县区人民政府", "高新区管委会"]
     air = _task(docs, "000", 1, 2)
     assert air["lead"] == ["市工信局", "市发展改革委", "市生态环境局"]
     assert air["implement"] == ["各县区人民政府", "高新区管委会"]
