@@ -94,7 +94,8 @@ def validate_progress(frame: pd.DataFrame, responsibilities: pd.DataFrame, canon
 def validate_observations(frame: pd.DataFrame, catalogue: pd.DataFrame, regions: set[str]) -> Validated:
     f = frame.copy()
     f["value_num"] = pd.to_numeric(f["value"], errors="coerce")
-    unit_of = dict(zip(catalogue["kpi"], catalogue["unit"]))
+    # A unitless KPI (a coefficient such as 农田灌溉水利用系数) has an empty unit cell.
+    unit_of = {k: ("" if pd.isna(u) else u) for k, u in zip(catalogue["kpi"], catalogue["unit"])}
     known = f["kpi"].isin(set(unit_of))
     rules = [
         ("kpi", "kpi_known", "指标代码不在指标目录中", "kpi code not in the KPI catalogue", ~known),
@@ -104,7 +105,7 @@ def validate_observations(frame: pd.DataFrame, catalogue: pd.DataFrame, regions:
          ~f["period"].fillna("").str.match(PERIOD_ANY)),
         ("value", "value_numeric", "数值须为数字", "value must be a number", f["value_num"].isna()),
         ("unit", "unit_matches_catalogue", "单位与指标目录不一致", "unit does not match the KPI catalogue",
-         known & (f["unit"] != f["kpi"].map(unit_of))),
+         known & (f["unit"].fillna("") != f["kpi"].map(unit_of))),
         ("kpi", "duplicate_in_file", "同一文件中该指标、地区、报告期重复", "duplicate kpi, region and period in the same file",
          _duplicated(f, ["kpi", "region", "period"])),
     ]

@@ -155,3 +155,13 @@ def test_a_crash_inside_a_file_leaves_the_warehouse_as_before(paths, monkeypatch
     monkeypatch.undo()
     [report] = ingest_submissions(paths)
     assert (report.status, report.rows_landed, report.rows_rejected) == ("partial", 1, 1)
+
+
+def test_unitless_indicator_lands_with_an_empty_unit(paths):
+    header = "指标代码,地区,报告期,数值,单位,数据来源\n"
+    (paths.inbox / "coefficient.csv").write_text(
+        header + "irrigation_water_use_coefficient,晋城市,2022-12,0.59,,水务局\n"
+        "irrigation_water_use_coefficient,晋城市,2022-11,0.58,%,水务局\n", encoding="utf-8")
+    [report] = ingest_submissions(paths)
+    assert (report.rows_landed, report.rows_rejected) == (1, 1)
+    assert report.reasons[0][1:3] == ("unit", "单位与指标目录不一致")
