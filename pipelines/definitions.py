@@ -5,7 +5,8 @@ from .defs.assets import parsed_plans, reference_data, submissions
 from .defs.automation import all_assets_job, daily_schedule, inbox_sensor
 from .defs.checks import gx_checks
 from .defs.dbt import dbt_resource, plankpi_dbt_models
-from .defs.publish import progress_templates, published_snapshot
+from .defs.publish import published_snapshot
+from .defs.templates import progress_templates
 from .defs.resources import PlanKpiResource, default_resource
 
 

@@ -26,17 +26,3 @@ def published_snapshot(context: dg.AssetExecutionContext, plankpi: PlanKpiResour
         "tasks": m["row_counts"].get("marts.mart_task_status", 0),
     })
 
-
-class TemplatesConfig(dg.Config):
-    period: str = ""  # YYYY-MM; empty: the month of the as-of date (today by default)
-
-
-@dg.asset(deps=[published_snapshot], group_name="outbox", kinds={"excel"},
-          description="outbox/<period>/进展填报_<region>_<unit>_<period>.xlsx: one template per responsible unit.")
-def progress_templates(config: TemplatesConfig, plankpi: PlanKpiResource) -> dg.MaterializeResult:
-    from datetime import date
-    from ..steps import write_templates
-    period = config.period or (plankpi.as_of or date.today().isoformat())[:7]
-    written = write_templates(plankpi.paths, period)
-    return dg.MaterializeResult(metadata={"period": period, "templates": len(written),
-                                          "folder": str(plankpi.paths.outbox / period)})

@@ -105,7 +105,8 @@ def _header_at(lines: list[tuple[int, str]], i: int) -> tuple[list[str] | None, 
     return header, 1, "tab_rows" if "\t" in raw else "scattered"
 
 
-def _row_record(table: L.RawTable, roles: list[str], row: L.RawRow, carried: dict, plan_year: int | None) -> dict | None:
+def _row_record(kind: str, table: L.RawTable, roles: list[str], row: L.RawRow, carried: dict,
+                plan_year: int | None) -> dict | None:
     values: dict[str, str] = {}
     raw_of: dict[str, str] = {}
     for k, (role, cell) in enumerate(zip(roles, row.cells)):
@@ -114,7 +115,6 @@ def _row_record(table: L.RawTable, roles: list[str], row: L.RawRow, carried: dic
             raw_of[role] = row.raw_cells[k] if row.raw_cells else cell
     if not values.get("no", "").isdigit():
         return None
-    kind = table_kind(table.title, table.header)
     carry_roles = ("category", "text") if kind == "key_projects" else ("category",)
     was_carried = []
     for role in carry_roles:
@@ -153,11 +153,11 @@ def parse_annex(lines: list[str], first_line: int, plan_year: int | None) -> tup
     tables, unparsed = _find_tables(numbered)
     records = []
     for table in tables:
-        roles = column_roles(table.header)
+        roles, kind = column_roles(table.header), table_kind(table.title, table.header)
         carried: dict = {}
         rows = []
         for row in table.rows:
-            rec = _row_record(table, roles, row, carried, plan_year)
+            rec = _row_record(kind, table, roles, row, carried, plan_year)
             if rec is None:
                 unparsed.append({"start_line": row.start_line, "end_line": row.end_line,
                                  "reason": "台账中无序号的行，无法确定所属任务 / annex row without a number"})
@@ -166,7 +166,7 @@ def parse_annex(lines: list[str], first_line: int, plan_year: int | None) -> tup
         unparsed.extend(table.stray)
         records.append({
             "title": table.title,
-            "kind": table_kind(table.title, table.header),
+            "kind": kind,
             "header": table.header,
             "layout": table.layout,
             "start_line": table.start_line,

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..text.normalize import normalize
+from .units import UNIT_END
 
 HEADER_WORDS = (
     "任务类别", "类别", "序号", "具体措施", "主要任务", "工作任务", "重点工作", "工程措施", "完成时限",
@@ -33,7 +34,6 @@ _DEADLINE_CELL = re.compile(
 # or a Latin letter is an extraction artefact inside a cell (2023年 12月底前, 一批 VOCs).
 _CJK = r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef“”‘’]"
 _CELL_GAP = re.compile(rf"{_CJK}\s+{_CJK}")
-_UNIT_TAIL = re.compile(r"(?:局|委|政府|管委会|办|中心|公司|集团|院|所|站|镇|乡|单位)$")
 
 
 def header_cells(text: str) -> list[str] | None:
@@ -178,7 +178,7 @@ def _scattered_cells(fragments: list[tuple[int, str, bool]]) -> dict[str, str]:
         pos = end
     deadline, tail = after[:deadline_end], after[deadline_end:]
     cut = max(tail.rfind("。"), tail.rfind("；"))
-    units = tail[cut + 1:] if cut >= 0 and _UNIT_TAIL.search(tail[cut + 1:]) else ""
+    units = tail[cut + 1:] if cut >= 0 and UNIT_END.search(tail[cut + 1:]) else ""
     text = tail[:cut + 1] if units else tail
     return {"category": category, "title": title, "deadline": deadline, "text": text, "units": units}
 

@@ -24,6 +24,7 @@ from .notice import parse_notice
 from .targets import find_targets
 from .units import parse_responsibility, without_brackets
 
+
 class NotAPlanError(UnreadablePlanError):
     """The file reads as text but holds no action plan."""
 

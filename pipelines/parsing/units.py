@@ -16,7 +16,8 @@ from ..text.normalize import normalize
 OPEN = "（〔【["
 CLOSE = "）〕】]"
 _ROLE_WORDS = "按职责分工落实|牵头落实|牵头|负责落实|负责|配合|参与|协助|落实"
-_ROLE_SUFFIX = re.compile(rf"(?:按职责分工|按职责|分别)*({_ROLE_WORDS})$")
+# Lazy prefix: the whole phrase 按职责分工落实 is tried before 按职责分工 + 落实.
+_ROLE_SUFFIX = re.compile(rf"(?:按职责分工|按职责|分别)*?({_ROLE_WORDS})$")
 # 县环保局牵头、县住建局配合: two roles in one clause, split after each role word.
 _ROLE_BOUNDARY = re.compile(rf"(?<=牵头|负责|配合|参与|协助|落实)[、，](?=.)")
 # 负责落实 is the implementing role of local governments; 按职责分工落实 names the departments in charge.
@@ -34,7 +35,6 @@ class Responsibility:
     lead: list[str] = field(default_factory=list)
     support: list[str] = field(default_factory=list)
     implement: list[str] = field(default_factory=list)
-    start: int = -1  # offset of the bracket in the task text, -1 when none
     # 以下均需…负责落实，不再列出: units named once for this and every later task of the plan
     standing: dict[str, list[str]] = field(default_factory=dict)
     spans: list[tuple[int, int]] = field(default_factory=list)  # the responsibility brackets
@@ -66,27 +66,8 @@ def split_top_level(text: str, seps: str) -> list[str]:
     return [p.strip() for p in parts if p.strip()]
 
 
-def closing_bracket(text: str) -> tuple[int, str] | None:
-    """(offset, inner text) of the balanced bracket that ends the task text, if any."""
-    end = len(text.rstrip("。；;. "))
-    if end == 0 or text[end - 1] not in CLOSE:
-        return None
-    depth = 0
-    for i in range(end - 1, -1, -1):
-        ch = text[i]
-        if ch in CLOSE:
-            depth += 1
-        elif ch in OPEN:
-            depth -= 1
-            if depth == 0:
-                return i, text[i + 1:end - 1]
-    return None
-
-
 def parse_clause(clause: str, default_role: str | None) -> tuple[str | None, list[str]]:
     clause = _RESPONSIBLE_PREFIX.sub("", clause)
-    if clause.endswith("按职责分工落实"):
-        return "lead", [u for u in split_top_level(clause[:-len("按职责分工落实")], "、") if u]
     m = _ROLE_SUFFIX.search(clause)
     role = _ROLE_OF[m.group(1)] if m else default_role
     names = clause[:m.start()] if m else clause
@@ -138,9 +119,7 @@ def _read_bracket(inner: str, result: Responsibility) -> bool:
         if _GENERAL_NOTE.search(clause):
             continue
         role, units = parse_clause(clause, "lead" if explicit else None)
-        dropped = [u for u in units if not _UNIT_HINT.search(u)]
-        if dropped:
-            result.not_units.extend(dropped)
+        result.not_units.extend(u for u in units if not _UNIT_HINT.search(u))
         units = [u for u in units if _UNIT_HINT.search(u)]
         if role and units:
             result.add(role, units)
@@ -158,7 +137,6 @@ def parse_responsibility(task_text: str) -> Responsibility:
         closes_sentence = stop >= end or task_text[start - 1:start] in ("。", "；") or start == 0
         if closes_sentence and _read_bracket(task_text[start + 1:stop - 1], result):
             result.spans.append((start, stop))
-    result.start = result.spans[0][0] if result.spans else -1
     return result
 
 
@@ -172,7 +150,7 @@ def without_brackets(text: str, spans: list[tuple[int, int]]) -> str:
 
 # A unit name ends with one of these; a fragment that does not was broken across lines or cells
 # (县工信 / 科技局, 住房和城乡建设 管理局) and is joined to the next.
-_UNIT_END = re.compile(r"(?:局|委|政府|管委会|管理委员会|办|中心|公司|集团|院|队|所|站|镇|乡|部|厅|处|监狱|单位|分局)$")
+UNIT_END = re.compile(r"(?:局|委|政府|管委会|管理委员会|办|中心|公司|集团|院|队|所|站|镇|乡|部|厅|处|监狱|单位|分局)$")
 # Two names printed without a separator: 市生态环境局芮城分局县工科局.
 _GLUED = re.compile(r"(?<=[局府会委司])(?=[市县各])")
 _CELL_SEPARATORS = re.compile(r"[、，,；;/\s\u3000]+")
@@ -183,7 +161,7 @@ def split_unit_cell(cell: str) -> list[str]:
     parts = [normalize(p) for p in _CELL_SEPARATORS.split(cell.strip()) if p.strip()]
     joined: list[str] = []
     for part in parts:
-        if joined and not _UNIT_END.search(joined[-1]):
+        if joined and not UNIT_END.search(joined[-1]):
             joined[-1] += part
         else:
             joined.append(part)

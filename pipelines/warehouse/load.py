@@ -75,7 +75,7 @@ def _annex_rows(doc: dict, plan: dict) -> list[dict]:
     return out
 
 
-_EMPTY_SCHEMAS = {
+_DECLARED_SCHEMAS = {
     "task_units": ("task_id varchar, role varchar, unit_printed varchar, unit varchar, members varchar, "
                    "propagated boolean"),
     "task_deadlines": ("task_id varchar, seq integer, text varchar, due_date varchar, kind varchar, "
@@ -94,8 +94,8 @@ _EMPTY_SCHEMAS = {
 
 def _replace_table(con: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame) -> None:
     # Declared types where a column may be all-null in a given load (types cannot be inferred then).
-    if name in _EMPTY_SCHEMAS:
-        con.execute(f"create or replace table raw.{name} ({_EMPTY_SCHEMAS[name]})")
+    if name in _DECLARED_SCHEMAS:
+        con.execute(f"create or replace table raw.{name} ({_DECLARED_SCHEMAS[name]})")
         if not frame.empty:
             con.register("_frame", frame)
             con.execute(f"insert into raw.{name} by name select * from _frame")
