@@ -51,7 +51,8 @@ def completion_by(dimension: str) -> pd.DataFrame:
 
 def target_attainment() -> pd.DataFrame:
     return _query("""select region, year, kpi_name_zh, indicator, comparator, target_value, unit, stretch,
-                            actual, months_reported, gap, status, source, line
+                            threshold, direction, kpi_unit, rank_of, baseline, actual, months_reported, gap,
+                            progress_from_baseline, status, source, line
                      from marts.mart_target_attainment order by region, year, kpi""")
 
 

@@ -1,10 +1,22 @@
 """UI labels, Chinese first. Data keeps its codes (status, domain); only the UI shows labels."""
 
 STATUS_ZH = {"met": "已达标", "on_track": "进展正常", "at_risk": "有风险", "missed": "未达标",
-             "no_data": "无数据", "no_rule": "无判定规则"}
+             "no_data": "无数据"}
 STATUS_COLOR = {"met": "success", "on_track": "info", "at_risk": "warning", "missed": "danger",
-                "no_data": "secondary", "no_rule": "secondary"}
+                "no_data": "secondary"}
 COMPARATOR_ZH = {">=": "≥", "<=": "≤", "=": "="}
+_RELATIVE_ZH = {"decrease_by": "下降", "increase_by": "提高"}
+
+
+def target_label(comparator: str, value: float, unit: str, direction: str, threshold: float | None,
+                 kpi_unit: str) -> str:
+    """The target as printed, and the level it sets when that is not the printed number."""
+    level = "" if threshold is None or threshold != threshold else f"{COMPARATOR_ZH[direction]} {threshold:g}{kpi_unit}"
+    if comparator in _RELATIVE_ZH:
+        return f"{_RELATIVE_ZH[comparator]} {value:g}{unit}" + (f"（{level}）" if level else "（无基准值）")
+    if comparator == "rank":
+        return f"排名 {level}" if level else f"排名 {value:g}{unit}"
+    return f"{COMPARATOR_ZH.get(comparator, comparator)} {value:g}{unit}"
 
 LABELS = {
     "title": "PlanKPI 环保行动计划执行监测",

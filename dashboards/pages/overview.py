@@ -5,7 +5,7 @@ import plotly.express as px
 from dash import dcc, html
 
 from dashboards import data
-from dashboards.i18n import COMPARATOR_ZH, LABELS, STATUS_COLOR, STATUS_ZH
+from dashboards.i18n import LABELS, STATUS_COLOR, STATUS_ZH, target_label
 
 dash.register_page(__name__, path="/", name=LABELS["overview"], title=LABELS["title"])
 
@@ -48,9 +48,9 @@ def _target_table():
     df = data.target_attainment()
     rows = [html.Tr([
         html.Td(r.region), html.Td(r.year), html.Td(r.kpi_name_zh),
-        html.Td(f"{COMPARATOR_ZH.get(r.comparator, r.comparator)} {r.target_value:g}{r.unit}"
+        html.Td(target_label(r.comparator, r.target_value, r.unit, r.direction, r.threshold, r.kpi_unit)
                 + ("（力争）" if r.stretch else "")),
-        html.Td("—" if r.actual != r.actual else f"{r.actual:g}{r.unit}"),
+        html.Td("—" if r.actual != r.actual else f"{r.actual:g}{r.kpi_unit}"),
         html.Td("—" if r.gap != r.gap else f"{r.gap:+g}"),
         html.Td(dbc.Badge(STATUS_ZH.get(r.status, r.status), color=STATUS_COLOR.get(r.status, "secondary"))),
         html.Td(f"{r.source} 第{r.line}行", className="small text-muted"),

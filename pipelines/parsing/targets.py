@@ -10,8 +10,11 @@ _NUMBER_UNIT = re.compile(r"(\d+(?:\.\d+)?)\s*(%|％|微克/立方米|μg/m3|µg
 _COEFFICIENT = re.compile(r"(?<![\d.])(0\.\d+|1\.0+)(?![\d.%])")  # a unitless ratio such as 0.588
 _CHANGE = re.compile(r"(同比)?(下降|降低|减少|上升|提高|增加)")
 _SCOPE = re.compile(r"(市区|主城区|中心城区|城市建成区|县城建成区|全市|全县|全省)")
-_RANK_SCOPE = re.compile(r"在(全国|全省|全市)(\d+个[^，。；]{1,8}?)(?:中|排名)")
+_RANK_SCOPE = re.compile(r"在(全国|全省|全市)((\d+)个[^，。；]{1,8}?)(?:中|排名)")
+# 退出后20位: leave the last 20 places; 进入前20位 / 前20位: be among the first 20.
+_RANK_SIDE = re.compile(r"(前|后)\s*$")
 _YEAR = re.compile(r"(20\d{2})年")
+_BASE_YEAR = re.compile(r"(?:较|比)(20\d{2})年")  # 较2020年下降10%; 同比 means the year before
 _STRETCH = re.compile(r"力争|争取")
 _LE = re.compile(r"降到|降至|下降到|不高于|不超过|低于|控制在|以下|以内")
 _GE = re.compile(r"达到|以上|不低于|提高到|提升到|提升至|提高至|达")
@@ -71,6 +74,23 @@ def _scope(text: str, sentence_start: int, m: re.Match, ranked: bool) -> str:
     return before[-1] if before else ""
 
 
+def _base_year(clause: str, year: int | None, comparator: str | None) -> int | None:
+    """The year a relative change (decrease_by / increase_by) is measured from."""
+    if comparator not in ("decrease_by", "increase_by"):
+        return None
+    printed = _BASE_YEAR.search(clause)
+    return int(printed.group(1)) if printed else (year - 1 if year else None)
+
+
+def _ranking(text: str, sentence_start: int, m: re.Match, clause: str) -> dict:
+    """How many are ranked (168 of 全国168个重点城市) and which end the place counts from."""
+    scope = _RANK_SCOPE.search(text, sentence_start, m.end() + 30)
+    number = _NUMBER_UNIT.search(clause)
+    side = _RANK_SIDE.search(clause[:number.start()]) if number else None
+    return {"rank_of": int(scope.group(3)) if scope else None,
+            "rank_side": {"前": "top", "后": "bottom"}[side.group(1)] if side else None}
+
+
 def find_targets(block: Block, catalogue: KpiCatalogue, plan_year: int | None,
                  text: str | None = None, base: int = 0) -> list[dict]:
     """Targets worded in ``text`` (default: the block's text); ``base`` maps offsets into the block."""
@@ -99,5 +119,8 @@ def find_targets(block: Block, catalogue: KpiCatalogue, plan_year: int | None,
                     "scope": _scope(text, sentence_start, m, ranked=unit == "位"),
                     "stretch": bool(_STRETCH.search(clause)),
                     "line": block.line_at(base + offset),
+                    "base_year": _base_year(after, year, comparator),
+                    **(_ranking(text, sentence_start, m, after) if unit == "位"
+                       else {"rank_of": None, "rank_side": None}),
                 })
     return targets

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-REFERENCE_TABLES = ("kpi_catalogue", "unit_aliases", "regions")
+REFERENCE_TABLES = ("kpi_catalogue", "unit_aliases", "regions", "reporting_schedule")
 
 
 def read_table(reference_dir: Path, name: str) -> list[dict]:

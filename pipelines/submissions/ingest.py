@@ -107,13 +107,22 @@ def _already_ingested(con, checksum: str) -> bool:
                        [checksum]).fetchone()[0] > 0
 
 
-def _reject_whole_file(con, path: Path, checksum: str, err: UnreadableFile, now: datetime, quarantine: Path) -> FileReport:
+def received_at(path: Path, now: datetime) -> datetime:
+    """When the file arrived: its modification time in the inbox (a copy into the inbox sets it),
+    never later than the moment it is ingested. Reporting compliance judges lateness by it."""
+    return min(datetime.fromtimestamp(path.stat().st_mtime), now)
+
+
+def _reject_whole_file(con, path: Path, checksum: str, err: UnreadableFile, now: datetime,
+                       received: datetime, quarantine: Path) -> FileReport:
     stored = _move(path, quarantine, checksum)
     con.execute("begin")
     con.execute("insert into raw.quarantine values (?, ?, null, null, null, 'file_unreadable', ?, ?, null, ?)",
                 [path.name, checksum, err.reason_zh, err.reason_en, now])
-    con.execute("insert into raw.ingested_files values (?, ?, null, 'rejected', 0, 0, ?, ?, ?, ?)",
-                [checksum, path.name, err.reason_zh, err.reason_en, str(stored), now])
+    con.execute("""insert into raw.ingested_files (file_checksum, file_name, kind, status, rows_landed,
+                   rows_rejected, reason_zh, reason_en, stored_as, ingested_at, received_at)
+                   values (?, ?, null, 'rejected', 0, 0, ?, ?, ?, ?, ?)""",
+                [checksum, path.name, err.reason_zh, err.reason_en, str(stored), now, received])
     con.execute("commit")
     return FileReport(path.name, "rejected", reasons=[(None, "", err.reason_zh, err.reason_en)])
 
@@ -123,16 +132,18 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, ctx: IngestContext,
     path = Path(path)
     checksum = file_checksum(path)
     now = datetime.now()
+    received = received_at(path, now)
     if _already_ingested(con, checksum):
         _move(path, archive / "duplicates", checksum)
         return FileReport(path.name, "duplicate")
     try:
         sheets = read_submission(path)
     except UnreadableFile as err:
-        return _reject_whole_file(con, path, checksum, err, now, quarantine)
+        return _reject_whole_file(con, path, checksum, err, now, received, quarantine)
 
     is_sample = SAMPLE_MARK in path.name
-    meta = {"file_name": path.name, "file_checksum": checksum, "is_sample": is_sample, "ingested_at": now}
+    meta = {"file_name": path.name, "file_checksum": checksum, "is_sample": is_sample, "ingested_at": now,
+            "received_at": received}
     report = FileReport(path.name, "landed")
     kinds = set()
     con.execute("begin")
@@ -156,9 +167,10 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, ctx: IngestContext,
         if report.rows_rejected:
             report.status = "partial"
         stored = _destination(path, archive, checksum)
-        con.execute("insert into raw.ingested_files values (?, ?, ?, ?, ?, ?, null, null, ?, ?)",
+        con.execute("""insert into raw.ingested_files (file_checksum, file_name, kind, status, rows_landed,
+                       rows_rejected, stored_as, ingested_at, received_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                     [checksum, path.name, ",".join(sorted(kinds)), report.status, report.rows_landed,
-                     report.rows_rejected, str(stored), now])
+                     report.rows_rejected, str(stored), now, received])
         con.execute("commit")
     except Exception:
         con.execute("rollback")

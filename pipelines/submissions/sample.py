@@ -10,14 +10,18 @@ import csv
 import hashlib
 import io
 import math
-from datetime import date, timedelta
+import os
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from .contract import OBSERVATION_COLUMNS, SAMPLE_MARK
 from .templates import ROLE_ZH, UnitTemplate, build_workbook
 from .xlsx import save_reproducible
 
-REPORT_MONTHS = (6, 12)  # each unit reports at mid-year and at year end
+# Units report every month from the month the plan was issued; a few months go unreported and some
+# reports arrive late, so reporting compliance has something to find. Year-end is always reported.
+SHARE_MISSING = 0.06
+SHARE_LATE = 0.12
 
 
 def _u(*parts) -> float:
@@ -55,9 +59,9 @@ def _progress_row(task: dict, unit: str, year: int, month: int) -> list:
             percent, completed, f"{SAMPLE_MARK}：{status}", SAMPLE_MARK]
 
 
-def _lead_unit(task: dict) -> str | None:
-    lead = [u for u in task.get("units", []) if u["role"] == "lead"]
-    return lead[0]["unit_printed"] if lead else None
+def _lead_units(task: dict) -> list[str]:
+    """Every lead unit of the task, by canonical name: each one reports on it."""
+    return sorted({u["unit"] for u in task.get("units", []) if u["role"] == "lead"})
 
 
 def _write_progress(path: Path, template: UnitTemplate, rows: list[list]) -> None:
@@ -65,14 +69,46 @@ def _write_progress(path: Path, template: UnitTemplate, rows: list[list]) -> Non
     save_reproducible(build_workbook(template, rows), path)
 
 
-def _observation_value(kpi: dict, target: float, region: str, year: int, month: int) -> float:
-    """Monthly values around the target: concentrations peak in winter; rates drift upward."""
+# Levels a region typically measures, for indicators the sample reports without a printed level
+# (relative targets such as 同比下降30%, and monitoring without a target).
+_TYPICAL_LEVEL = {"pm25_concentration": 40.0, "so2_concentration": 20.0, "good_air_days_ratio": 75.0}
+# Indicators every region with an air plan reports monthly, target or not.
+_MONITORED_AIR = ("pm25_concentration", "good_air_days_ratio")
+
+
+def _level(target: dict) -> float:
+    """The level the sample region aims at for ``target`` (the sample's own story, not a KPI rule)."""
+    value = float(target["value"])
+    if target["comparator"] == "decrease_by":
+        return _TYPICAL_LEVEL.get(target["kpi"], 100.0) * (1 - value / 100)
+    if target["comparator"] == "increase_by":
+        return _TYPICAL_LEVEL.get(target["kpi"], 50.0) * (1 + value / 100)
+    if target["comparator"] == "rank":
+        return (target["rank_of"] or 2 * value) - value if target.get("rank_side") != "top" else value
+    return value
+
+
+def _observation_value(kpi: dict, level: float, region: str, year: int, month: int) -> float:
+    """Monthly values around the level: concentrations peak in winter; rates drift upward."""
     noise = _u(kpi["kpi"], region, year, month) - 0.5
+    if kpi["comparator"] == "rank":
+        return float(max(1, round(level * (1.0 + 0.2 * noise))))
     if kpi["comparator"] == "<=":
         season = 0.35 * math.cos((month - 1) / 12 * 2 * math.pi)
-        return round(target * (1.0 + season + 0.3 * noise), 1)
-    value = target * (0.9 + 0.15 * month / 12 + 0.1 * noise)
+        return round(level * (1.0 + season + 0.3 * noise), 1)
+    value = level * (0.9 + 0.15 * month / 12 + 0.1 * noise)
     return round(min(max(value, 0.0), 100.0), 1)
+
+
+def _baseline_value(kpi: dict, level: float, target: dict) -> float:
+    """The annual value of the year before: somewhat short of the level aimed at."""
+    if target["comparator"] in ("decrease_by", "increase_by"):
+        return _TYPICAL_LEVEL.get(kpi["kpi"], level)
+    if kpi["comparator"] == "rank":
+        return float(round(level + 0.1 * (target.get("rank_of") or level)))
+    if kpi["comparator"] == "<=":
+        return round(level * 1.12, 1)
+    return round(min(level * 0.9, 100.0), 1)
 
 
 def _bad_progress_rows(task: dict, unit: str, year: int) -> list[list]:
@@ -88,8 +124,29 @@ def _bad_progress_rows(task: dict, unit: str, year: int) -> list[list]:
     ]
 
 
+def _report_months(doc: dict, year: int) -> range:
+    issued = date.fromisoformat(doc["issue_date"]) if doc.get("issue_date") else None
+    return range(issued.month if issued and issued.year == year else 1, 13)
+
+
+def _reported(unit: str, year: int, month: int) -> bool:
+    return month == 12 or _u(unit, year, month, "missing") >= SHARE_MISSING
+
+
+def _received_on(unit: str, year: int, month: int) -> datetime:
+    """When the unit's report for the month arrives: early the next month, or weeks late."""
+    first_of_next = date(year + month // 12, month % 12 + 1, 1)
+    if _u(unit, year, month, "late") < SHARE_LATE:
+        day = first_of_next + timedelta(days=14 + int(_u(unit, year, month, "delay") * 30))
+    else:
+        day = first_of_next + timedelta(days=int(_u(unit, year, month, "day") * 7))
+    return datetime.combine(day, time(9)) + timedelta(minutes=int(_u(unit, year, month, "min") * 480))
+
+
 def generate(docs: list[dict], catalogue: dict[str, dict], inbox: Path) -> list[Path]:
-    """Write the sample files for ``docs`` (parse results) into ``inbox``; returns the paths."""
+    """Write the sample files for ``docs`` (parse results) into ``inbox``; returns the paths.
+
+    Each progress file's modification time is the day the unit sent it (see ingest.received_at)."""
     inbox.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     planted = False
@@ -98,11 +155,12 @@ def generate(docs: list[dict], catalogue: dict[str, dict], inbox: Path) -> list[
         by_unit: dict[tuple[str, int], list[dict]] = {}
         for p in d["plans"]:
             for t in p["tasks"]:
-                unit = _lead_unit(t)
-                if unit:
+                for unit in _lead_units(t):
                     by_unit.setdefault((unit, p["year"]), []).append(t)
         for (unit, year), tasks in sorted(by_unit.items()):
-            for month in REPORT_MONTHS:
+            for month in _report_months(d, year):
+                if not _reported(unit, year, month):
+                    continue
                 rows = [_progress_row(t, unit, year, month) for t in tasks]
                 if not planted and month == 12:
                     rows += _bad_progress_rows(tasks[0], unit, year)
@@ -110,6 +168,8 @@ def generate(docs: list[dict], catalogue: dict[str, dict], inbox: Path) -> list[
                 template = UnitTemplate(region, unit, f"{year}-{month:02d}")
                 path = inbox / f"{SAMPLE_MARK}_{template.file_name}"
                 _write_progress(path, template, rows)
+                stamp = _received_on(unit, year, month).timestamp()
+                os.utime(path, (stamp, stamp))
                 written.append(path)
         written += _write_observations(d, catalogue, inbox)
     broken = inbox / f"{SAMPLE_MARK}_损坏文件.xlsx"
@@ -119,21 +179,26 @@ def generate(docs: list[dict], catalogue: dict[str, dict], inbox: Path) -> list[
 
 
 def _write_observations(doc: dict, catalogue: dict[str, dict], inbox: Path) -> list[Path]:
-    targets = {}
     goals = [g for p in doc["plans"] for g in p["targets"] if g["kpi"] in catalogue and g["year"]]
+    levels: dict[tuple[str, int], tuple[float, dict]] = {}
     for g in sorted(goals, key=lambda g: g["stretch"]):  # the binding target before the stretch one
-        targets.setdefault((g["kpi"], g["year"]), g["value"])
-    if not targets:
+        levels.setdefault((g["kpi"], g["year"]), (_level(g), g))
+    for p in doc["plans"]:
+        if p["domain"] == "air" and p["year"]:
+            for kpi in _MONITORED_AIR:
+                levels.setdefault((kpi, p["year"]), (_TYPICAL_LEVEL[kpi], {"comparator": "monitor"}))
+    if not levels:
         return []
     region = doc["region"]
     rows = []
-    for (kpi, year), value in sorted(targets.items()):
+    for (kpi, year), (level, target) in sorted(levels.items()):
         spec = catalogue[kpi]
+        rows.append([kpi, region, f"{year - 1}", _baseline_value(spec, level, target), spec["unit"],
+                     f"{SAMPLE_MARK}（自动生成，上年年度值）"])
         for month in range(1, 13):
-            rows.append([kpi, region, f"{year}-{month:02d}",
-                         _observation_value(spec, float(value), region, year, month), spec["unit"],
-                         f"{SAMPLE_MARK}（自动生成）"])
-    first_kpi, first_year = sorted(targets)[0]
+            rows.append([kpi, region, f"{year}-{month:02d}", _observation_value(spec, level, region, year, month),
+                         spec["unit"], f"{SAMPLE_MARK}（自动生成）"])
+    first_kpi, first_year = sorted(levels)[0]
     rows += [
         ["pm10_unknown", region, f"{first_year}-01", 50, catalogue[first_kpi]["unit"], f"{SAMPLE_MARK}：错误示例（未知指标）"],
         [first_kpi, region, f"{first_year + 1}-01", "N/A", catalogue[first_kpi]["unit"], f"{SAMPLE_MARK}：错误示例（非数字）"],

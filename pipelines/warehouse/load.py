@@ -42,7 +42,8 @@ def plan_frames(docs: list[dict], checksums: dict[str, str]) -> dict[str, pd.Dat
                     "target_id": stable_id("G", p["plan_id"], i, g["indicator"], g["value"]),
                     "plan_id": p["plan_id"], "task_id": g.get("task_id"), "source": d["source"],
                     "region": d["region"], **{k: g[k] for k in (
-                        "indicator", "kpi", "comparator", "value", "unit", "year", "scope", "stretch", "line")}})
+                        "indicator", "kpi", "comparator", "value", "unit", "year", "scope", "stretch", "line",
+                        "base_year", "rank_of", "rank_side")}})
     return {t: pd.DataFrame(r) for t, r in rows.items()}
 
 
@@ -87,7 +88,7 @@ _DECLARED_SCHEMAS = {
                    "start_line integer, end_line integer, cells varchar"),
     "targets": ("target_id varchar, plan_id varchar, task_id varchar, source varchar, region varchar, "
                 "indicator varchar, kpi varchar, comparator varchar, value double, unit varchar, "
-                "year integer, scope varchar, stretch boolean, line integer"),
+                "year integer, scope varchar, stretch boolean, line integer, base_year integer, rank_of integer, rank_side varchar"),
     "unparsed": "doc_id varchar, source varchar, start_line integer, end_line integer, reason varchar",
 }
 

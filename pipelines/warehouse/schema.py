@@ -13,12 +13,12 @@ create table if not exists raw.progress_reports (
     reporting_unit varchar, unit varchar, status varchar, status_code varchar,
     percent double, completed_on date, narrative varchar, evidence varchar,
     file_name varchar, file_checksum varchar, sheet varchar, row_number integer,
-    is_sample boolean, ingested_at timestamp
+    is_sample boolean, ingested_at timestamp, received_at timestamp
 );
 create table if not exists raw.observations (
     kpi varchar, region varchar, period varchar, value double, unit varchar, source varchar,
     file_name varchar, file_checksum varchar, sheet varchar, row_number integer,
-    is_sample boolean, ingested_at timestamp
+    is_sample boolean, ingested_at timestamp, received_at timestamp
 );
 create table if not exists raw.quarantine (
     file_name varchar, file_checksum varchar, sheet varchar, row_number integer,
@@ -28,7 +28,7 @@ create table if not exists raw.quarantine (
 create table if not exists raw.ingested_files (
     file_checksum varchar primary key, file_name varchar, kind varchar, status varchar,
     rows_landed integer, rows_rejected integer, reason_zh varchar, reason_en varchar,
-    stored_as varchar, ingested_at timestamp
+    stored_as varchar, ingested_at timestamp, received_at timestamp
 );
 create table if not exists raw.validation_results (
     run_id varchar, suite varchar, asset varchar, expectation varchar, column_name varchar,
@@ -51,5 +51,15 @@ def connect(db_path: Path, read_only: bool = False):
         con.close()
 
 
+# Columns added after a warehouse may already exist: (table, column, type).
+ADDED_COLUMNS = (
+    ("progress_reports", "received_at", "timestamp"),
+    ("observations", "received_at", "timestamp"),
+    ("ingested_files", "received_at", "timestamp"),
+)
+
+
 def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(RAW_DDL)
+    for table, column, type_ in ADDED_COLUMNS:
+        con.execute(f"alter table raw.{table} add column if not exists {column} {type_}")

@@ -1,17 +1,38 @@
--- One deadline per task: the latest dated deadline (date or window end) if any;
--- otherwise the kind of its undated deadlines (ongoing before recurring before seasonal).
-with d as (select * from {{ ref('stg_task_deadlines') }})
+-- One due date per task.
+--   due_basis = printed   : the latest dated deadline of the task (a date, or the end of a window)
+--   due_basis = plan_year : no dated deadline and no standing wording: the task of a yearly action plan
+--                           is due by 31 December of the plan year
+--   due_basis = ongoing   : only standing wording (长期坚持 / 持续推进, 每年…, 秋冬季): no due date;
+--                           such tasks are reported apart from completion
+with d as (select * from {{ ref('stg_task_deadlines') }}),
+per_task as (
+    select
+        t.task_id,
+        p.year as plan_year,
+        max(d.due_date) as printed_due_date,
+        bool_or(d.kind in ('ongoing', 'recurring', 'seasonal')) as has_standing_deadline,
+        case
+            when bool_or(d.kind = 'ongoing') then 'ongoing'
+            when bool_or(d.kind = 'recurring') then 'recurring'
+            when bool_or(d.kind = 'seasonal') then 'seasonal'
+        end as standing_kind,
+        string_agg(d.text, '；' order by d.seq) as deadline_text
+    from {{ ref('stg_tasks') }} t
+    join {{ ref('stg_plans') }} p using (plan_id)
+    left join d using (task_id)
+    group by t.task_id, p.year
+)
 select
-    t.task_id,
-    max(d.due_date) as due_date,
+    task_id,
     case
-        when max(d.due_date) is not null then 'date'
-        when bool_or(d.kind = 'ongoing') then 'ongoing'
-        when bool_or(d.kind = 'recurring') then 'recurring'
-        when bool_or(d.kind = 'seasonal') then 'seasonal'
-        else 'none'
-    end as deadline_kind,
-    string_agg(d.text, '；' order by d.seq) as deadline_text
-from {{ ref('stg_tasks') }} t
-left join d using (task_id)
-group by t.task_id
+        when printed_due_date is not null then printed_due_date
+        when not coalesce(has_standing_deadline, false) then make_date(plan_year, 12, 31)
+    end as due_date,
+    case
+        when printed_due_date is not null then 'printed'
+        when coalesce(has_standing_deadline, false) then 'ongoing'
+        else 'plan_year'
+    end as due_basis,
+    case when printed_due_date is not null then 'date' else coalesce(standing_kind, 'none') end as deadline_kind,
+    deadline_text
+from per_task

@@ -12,5 +12,7 @@ select
     file_checksum,
     row_number,
     is_sample,
-    ingested_at
+    ingested_at,
+    -- when the file arrived (its time in the inbox); older rows predate the column
+    coalesce(received_at, ingested_at) as received_at
 from {{ source('raw', 'observations') }}

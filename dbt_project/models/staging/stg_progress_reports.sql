@@ -17,5 +17,7 @@ select
     sheet,
     row_number,
     is_sample,
-    ingested_at
+    ingested_at,
+    -- when the file arrived (its time in the inbox); older rows predate the column
+    coalesce(received_at, ingested_at) as received_at
 from {{ source('raw', 'progress_reports') }}

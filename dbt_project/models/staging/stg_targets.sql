@@ -11,5 +11,9 @@ select
     unit,
     year::integer as year,
     stretch,
+    scope,
+    base_year::integer as base_year,
+    rank_of::integer as rank_of,
+    rank_side,
     line::integer as line
 from {{ source('raw', 'targets') }}

@@ -1,0 +1,33 @@
+-- Every numeric target turned into one comparison "actual <direction> threshold", with its baseline.
+--   baseline_year = base_year printed with a relative change (较2020年), else the year before the target year
+--   baseline      = the KPI's value for the region in baseline_year (int_kpi_year_values)
+--   <=, >=, =     : threshold = target_value, direction = comparator
+--   decrease_by v : threshold = baseline × (1 − v/100), direction <=   (needs a baseline)
+--   increase_by v : threshold = baseline × (1 + v/100), direction >=   (needs a baseline)
+--   rank v        : rank_side bottom (退出后v位 of rank_of): threshold = rank_of − v;
+--                   rank_side top (前v位): threshold = v; direction <= (a smaller place is better)
+with g as (select * from {{ ref('stg_targets') }}),
+based as (
+    select
+        g.*,
+        coalesce(g.base_year, g.year - 1) as baseline_year,
+        b.value as baseline
+    from g
+    left join {{ ref('int_kpi_year_values') }} b
+        on b.kpi = g.kpi and b.region = g.region and b.year = coalesce(g.base_year, g.year - 1)
+)
+select
+    *,
+    case comparator
+        when 'decrease_by' then round(baseline * (1 - target_value / 100), 4)
+        when 'increase_by' then round(baseline * (1 + target_value / 100), 4)
+        when 'rank' then case when rank_side = 'top' then target_value else rank_of - target_value end
+        else target_value
+    end as threshold,
+    case comparator
+        when 'decrease_by' then '<='
+        when 'increase_by' then '>='
+        when 'rank' then '<='
+        else comparator
+    end as direction
+from based
