@@ -22,6 +22,7 @@ from .xlsx import save_reproducible
 # reports arrive late, so reporting compliance has something to find. Year-end is always reported.
 SHARE_MISSING = 0.06
 SHARE_LATE = 0.12
+SILENT_MONTHS = (7, 8)  # one unit per document sends nothing these two months
 
 
 def _u(*parts) -> float:
@@ -129,8 +130,18 @@ def _report_months(doc: dict, year: int) -> range:
     return range(issued.month if issued and issued.year == year else 1, 13)
 
 
-def _reported(unit: str, year: int, month: int) -> bool:
-    return month == 12 or _u(unit, year, month, "missing") >= SHARE_MISSING
+def _reported(unit: str, year: int, month: int, silent: str) -> bool:
+    if month == 12:
+        return True
+    if unit == silent and month in SILENT_MONTHS:
+        return False
+    return _u(unit, year, month, "missing") >= SHARE_MISSING
+
+
+def _silent_unit(by_unit: dict[tuple[str, int], list[dict]]) -> str:
+    """The unit that goes quiet for two months: a fixed choice among units with several tasks."""
+    busy = sorted(unit for (unit, _), tasks in by_unit.items() if len(tasks) >= 3)
+    return min(busy, key=lambda u: _u(u, "silent"), default="")
 
 
 def _received_on(unit: str, year: int, month: int) -> datetime:
@@ -157,9 +168,10 @@ def generate(docs: list[dict], catalogue: dict[str, dict], inbox: Path) -> list[
             for t in p["tasks"]:
                 for unit in _lead_units(t):
                     by_unit.setdefault((unit, p["year"]), []).append(t)
+        silent = _silent_unit(by_unit)
         for (unit, year), tasks in sorted(by_unit.items()):
             for month in _report_months(d, year):
-                if not _reported(unit, year, month):
+                if not _reported(unit, year, month, silent):
                     continue
                 rows = [_progress_row(t, unit, year, month) for t in tasks]
                 if not planted and month == 12:

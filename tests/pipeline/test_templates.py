@@ -93,4 +93,4 @@ def test_template_round_trip_reaches_the_marts(tmp_path):
     assert landed == dict(filled)
     assert con.execute("select count(*) from raw.quarantine").fetchone()[0] == 0
     done = sum(1 for _, s in filled if s == "已完成")
-    assert con.execute("select tasks_completed from marts.mart_headline").fetchone()[0] == done
+    assert con.execute("select count(*) from marts.mart_task_status where is_completed").fetchone()[0] == done
