@@ -6,6 +6,7 @@ import sys
 import opencc
 import pytest
 
+from pipelines.config import REPO_ROOT
 from pipelines.parsing import parse_document
 from pipelines.parsing.document import NotAPlanError, parse_lines
 
@@ -127,6 +128,26 @@ def test_targets_of_every_goal_section(docs):
         ("contaminated_farmland_safe_use_rate", ">=", 90, "%", 2021, False, 345),
         ("contaminated_land_safe_use_rate", ">=", 90, "%", 2021, False, 345)]
     # 目标 sections that only say 完成省定目标 (晋城 water 239, 阳城 water 223) have no number to record
+
+
+def test_rankings_and_relative_changes_carry_what_judging_them_needs():
+    """退出后20位 of 168 cities, 前10位, 同比下降30% (from the year before), 较2020年下降10%."""
+    from pipelines.parsing.targets import find_targets
+    from pipelines.reference import kpi_catalogue
+    from pipelines.text.blocks import Block
+    catalogue = kpi_catalogue(REPO_ROOT / "data" / "reference")
+
+    def one(text, kpi):
+        found = [g for g in find_targets(Block(text, 1, 1), catalogue, 2023) if g["kpi"] == kpi]
+        return {k: found[0][k] for k in ("comparator", "value", "base_year", "rank_of", "rank_side")}
+
+    assert one("环境空气质量综合指数在全国168个重点城市中排名前移，力争退出后20位。", "air_quality_index_rank") == {
+        "comparator": "rank", "value": 20, "base_year": None, "rank_of": 168, "rank_side": "bottom"}
+    assert one("环境空气质量综合指数在全省119个区县排名进入前10位。", "air_quality_index_rank") == {
+        "comparator": "rank", "value": 10, "base_year": None, "rank_of": 119, "rank_side": "top"}
+    assert one("二氧化硫力争同比下降30%以上。", "so2_concentration") == {
+        "comparator": "decrease_by", "value": 30, "base_year": 2022, "rank_of": None, "rank_side": None}
+    assert one("二氧化硫浓度较2020年下降10%。", "so2_concentration")["base_year"] == 2020
 
 
 def test_numeric_targets_inside_tasks(docs):
