@@ -5,9 +5,23 @@ import os
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import html
+from dash import dcc
+from flask import abort, send_from_directory
+
+from pipelines.config import data_paths
 
 from .i18n import LABELS
+
+
+def _serve_data_docs(server) -> None:
+    """The GX Data Docs site of the pipeline's quality folder, read-only, under /quality-docs/."""
+    @server.route("/quality-docs/", defaults={"path": "index.html"})
+    @server.route("/quality-docs/<path:path>")
+    def data_docs(path: str):
+        root = data_paths().quality / "data_docs"
+        if not (root / path).is_file():
+            abort(404)
+        return send_from_directory(root, path)
 
 
 def create_app() -> dash.Dash:
@@ -15,14 +29,12 @@ def create_app() -> dash.Dash:
                     # Bootstrap 5.3.6 (MIT) is served from dashboards/assets/: government networks
                     # often have no internet, so nothing is loaded from a CDN.
                     assets_folder=os.path.join(os.path.dirname(__file__), "assets"),
-                    title=LABELS["title"],
+                    title=LABELS["title"][0],
                     suppress_callback_exceptions=True)
-    app.layout = dbc.Container([
-        dbc.NavbarSimple(brand=LABELS["title"], color="success", dark=True, className="mb-3",
-                         children=[dbc.NavLink(page["name"], href=page["relative_path"])
-                                   for page in dash.page_registry.values()]),
-        dash.page_container,
-    ], fluid=True)
+    # One Location the controls write to; the page then renders from the URL (see components.py).
+    app.layout = dbc.Container([dcc.Location(id="url", refresh="callback-nav"), dash.page_container],
+                               fluid=True, className="px-3")
+    _serve_data_docs(app.server)
     return app
 
 

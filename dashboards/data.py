@@ -1,9 +1,11 @@
 """Every query the dashboard makes, against the newest published snapshot, opened read-only.
 
-The dashboard never opens the build database: the pipeline may be writing it.
+The dashboard never opens the build database: the pipeline may be writing it. Filters arrive as the
+page's URL query (a dict of strings) and become SQL parameters, never SQL text.
 """
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 import duckdb
@@ -18,17 +20,36 @@ class SnapshotInfo:
     name: str
     published_at: str
     run_id: str
+    manifest: dict
 
 
-def _query(sql: str, params: list | None = None) -> pd.DataFrame:
+_connections: dict[str, duckdb.DuckDBPyConnection] = {}
+_lock = threading.Lock()
+
+
+def _snapshot_connection() -> duckdb.DuckDBPyConnection:
+    """One read-only connection per published snapshot, opened once (opening costs ~20 ms; a query on
+    an open one ~1 ms). A snapshot file is never written after publication, so holding it is safe;
+    a newer snapshot gets its own connection and the old one is closed."""
     snap = current_snapshot(data_paths().serving)
     if snap is None:
         raise LookupError("尚无已发布的数据快照 / no published snapshot yet")
-    con = duckdb.connect(str(snap.path), read_only=True)
+    key = str(snap.path)
+    with _lock:
+        if key not in _connections:
+            for old in _connections.values():
+                old.close()
+            _connections.clear()
+            _connections[key] = duckdb.connect(key, read_only=True)
+        return _connections[key]
+
+
+def _query(sql: str, params: list | dict | None = None) -> pd.DataFrame:
+    cursor = _snapshot_connection().cursor()  # a cursor per query: callbacks run on several threads
     try:
-        return con.execute(sql, params or []).df()
+        return cursor.execute(sql, params or []).df()
     finally:
-        con.close()
+        cursor.close()
 
 
 def snapshot_info() -> SnapshotInfo | None:
@@ -36,26 +57,163 @@ def snapshot_info() -> SnapshotInfo | None:
     if snap is None:
         return None
     m = snap.manifest
-    return SnapshotInfo(snap.path.name, m.get("published_at", ""), m.get("run_id", ""))
+    return SnapshotInfo(snap.path.name, m.get("published_at", ""), m.get("run_id", ""), m)
 
+
+# --- overview -------------------------------------------------------------------------------------
 
 def headline() -> dict:
     return _query("select * from marts.mart_headline").iloc[0].to_dict()
 
 
 def completion_by(dimension: str) -> pd.DataFrame:
-    return _query("""select dimension_value, tasks_total, tasks_completed, completion_rate,
-                            tasks_due, due_completion_rate, tasks_overdue
+    return _query("""select dimension_value, tasks_total, tasks_with_due_date, tasks_completed, completion_rate,
+                            tasks_due, due_completion_rate, tasks_overdue, tasks_ongoing
                      from marts.mart_completion where dimension = ? order by dimension_value""", [dimension])
 
 
-def target_attainment() -> pd.DataFrame:
-    return _query("""select region, year, kpi_name_zh, indicator, comparator, target_value, unit, stretch,
-                            threshold, direction, kpi_unit, rank_of, baseline, actual, months_reported, gap,
-                            progress_from_baseline, status, source, line
-                     from marts.mart_target_attainment order by region, year, kpi""")
+def target_attainment(region: str | None = None, kpi: str | None = None) -> pd.DataFrame:
+    return _query("""select target_id, region, year, kpi, kpi_name_zh, kpi_name_en, indicator, comparator,
+                            target_value, unit, stretch, threshold, direction, kpi_unit, rank_of, baseline,
+                            baseline_year, actual, months_reported, gap, progress_from_baseline, status,
+                            status_reason, a.source, a.line, l.text as line_text
+                     from marts.mart_target_attainment a
+                     left join raw.plan_lines l on l.source = a.source and l.line_no = a.line
+                     where ($region is null or region = $region) and ($kpi is null or kpi = $kpi)
+                     order by region, year, kpi, stretch""", {"region": region, "kpi": kpi})
 
 
 def most_overdue(limit: int = 10) -> pd.DataFrame:
-    return _query("""select region, plan_title, no, title, lead_units, due_date, days_overdue, source, start_line
+    return _query("""select task_id, region, plan_title, no, title, lead_units, due_date, due_basis, days_overdue,
+                            source, start_line
                      from marts.mart_overdue_tasks order by days_overdue desc, task_id limit ?""", [limit])
+
+
+# --- plans & tasks --------------------------------------------------------------------------------
+
+TASK_FILTERS = ("region", "plan", "domain", "category", "unit", "role", "status", "overdue")
+
+
+def task_filter_options() -> dict[str, list]:
+    s = _query("select distinct region, plan_title, domain, category from marts.mart_task_status")
+    units = _query("select distinct unit from staging.stg_task_units order by unit")
+    return {
+        "region": sorted(s["region"].dropna().unique()),
+        "plan": sorted(s["plan_title"].dropna().unique()),
+        "domain": sorted(s["domain"].dropna().unique()),
+        "category": sorted(s["category"].dropna().unique()),
+        "unit": list(units["unit"]),
+    }
+
+
+def tasks(f: dict) -> pd.DataFrame:
+    """Tasks as of the snapshot's as-of date, filtered by the page's query."""
+    params = {k: (f.get(k) or None) for k in TASK_FILTERS}
+    params["overdue"] = f.get("overdue") == "1"
+    return _query("""
+        select s.task_id, s.region, s.plan_title, s.domain, s.category, s.no, s.title, s.lead_units,
+               s.due_date, s.due_basis, s.status_class as status, s.latest_status, s.latest_period,
+               s.days_overdue, s.source, s.start_line
+        from marts.mart_task_status s
+        where ($region is null or s.region = $region)
+          and ($plan is null or s.plan_title = $plan)
+          and ($domain is null or s.domain = $domain)
+          and ($category is null or s.category = $category)
+          and ($status is null or s.status_class = $status)
+          and (not $overdue or s.is_overdue)
+          and ($unit is null and $role is null or exists (
+                select 1 from staging.stg_task_units u
+                where u.task_id = s.task_id and ($unit is null or u.unit = $unit)
+                  and ($role is null or u.role = $role)))
+        order by s.region, s.plan_title, s.start_line""", params)
+
+
+def task(task_id: str) -> dict | None:
+    """Everything the detail panel shows about one task."""
+    found = _query("select * from marts.mart_task_status where task_id = ?", [task_id])
+    if found.empty:
+        return None
+    row = found.iloc[0].to_dict()
+    return {
+        "task": row,
+        "lines": _query("""select line_no, text from raw.plan_lines
+                           where source = ? and line_no between ? and ? order by line_no""",
+                        [row["source"], row["start_line"], row["end_line"]]),
+        "units": _query("""select role, unit_printed, unit, members, propagated from raw.task_units
+                           where task_id = ? order by case role when 'lead' then 0 when 'support' then 1 else 2 end""",
+                        [task_id]),
+        "deadlines": _query("""select text, due_date, kind, source, line from raw.task_deadlines
+                               where task_id = ? order by seq""", [task_id]),
+        "reports": _query("""select period, reporting_unit, status, percent, completed_on, narrative, file_name,
+                                    row_number, received_at
+                             from staging.stg_progress_reports where task_id = ?
+                             order by period desc, ingested_at desc, row_number desc""", [task_id]),
+        "annex": _query("""select table_title, no, category, text, deadline, units, source, start_line, link_score
+                           from raw.annex_rows where task_id = ? order by start_line""", [task_id]),
+    }
+
+
+# --- targets --------------------------------------------------------------------------------------
+
+def kpi_options() -> pd.DataFrame:
+    return _query("""select distinct kpi, kpi_name_zh, kpi_name_en from marts.mart_kpi_trends
+                     union select distinct kpi, kpi_name_zh, kpi_name_en from marts.mart_target_attainment
+                     order by kpi""")
+
+
+def trends(region: str | None = None, kpi: str | None = None) -> pd.DataFrame:
+    return _query("""select kpi, kpi_name_zh, kpi_name_en, unit, aggregation, region, year, month, period, value,
+                            ytd_mean, judged_value, direction, target_threshold, stretch_threshold,
+                            file_name, row_number
+                     from marts.mart_kpi_trends
+                     where ($region is null or region = $region) and ($kpi is null or kpi = $kpi)
+                     order by kpi, region, year, month""", {"region": region, "kpi": kpi})
+
+
+# --- units ----------------------------------------------------------------------------------------
+
+def unit_scorecard(region: str | None = None) -> pd.DataFrame:
+    """One row per unit: tasks by role, the lead role's completion and timeliness, reporting compliance."""
+    return _query("""
+        with c as (select * from marts.mart_unit_completion where ($region is null or region = $region)),
+        r as (
+            select region, unit,
+                   count(*) filter (where report_status in ('on_time', 'late', 'missing')) as reports_due,
+                   count(*) filter (where report_status = 'on_time') as reports_on_time,
+                   count(*) filter (where report_status = 'late') as reports_late,
+                   count(*) filter (where report_status = 'missing') as reports_missing
+            from marts.mart_reporting_units group by region, unit
+        )
+        select c.region, c.unit,
+               sum(tasks_total) filter (where role = 'lead') as lead_tasks,
+               sum(tasks_total) filter (where role = 'support') as support_tasks,
+               sum(tasks_total) filter (where role = 'implement') as implement_tasks,
+               max(completion_rate) filter (where role = 'lead') as lead_completion_rate,
+               max(on_time_rate) filter (where role = 'lead') as lead_on_time_rate,
+               sum(tasks_overdue) filter (where role = 'lead') as lead_overdue,
+               any_value(r.reports_due) as reports_due, any_value(r.reports_on_time) as reports_on_time,
+               any_value(r.reports_late) as reports_late, any_value(r.reports_missing) as reports_missing,
+               round((any_value(r.reports_on_time) + any_value(r.reports_late))
+                     / nullif(any_value(r.reports_due), 0), 4) as reporting_rate
+        from c left join r using (region, unit)
+        group by c.region, c.unit
+        order by lead_overdue desc nulls last, c.region, c.unit""", {"region": region})
+
+
+# --- data quality ---------------------------------------------------------------------------------
+
+def gx_results(run_id: str) -> pd.DataFrame:
+    return _query("""select suite, expectation, column_name, success, severity, observed_value, unexpected_count,
+                            sample_unexpected
+                     from raw.validation_results where run_id = ? order by success, suite, expectation""", [run_id])
+
+
+def dbt_results(run_id: str) -> pd.DataFrame:
+    return _query("""select name, resource_type, status, failures, message
+                     from raw.dbt_results where run_id = ? and resource_type in ('test', 'unit_test')
+                     order by status <> 'pass' desc, name""", [run_id])
+
+
+def quarantine() -> pd.DataFrame:
+    return _query("""select file_name, row_number, column_name, rule, reason_zh, reason_en, original, quarantined_at
+                     from raw.quarantine order by quarantined_at desc, file_name, row_number""")

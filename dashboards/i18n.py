@@ -1,38 +1,156 @@
-"""UI labels, Chinese first. Data keeps its codes (status, domain); only the UI shows labels."""
+"""UI labels, Chinese first, English on request (?lang=en). Data keeps its codes and its Chinese
+names (regions, units, plan titles are data, never translated); only the UI chrome is labelled here."""
+from __future__ import annotations
 
-STATUS_ZH = {"met": "已达标", "on_track": "进展正常", "at_risk": "有风险", "missed": "未达标",
-             "no_data": "无数据"}
+LANGS = ("zh", "en")
+
+STATUS = {  # target status
+    "met": ("已达标", "Met"), "on_track": ("进展正常", "On track"), "at_risk": ("有风险", "At risk"),
+    "missed": ("未达标", "Missed"), "no_data": ("无数据", "No data"),
+}
 STATUS_COLOR = {"met": "success", "on_track": "info", "at_risk": "warning", "missed": "danger",
                 "no_data": "secondary"}
-COMPARATOR_ZH = {">=": "≥", "<=": "≤", "=": "="}
-_RELATIVE_ZH = {"decrease_by": "下降", "increase_by": "提高"}
+TASK_STATUS = {  # status_class of a task
+    "completed_on_time": ("按期完成", "Completed on time"), "completed_late": ("逾期完成", "Completed late"),
+    "overdue": ("逾期未完成", "Overdue"), "not_due": ("未到期", "Not yet due"), "ongoing": ("长期任务", "Ongoing"),
+}
+REPORT_STATUS = {"on_time": ("按时报送", "On time"), "late": ("迟报", "Late"), "missing": ("未报", "Missing"),
+                 "pending": ("未到报送期", "Not yet due")}
+ROLE = {"lead": ("牵头", "Lead"), "support": ("配合", "Support"), "implement": ("落实", "Implement")}
+DOMAIN = {"air": ("大气", "Air"), "water": ("水", "Water"), "soil": ("土壤", "Soil"),
+          "groundwater": ("地下水", "Groundwater")}
+DUE_BASIS = {"printed": ("文件规定", "printed"), "plan_year": ("计划年度末（文件未写时限）", "end of plan year (none printed)"),
+             "ongoing": ("长期", "standing")}
+COMPARATOR = {">=": "≥", "<=": "≤", "=": "="}
+_RELATIVE = {"decrease_by": ("下降", "down by"), "increase_by": ("提高", "up by")}
+
+LABELS = {
+    "title": ("PlanKPI 环保行动计划执行监测", "PlanKPI — environmental action plan monitor"),
+    "overview": ("总览", "Overview"),
+    "tasks_page": ("计划与任务", "Plans & tasks"),
+    "targets_page": ("指标目标", "Targets"),
+    "units_page": ("责任单位", "Units"),
+    "quality_page": ("数据质量", "Data quality"),
+    "switch_lang": ("English", "中文"),
+    "sample_banner": ("示例数据：进展与监测数值为自动生成的示例数据，仅用于演示。",
+                      "Sample data: progress and monitoring values are generated for demonstration."),
+    "as_of": ("统计截至", "As of"),
+    "snapshot": ("数据快照", "Snapshot"),
+    "run": ("运行", "run"),
+    "plans": ("行动计划", "Plans"),
+    "tasks": ("任务总数", "Tasks"),
+    "completion": ("完成率", "Completion"),
+    "due_completion": ("到期任务完成率", "Due-task completion"),
+    "on_time": ("按期完成率", "On-time rate"),
+    "overdue": ("逾期任务", "Overdue tasks"),
+    "targets_met": ("目标达标", "Targets met"),
+    "targets_risk": ("有风险 / 未达标", "At risk / missed"),
+    "reporting_rate": ("按期报送率", "Reporting rate"),
+    "completion_by_plan": ("各计划完成情况", "Completion by plan"),
+    "completion_by_region": ("各地区完成情况", "Completion by region"),
+    "target_attainment": ("目标完成情况", "Target attainment"),
+    "most_overdue": ("逾期最久的任务", "Most overdue tasks"),
+    "no_snapshot": ("尚无已发布的数据快照。请先运行流水线（make run）。",
+                    "No published snapshot yet. Run the pipeline first (make run)."),
+    "rows": ("共 {n} 条", "{n} rows"),
+    "download_csv": ("下载 CSV", "Download CSV"),
+    "download_xlsx": ("下载 Excel", "Download Excel"),
+    "filter_region": ("地区", "Region"), "filter_plan": ("行动计划", "Plan"), "filter_domain": ("领域", "Domain"),
+    "filter_category": ("任务类别", "Category"), "filter_unit": ("责任单位", "Unit"), "filter_role": ("责任类型", "Role"),
+    "filter_status": ("任务状态", "Status"), "filter_overdue": ("只看逾期", "Overdue only"),
+    "filter_kpi": ("指标", "Indicator"),
+    "all": ("全部", "All"),
+    "task_detail": ("任务详情", "Task detail"),
+    "click_a_task": ("点击表格中的任务查看原文、责任单位、时限、填报记录和附件台账。",
+                     "Click a task to see its source sentence, units, deadlines, reports and annex ledger row."),
+    "source_text": ("原文", "Source text"),
+    "parsed_text": ("识别出的任务内容", "Task text as parsed"),
+    "units_by_role": ("责任单位", "Responsible units"),
+    "deadlines": ("完成时限", "Deadlines"),
+    "reports": ("填报记录", "Progress reports"),
+    "annex_rows": ("附件台账中的对应行", "Annex ledger rows"),
+    "none": ("无", "None"),
+    "propagated": ("（由“以下各项任务均需……负责”推定）", "(from a standing clause)"),
+    "target_sentence": ("目标原文", "Target as printed"),
+    "no_target": ("计划未设定数值目标", "No numeric target set"),
+    "monthly": ("月度值", "Monthly value"),
+    "ytd": ("年内累计均值", "Year-to-date mean"),
+    "target_line": ("目标", "Target"),
+    "stretch_line": ("力争目标", "Stretch target"),
+    "lineage": ("快照来源", "Snapshot lineage"),
+    "gx_results": ("Great Expectations 校验结果（本次运行）", "Great Expectations results (this run)"),
+    "dbt_results": ("dbt 测试结果（本次运行）", "dbt test results (this run)"),
+    "quarantine": ("被拒收的行与文件", "Rejected rows and files"),
+    "data_docs": ("打开 GX 数据文档（Data Docs）", "Open the GX Data Docs"),
+    "inputs": ("输入文件及校验和", "Input files and checksums"),
+    "code_version": ("代码版本", "Code version"),
+    "published_at": ("发布时间", "Published at"),
+    "checks_summary": ("校验：通过 {ok} 项，未通过 {bad} 项", "Checks: {ok} passed, {bad} failed"),
+}
+
+COLUMNS = {
+    "task_id": ("任务编号", "Task id"), "region": ("地区", "Region"), "plan_title": ("行动计划", "Plan"),
+    "domain": ("领域", "Domain"), "category": ("类别", "Category"), "no": ("序号", "No."), "title": ("任务", "Task"),
+    "lead_units": ("牵头单位", "Lead units"), "due_date": ("完成时限", "Due date"),
+    "due_basis": ("时限依据", "Due date from"), "status": ("状态", "Status"), "status_code": ("状态代码", "Status code"),
+    "latest_status": ("最新填报状态", "Latest reported status"), "latest_period": ("最新报告期", "Latest period"),
+    "days_overdue": ("逾期天数", "Days overdue"), "source": ("出处", "Source"),
+    "year": ("年度", "Year"), "kpi_name_zh": ("指标", "Indicator"), "target": ("目标", "Target"),
+    "actual": ("实际（年内）", "Actual (year to date)"), "gap": ("差距", "Gap"),
+    "progress_from_baseline": ("较基准进度", "Progress from baseline"), "baseline": ("基准值", "Baseline"),
+    "unit": ("责任单位", "Unit"), "lead_tasks": ("牵头任务", "Lead tasks"), "support_tasks": ("配合任务", "Support tasks"),
+    "implement_tasks": ("落实任务", "Implement tasks"), "lead_completion_rate": ("牵头任务完成率", "Lead completion"),
+    "lead_on_time_rate": ("按期完成率", "On-time rate"), "lead_overdue": ("牵头逾期", "Lead overdue"),
+    "reports_due": ("应报次数", "Reports due"), "reports_on_time": ("按时", "On time"), "reports_late": ("迟报", "Late"),
+    "reports_missing": ("未报", "Missing"), "reporting_rate": ("报送率", "Reporting rate"),
+    "suite": ("校验套件", "Suite"), "expectation": ("期望", "Expectation"), "column_name": ("列", "Column"),
+    "success": ("通过", "Passed"), "severity": ("级别", "Severity"), "observed_value": ("观测值", "Observed"),
+    "unexpected_count": ("不符行数", "Unexpected rows"), "sample_unexpected": ("不符样例", "Sample rows"),
+    "name": ("名称", "Name"), "resource_type": ("类型", "Type"), "failures": ("失败行数", "Failures"),
+    "message": ("信息", "Message"), "file_name": ("文件", "File"), "row_number": ("行号", "Row"),
+    "rule": ("规则", "Rule"), "reason_zh": ("原因", "Reason (zh)"), "reason_en": ("原因（英文）", "Reason"),
+    "original": ("原始内容", "Original"), "quarantined_at": ("拒收时间", "Rejected at"),
+    "file": ("文件", "File"), "sha256": ("SHA-256", "SHA-256"), "kind": ("类型", "Kind"),
+    "rows_landed": ("入库行数", "Rows landed"), "rows_rejected": ("拒收行数", "Rows rejected"),
+    "period": ("报告期", "Period"), "percent": ("进度(%)", "Percent"), "completed_on": ("完成日期", "Completed on"),
+    "received_at": ("收到时间", "Received at"), "narrative": ("进展情况", "Narrative"),
+    "role": ("责任类型", "Role"), "text": ("内容", "Text"), "kind_of_deadline": ("类型", "Kind"),
+    "table_title": ("附件表", "Annex table"), "deadline": ("完成时限", "Deadline"), "units": ("责任单位", "Units"),
+    "link_score": ("匹配度", "Match"), "line": ("行", "Line"), "start_line": ("起始行", "First line"),
+    "unit_printed": ("文件中的名称", "Name as printed"), "members": ("包含单位", "Members"),
+    "propagated": ("说明", "Note"), "reporting_unit": ("填报单位", "Reporting unit"),
+}
+
+
+def lang_of(query: dict) -> str:
+    return "en" if query.get("lang") == "en" else "zh"
+
+
+def t(key: str, lang: str, **fmt) -> str:
+    zh, en = LABELS[key]
+    text = en if lang == "en" else zh
+    return text.format(**fmt) if fmt else text
+
+
+def pick(table: dict, code, lang: str) -> str:
+    """The label of a code in one of the tables above (the code itself when unknown)."""
+    pair = table.get(code)
+    return code if pair is None else pair[1 if lang == "en" else 0]
+
+
+def column(name: str, lang: str) -> str:
+    return pick(COLUMNS, name, lang)
 
 
 def target_label(comparator: str, value: float, unit: str, direction: str, threshold: float | None,
-                 kpi_unit: str) -> str:
+                 kpi_unit: str, lang: str = "zh") -> str:
     """The target as printed, and the level it sets when that is not the printed number."""
-    level = "" if threshold is None or threshold != threshold else f"{COMPARATOR_ZH[direction]} {threshold:g}{kpi_unit}"
-    if comparator in _RELATIVE_ZH:
-        return f"{_RELATIVE_ZH[comparator]} {value:g}{unit}" + (f"（{level}）" if level else "（无基准值）")
+    level = ("" if threshold is None or threshold != threshold
+             else f"{COMPARATOR[direction]} {threshold:g}{kpi_unit}")
+    if comparator in _RELATIVE:
+        no_base = "（无基准值）" if lang == "zh" else " (no baseline)"
+        return f"{pick(_RELATIVE, comparator, lang)} {value:g}{unit}" + (f"（{level}）" if level else no_base)
     if comparator == "rank":
-        return f"排名 {level}" if level else f"排名 {value:g}{unit}"
-    return f"{COMPARATOR_ZH.get(comparator, comparator)} {value:g}{unit}"
-
-LABELS = {
-    "title": "PlanKPI 环保行动计划执行监测",
-    "overview": "总览",
-    "sample_banner": "示例数据：本页进展与监测数值为自动生成的示例数据，仅用于演示。",
-    "as_of": "统计截至",
-    "snapshot": "数据快照",
-    "documents": "文件",
-    "plans": "行动计划",
-    "tasks": "任务总数",
-    "completion": "完成率",
-    "due_completion": "到期任务完成率",
-    "overdue": "逾期任务",
-    "targets_met": "目标达标",
-    "completion_by_plan": "各计划完成情况",
-    "target_attainment": "目标完成情况",
-    "most_overdue": "逾期最久的任务",
-    "no_snapshot": "尚无已发布的数据快照。请先运行流水线（make run）。",
-}
+        word = "排名" if lang == "zh" else "rank"
+        return f"{word} {level}" if level else f"{word} {value:g}{unit}"
+    return f"{COMPARATOR.get(comparator, comparator)} {value:g}{unit}"

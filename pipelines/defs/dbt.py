@@ -8,6 +8,8 @@ import dagster as dg
 from dagster_dbt import DbtCliResource, DbtProject, dbt_assets
 
 from ..config import DBT_PROJECT_DIR
+from ..quality import dbt_results
+from ..warehouse.schema import connect, ensure_raw_schema
 from .resources import PlanKpiResource
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
@@ -27,4 +29,18 @@ def plankpi_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, p
     args = ["build"]
     if plankpi.as_of:
         args += ["--vars", json.dumps({"as_of": plankpi.as_of})]
-    yield from dbt.cli(args, context=context).stream()
+    invocation = dbt.cli(args, context=context, raise_on_error=False)
+    yield from invocation.stream()
+    # Results go into the warehouse (after dbt has let go of the file) so the snapshot shows them.
+    with connect(plankpi.paths.build_db) as con:
+        ensure_raw_schema(con)
+        dbt_results.record(con, dbt_results.result_rows(_run_results(invocation), context.run.run_id))
+    if not invocation.is_successful():
+        raise invocation.get_error()
+
+
+def _run_results(invocation) -> dict:
+    try:
+        return invocation.get_artifact("run_results.json")
+    except FileNotFoundError:  # dbt stopped before running anything (the error is raised just after)
+        return {}

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .document import parse_document
-from ..readers import file_checksum
+from ..readers import file_checksum, read_lines
 
 PLAN_SUFFIXES = (".txt", ".md")
 
@@ -15,6 +15,7 @@ class ParsedFolder:
     docs: list[dict] = field(default_factory=list)
     checksums: dict[str, str] = field(default_factory=dict)
     failures: list[dict] = field(default_factory=list)  # files that could not be parsed at all
+    lines: dict[str, list[str]] = field(default_factory=dict)  # original lines of each parsed file
 
 
 def plan_files(folder: Path) -> list[Path]:
@@ -27,6 +28,7 @@ def parse_folder(folder: Path, reference_dir: Path) -> ParsedFolder:
         out.checksums[path.name] = file_checksum(path)
         try:
             out.docs.append(parse_document(path, reference_dir))
+            out.lines[path.name] = read_lines(path)
         except ValueError as exc:  # unreadable: reported, never silently skipped
             out.failures.append({"source": path.name, "reason": str(exc)})
     return out

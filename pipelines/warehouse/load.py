@@ -11,12 +11,16 @@ from ..parsing.ids import stable_id
 from ..reference import REFERENCE_TABLES, read_table
 
 PLAN_TABLES = ("plan_documents", "plans", "tasks", "task_units", "task_deadlines", "targets", "annex_rows",
-               "unparsed")
+               "unparsed", "plan_lines")
 
 
-def plan_frames(docs: list[dict], checksums: dict[str, str]) -> dict[str, pd.DataFrame]:
-    """The extraction records flattened into one frame per raw table."""
+def plan_frames(docs: list[dict], checksums: dict[str, str],
+                lines: dict[str, list[str]] | None = None) -> dict[str, pd.DataFrame]:
+    """The extraction records flattened into one frame per raw table; plan_lines keeps every original
+    line as printed, so a task's sentence can be shown verbatim beside what was parsed from it."""
     rows: dict[str, list[dict]] = {t: [] for t in PLAN_TABLES}
+    for source, text_lines in (lines or {}).items():
+        rows["plan_lines"].extend({"source": source, "line_no": i, "text": t} for i, t in enumerate(text_lines, 1))
     for d in docs:
         rows["plan_documents"].append({
             "doc_id": d["doc_id"], "source": d["source"], "checksum": checksums.get(d["source"]),
@@ -90,6 +94,7 @@ _DECLARED_SCHEMAS = {
                 "indicator varchar, kpi varchar, comparator varchar, value double, unit varchar, "
                 "year integer, scope varchar, stretch boolean, line integer, base_year integer, rank_of integer, rank_side varchar"),
     "unparsed": "doc_id varchar, source varchar, start_line integer, end_line integer, reason varchar",
+    "plan_lines": "source varchar, line_no integer, text varchar",
 }
 
 
@@ -107,8 +112,9 @@ def _replace_table(con: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFram
     con.unregister("_frame")
 
 
-def load_plans(con: duckdb.DuckDBPyConnection, docs: list[dict], checksums: dict[str, str]) -> dict[str, int]:
-    frames = plan_frames(docs, checksums)
+def load_plans(con: duckdb.DuckDBPyConnection, docs: list[dict], checksums: dict[str, str],
+               lines: dict[str, list[str]] | None = None) -> dict[str, int]:
+    frames = plan_frames(docs, checksums, lines)
     con.execute("begin")
     try:
         for name, frame in frames.items():

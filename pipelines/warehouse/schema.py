@@ -30,6 +30,10 @@ create table if not exists raw.ingested_files (
     rows_landed integer, rows_rejected integer, reason_zh varchar, reason_en varchar,
     stored_as varchar, ingested_at timestamp, received_at timestamp
 );
+create table if not exists raw.dbt_results (
+    run_id varchar, unique_id varchar, name varchar, resource_type varchar, status varchar,
+    failures bigint, message varchar, execution_time double, recorded_at timestamp
+);
 create table if not exists raw.validation_results (
     run_id varchar, suite varchar, asset varchar, expectation varchar, column_name varchar,
     success boolean, severity varchar, observed_value varchar, unexpected_count bigint,

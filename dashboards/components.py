@@ -1,0 +1,152 @@
+"""The pieces every page is built from, and the callbacks they share.
+
+A page is a pure function of its URL: filters, the selected task and the language live in the query
+string, so a link reproduces a view. Controls only rewrite the URL; the page then renders from it.
+"""
+from __future__ import annotations
+
+import io
+from urllib.parse import parse_qsl, urlencode
+
+import dash_ag_grid as dag
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import ALL, MATCH, Input, Output, State, callback, ctx, dcc, html
+from dash.exceptions import PreventUpdate
+
+from dashboards import data
+from dashboards.i18n import column, lang_of, t
+from dashboards.tables import TABLES, labelled
+
+PAGES = (("/", "overview"), ("/tasks", "tasks_page"), ("/targets", "targets_page"), ("/units", "units_page"),
+         ("/quality", "quality_page"))
+PAGE_SIZE = 20
+
+
+def parse_query(search: str | None) -> dict:
+    return dict(parse_qsl((search or "").lstrip("?")))
+
+
+def href(path: str, query: dict, **changes) -> str:
+    merged = {k: v for k, v in {**query, **changes}.items() if v not in (None, "", [])}
+    return path + ("?" + urlencode(merged) if merged else "")
+
+
+def _navbar(path: str, query: dict, lang: str) -> dbc.Navbar:
+    keep = {"lang": query.get("lang")}
+    links = [dbc.NavItem(dbc.NavLink(t(key, lang), href=href(p, keep), active=p == path, id=f"nav-{key}"))
+             for p, key in PAGES]
+    toggle = dcc.Link(t("switch_lang", lang), href=href(path, query, lang=None if lang == "en" else "en"),
+                      id="lang-toggle", className="btn btn-outline-light btn-sm ms-3")
+    return dbc.Navbar(dbc.Container([
+        dbc.NavbarBrand(t("title", lang), href=href("/", keep)),
+        dbc.Nav(links, navbar=True, className="me-auto"),
+        toggle,
+    ], fluid=True), color="success", dark=True, className="mb-3")
+
+
+def frame(path: str, query: dict, *children) -> html.Div:
+    """Navigation, the as-of date and snapshot time (always visible), then the page."""
+    lang = lang_of(query)
+    info = data.snapshot_info()
+    if info is None:
+        return html.Div([_navbar(path, query, lang), dbc.Alert(t("no_snapshot", lang), color="warning",
+                                                               id="no-snapshot")])
+    h = data.headline()
+    return html.Div([
+        _navbar(path, query, lang),
+        dbc.Alert(t("sample_banner", lang), color="warning", id="sample-banner", className="py-2")
+        if h["includes_sample_data"] else None,
+        html.Div([
+            html.Span(f"{t('as_of', lang)}：{str(h['as_of'])[:10]}", id="as-of", className="me-4"),
+            html.Span(f"{t('snapshot', lang)}：{info.published_at}（{t('run', lang)} {info.run_id[:8]}）",
+                      id="snapshot-time"),
+        ], className="text-muted small mb-3"),
+        *children,
+    ], lang="en" if lang == "en" else "zh-CN")
+
+
+def pct(x) -> str:
+    return "—" if x is None or x != x else f"{x * 100:.1f}%"
+
+
+def card(label: str, value: str, test_id: str) -> dbc.Col:
+    return dbc.Col(dbc.Card(dbc.CardBody([
+        html.Div(label, className="text-muted small"),
+        html.Div(value, className="fs-4 fw-bold", id=test_id),
+    ])), lg=True, md=3, xs=6, className="mb-2")
+
+
+def table_block(name: str, query: dict, frame_: pd.DataFrame | None = None, row_id: str | None = None,
+                height: int = 560) -> html.Div:
+    """A sortable, paged grid of TABLES[name] with its row count and CSV / Excel downloads."""
+    lang = lang_of(query)
+    df = TABLES[name](query) if frame_ is None else frame_
+    grid = dag.AgGrid(
+        id=f"grid-{name}",
+        rowData=df.astype(object).where(df.notna(), None).to_dict("records"),
+        columnDefs=[{"field": c, "headerName": column(c, lang)} for c in df.columns],
+        defaultColDef={"sortable": True, "resizable": True, "filter": True, "minWidth": 90},
+        dashGridOptions={"pagination": True, "paginationPageSize": PAGE_SIZE, "animateRows": False,
+                         "enableCellTextSelection": True},
+        getRowId=f"params.data.{row_id}" if row_id else None,
+        columnSize="autoSize",
+        style={"height": f"{height}px"},
+    )
+    return html.Div([
+        html.Div([
+            html.Span(t("rows", lang, n=len(df)), id=f"count-{name}", className="me-3 text-muted"),
+            dbc.Button(t("download_csv", lang), id={"type": "download", "table": name, "fmt": "csv"},
+                       size="sm", color="secondary", outline=True, className="me-2"),
+            dbc.Button(t("download_xlsx", lang), id={"type": "download", "table": name, "fmt": "xlsx"},
+                       size="sm", color="secondary", outline=True),
+            dcc.Download(id={"type": "download-file", "table": name}),
+        ], className="mb-2"),
+        grid,
+    ], className="mb-4")
+
+
+def filter_dropdown(name: str, label_key: str, options: list, value, lang: str) -> dbc.Col:
+    """A filter whose value is written to the URL query under ``name``."""
+    return dbc.Col([
+        dbc.Label(t(label_key, lang), className="small mb-0"),
+        dcc.Dropdown(id={"type": "filter", "name": name}, options=options, value=value,
+                     placeholder=t("all", lang), clearable=True),
+    ], md=3, lg=True, className="mb-2")
+
+
+@callback(Output("url", "search", allow_duplicate=True),
+          Input({"type": "filter", "name": ALL}, "value"),
+          State("url", "search"),
+          prevent_initial_call=True)
+def filters_to_url(values, search):
+    query = parse_query(search)
+    for spec, value in zip(ctx.inputs_list[0], values):
+        name = spec["id"]["name"]
+        if isinstance(value, list):  # a checklist
+            value = "1" if value else None
+        query[name] = value
+    query.pop("task", None)  # a new selection closes the detail of a task that may not be in it
+    new = href("", query)
+    if new == (search or ""):
+        raise PreventUpdate
+    return new
+
+
+@callback(Output({"type": "download-file", "table": MATCH}, "data"),
+          Input({"type": "download", "table": MATCH, "fmt": ALL}, "n_clicks"),
+          State("url", "search"),
+          prevent_initial_call=True)
+def download_table(clicks, search):
+    if not any(clicks or []):
+        raise PreventUpdate
+    name, fmt = ctx.triggered_id["table"], ctx.triggered_id["fmt"]
+    query = parse_query(search)
+    df = labelled(TABLES[name](query), lang_of(query))
+    stem = f"plankpi_{name}_{data.headline()['as_of'].strftime('%Y-%m-%d')}"
+    if fmt == "csv":  # with a BOM: Excel opens UTF-8 Chinese correctly only then
+        return dict(content="\ufeff" + df.to_csv(index=False), filename=f"{stem}.csv")
+    buf = io.BytesIO()
+    df.to_excel(buf, index=False, sheet_name=name)
+    return dcc.send_bytes(buf.getvalue(), f"{stem}.xlsx")
+

@@ -1,0 +1,92 @@
+"""指标目标 Targets: one chart per KPI, region and year — monthly actuals, year-to-date line, target lines,
+status — with the target sentence as printed beside it."""
+import dash
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import dcc, html
+
+from dashboards import data
+from dashboards.components import filter_dropdown, frame, table_block
+from dashboards.i18n import STATUS, STATUS_COLOR, lang_of, pick, t, target_label
+
+PATH = "/targets"
+dash.register_page(__name__, path=PATH, name="指标目标 Targets", title="PlanKPI")
+FONT = dict(family="Noto Sans CJK SC, Noto Sans SC, sans-serif")
+
+
+def _figure(series: pd.DataFrame, lang: str) -> dict:
+    """A plain figure dict: building plotly objects validates every property and costs ~25 ms a chart."""
+    traces = [{"type": "bar", "x": list(series["period"]), "y": list(series["value"]), "name": t("monthly", lang),
+               "marker": {"color": "#9ec5a8"}, "customdata": series[["file_name", "row_number"]].values.tolist(),
+               "hovertemplate": "%{y}<br>%{customdata[0]} #%{customdata[1]}<extra></extra>"}]
+    if (series["aggregation"] == "mean").any():
+        traces.append({"type": "scatter", "mode": "lines+markers", "x": list(series["period"]),
+                       "y": list(series["ytd_mean"]), "name": t("ytd", lang), "line": {"color": "#146c43"}})
+    shapes, notes = [], []
+    for col, key, dash_style in (("target_threshold", "target_line", "solid"),
+                                 ("stretch_threshold", "stretch_line", "dot")):
+        level = series[col].dropna()
+        if not level.empty:
+            y = float(level.iloc[0])
+            shapes.append({"type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": y, "y1": y,
+                           "line": {"color": "#dc3545", "dash": dash_style}})
+            notes.append({"xref": "paper", "x": 0, "y": y, "yanchor": "bottom", "showarrow": False,
+                          "text": f"{t(key, lang)} {y:g}", "font": {"color": "#dc3545"}})
+    return {"data": traces, "layout": {
+        "height": 280, "margin": {"l": 10, "r": 10, "t": 30, "b": 10}, "font": FONT, "legend": {"orientation": "h"},
+        "yaxis": {"title": {"text": series["unit"].iloc[0]}, "automargin": True}, "xaxis": {"type": "category"},
+        "shapes": shapes, "annotations": notes}}
+
+
+def _target_notes(targets: pd.DataFrame, lang: str) -> list:
+    if targets.empty:
+        return [html.Div(t("no_target", lang), className="text-muted small")]
+    notes = []
+    for r in targets.itertuples():
+        label = target_label(r.comparator, r.target_value, r.unit, r.direction, r.threshold, r.kpi_unit, lang)
+        notes.append(html.Div([
+            dbc.Badge(pick(STATUS, r.status, lang), color=STATUS_COLOR.get(r.status, "secondary"), className="me-2"),
+            html.Span(label + ("（力争）" if r.stretch and lang == "zh" else " (stretch)" if r.stretch else "")),
+            html.Blockquote(r.line_text or "", className="small border-start ps-2 mt-1 mb-1"),
+            html.Div(f"{r.source}:{r.line}", className="text-muted small"),
+        ], className="mb-2 target-note"))
+    return notes
+
+
+def _panels(query: dict, lang: str) -> list:
+    region, kpi = query.get("region") or None, query.get("kpi") or None
+    trends = data.trends(region, kpi)
+    targets = data.target_attainment(region, kpi)
+    keys = sorted(set(zip(trends["kpi"], trends["region"], trends["year"]))
+                  | set(zip(targets["kpi"], targets["region"], targets["year"])))
+    panels = []
+    for k, reg, year in keys:
+        series = trends[(trends["kpi"] == k) & (trends["region"] == reg) & (trends["year"] == year)]
+        own = targets[(targets["kpi"] == k) & (targets["region"] == reg) & (targets["year"] == year)]
+        names = series if not series.empty else own
+        name = names["kpi_name_en" if lang == "en" else "kpi_name_zh"].iloc[0]
+        body = [dcc.Graph(figure=_figure(series, lang), config={"displaylogo": False})] if not series.empty else []
+        panels.append(dbc.Col(dbc.Card(dbc.CardBody([
+            html.H6(f"{reg} · {name} · {year}", className="card-title"),
+            dbc.Row([dbc.Col(body, md=8), dbc.Col(_target_notes(own, lang), md=4)]),
+        ]), className="mb-3", id=f"panel-{k}-{reg}-{year}"), lg=12))
+    return panels
+
+
+def layout(**query):
+    lang = lang_of(query)
+    if data.snapshot_info() is None:
+        return frame(PATH, query)
+    kpis = data.kpi_options()
+    regions = sorted(set(data.trends()["region"]) | set(data.target_attainment()["region"]))
+    return frame(PATH, query,
+        dbc.Row([
+            filter_dropdown("region", "filter_region", [{"label": r, "value": r} for r in regions],
+                            query.get("region"), lang),
+            filter_dropdown("kpi", "filter_kpi",
+                            [{"label": r.kpi_name_en if lang == "en" else r.kpi_name_zh, "value": r.kpi}
+                             for r in kpis.itertuples()], query.get("kpi"), lang),
+        ], className="g-2 mb-2"),
+        table_block("targets", query, height=320),
+        dbc.Row(_panels(query, lang)),
+    )

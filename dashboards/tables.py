@@ -1,0 +1,102 @@
+"""Every table the dashboard shows, by name, as a function of the page's URL query.
+
+The page renders a table from here and the download buttons rebuild the same table from the same
+query, so a download is exactly the view on screen (filters included), with the same labels.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+import pandas as pd
+
+from dashboards import data
+from dashboards.i18n import DOMAIN, DUE_BASIS, ROLE, STATUS, TASK_STATUS, column, lang_of, pick, target_label
+
+
+def _source(frame: pd.DataFrame, line_col: str) -> pd.Series:
+    return frame["source"] + ":" + frame[line_col].astype("Int64").astype(str)
+
+
+def tasks_table(query: dict) -> pd.DataFrame:
+    lang = lang_of(query)
+    df = data.tasks(query)
+    df["status"] = df["status"].map(lambda c: pick(TASK_STATUS, c, lang))
+    df["domain"] = df["domain"].map(lambda c: pick(DOMAIN, c, lang))
+    df["due_basis"] = df["due_basis"].map(lambda c: pick(DUE_BASIS, c, lang))
+    df["due_date"] = df["due_date"].astype(str).replace({"NaT": "", "None": ""})
+    df["source"] = _source(df, "start_line")
+    return df[["task_id", "region", "plan_title", "domain", "category", "no", "title", "lead_units", "due_date",
+               "due_basis", "status", "latest_status", "latest_period", "days_overdue", "source"]]
+
+
+def overdue_table(query: dict) -> pd.DataFrame:
+    lang = lang_of(query)
+    df = data.most_overdue()
+    df["due_basis"] = df["due_basis"].map(lambda c: pick(DUE_BASIS, c, lang))
+    df["due_date"] = df["due_date"].astype(str)
+    df["source"] = _source(df, "start_line")
+    return df[["task_id", "region", "plan_title", "no", "title", "lead_units", "due_date", "due_basis",
+               "days_overdue", "source"]]
+
+
+def targets_table(query: dict) -> pd.DataFrame:
+    lang = lang_of(query)
+    df = data.target_attainment(query.get("region") or None, query.get("kpi") or None)
+    stretch = "（力争）" if lang == "zh" else " (stretch)"
+    df["target"] = [target_label(r.comparator, r.target_value, r.unit, r.direction, r.threshold, r.kpi_unit, lang)
+                    + (stretch if r.stretch else "") for r in df.itertuples()]
+    df["kpi_name_zh"] = df["kpi_name_en"] if lang == "en" else df["kpi_name_zh"]
+    df["status_code"] = df["status"]
+    df["status"] = df["status"].map(lambda c: pick(STATUS, c, lang))
+    df["source"] = _source(df, "line")
+    return df[["region", "year", "kpi_name_zh", "target", "baseline", "actual", "gap", "progress_from_baseline",
+               "status", "status_code", "source"]]
+
+
+def units_table(query: dict) -> pd.DataFrame:
+    return data.unit_scorecard(query.get("region") or None)
+
+
+def gx_table(query: dict) -> pd.DataFrame:
+    info = data.snapshot_info()
+    return data.gx_results(info.run_id if info else "")
+
+
+def dbt_table(query: dict) -> pd.DataFrame:
+    info = data.snapshot_info()
+    return data.dbt_results(info.run_id if info else "")
+
+
+def inputs_table(query: dict) -> pd.DataFrame:
+    info = data.snapshot_info()
+    inputs = info.manifest.get("inputs", {}) if info else {}
+    plans = pd.DataFrame(inputs.get("plans", []), columns=["file", "sha256"]).assign(kind="plan")
+    subs = pd.DataFrame(inputs.get("submissions", []),
+                        columns=["file", "sha256", "status", "rows_landed", "rows_rejected"]).assign(kind="submission")
+    return pd.concat([plans, subs], ignore_index=True)[["kind", "file", "sha256", "status", "rows_landed",
+                                                         "rows_rejected"]]
+
+
+def quarantine_table(query: dict) -> pd.DataFrame:
+    return data.quarantine()
+
+
+def role_label(role: str, lang: str) -> str:
+    return pick(ROLE, role, lang)
+
+
+TABLES: dict[str, Callable[[dict], pd.DataFrame]] = {
+    "tasks": tasks_table,
+    "overdue": overdue_table,
+    "targets": targets_table,
+    "units": units_table,
+    "gx": gx_table,
+    "dbt": dbt_table,
+    "inputs": inputs_table,
+    "quarantine": quarantine_table,
+}
+
+
+def labelled(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The frame with its column headers in the reader's language (for downloads)."""
+    return frame.rename(columns={c: column(c, lang) for c in frame.columns})
