@@ -10,6 +10,7 @@ from flask import abort, send_from_directory
 
 from pipelines.config import data_paths
 
+from . import callbacks
 from .i18n import LABELS
 
 
@@ -34,6 +35,7 @@ def create_app() -> dash.Dash:
     # One Location the controls write to; the page then renders from the URL (see components.py).
     app.layout = dbc.Container([dcc.Location(id="url", refresh="callback-nav"), dash.page_container],
                                fluid=True, className="px-3")
+    callbacks.register(app)
     _serve_data_docs(app.server)
     return app
 

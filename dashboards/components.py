@@ -5,18 +5,16 @@ string, so a link reproduces a view. Controls only rewrite the URL; the page the
 """
 from __future__ import annotations
 
-import io
 from urllib.parse import parse_qsl, urlencode
 
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import ALL, MATCH, Input, Output, State, callback, ctx, dcc, html
-from dash.exceptions import PreventUpdate
+from dash import dcc, html
 
 from dashboards import data
 from dashboards.i18n import column, lang_of, t
-from dashboards.tables import TABLES, labelled
+from dashboards.tables import TABLES
 
 PAGES = (("/", "overview"), ("/tasks", "tasks_page"), ("/targets", "targets_page"), ("/units", "units_page"),
          ("/quality", "quality_page"))
@@ -113,40 +111,3 @@ def filter_dropdown(name: str, label_key: str, options: list, value, lang: str) 
         dcc.Dropdown(id={"type": "filter", "name": name}, options=options, value=value,
                      placeholder=t("all", lang), clearable=True),
     ], md=3, lg=True, className="mb-2")
-
-
-@callback(Output("url", "search", allow_duplicate=True),
-          Input({"type": "filter", "name": ALL}, "value"),
-          State("url", "search"),
-          prevent_initial_call=True)
-def filters_to_url(values, search):
-    query = parse_query(search)
-    for spec, value in zip(ctx.inputs_list[0], values):
-        name = spec["id"]["name"]
-        if isinstance(value, list):  # a checklist
-            value = "1" if value else None
-        query[name] = value
-    query.pop("task", None)  # a new selection closes the detail of a task that may not be in it
-    new = href("", query)
-    if new == (search or ""):
-        raise PreventUpdate
-    return new
-
-
-@callback(Output({"type": "download-file", "table": MATCH}, "data"),
-          Input({"type": "download", "table": MATCH, "fmt": ALL}, "n_clicks"),
-          State("url", "search"),
-          prevent_initial_call=True)
-def download_table(clicks, search):
-    if not any(clicks or []):
-        raise PreventUpdate
-    name, fmt = ctx.triggered_id["table"], ctx.triggered_id["fmt"]
-    query = parse_query(search)
-    df = labelled(TABLES[name](query), lang_of(query))
-    stem = f"plankpi_{name}_{data.headline()['as_of'].strftime('%Y-%m-%d')}"
-    if fmt == "csv":  # with a BOM: Excel opens UTF-8 Chinese correctly only then
-        return dict(content="\ufeff" + df.to_csv(index=False), filename=f"{stem}.csv")
-    buf = io.BytesIO()
-    df.to_excel(buf, index=False, sheet_name=name)
-    return dcc.send_bytes(buf.getvalue(), f"{stem}.xlsx")
-

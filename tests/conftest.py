@@ -1,6 +1,7 @@
 """Shared fixtures: the seed plans, and one full pipeline run in a temporary data folder."""
 from __future__ import annotations
 
+import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -43,7 +44,13 @@ class World:
 
 @pytest.fixture(scope="session")
 def world(tmp_path_factory) -> World:
-    """Seeds + generated sample submissions, materialised once through Dagster."""
+    """Seeds + generated sample submissions, materialised once through Dagster.
+
+    PLANKPI_TEST_WORLD=<folder of a finished run> reuses that run instead (for iterating on the
+    dashboard tests; tests that need the run's Dagster result skip themselves then)."""
+    reuse = os.environ.get("PLANKPI_TEST_WORLD")
+    if reuse:
+        return World(DataPaths(Path(reuse)), None, [])
     from pipelines.steps import write_sample
     paths = make_world(tmp_path_factory.mktemp("plankpi_data"))
     written = write_sample(paths)

@@ -2,11 +2,10 @@
 import dash
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import Input, Output, State, callback, dcc, html
-from dash.exceptions import PreventUpdate
+from dash import dcc, html
 
 from dashboards import data
-from dashboards.components import filter_dropdown, frame, href, parse_query, table_block
+from dashboards.components import filter_dropdown, frame, table_block
 from dashboards.i18n import DOMAIN, DUE_BASIS, ROLE, TASK_STATUS, column, lang_of, pick, t
 
 PATH = "/tasks"
@@ -86,13 +85,3 @@ def layout(**query):
             dbc.Col(detail, lg=5),
         ]),
     )
-
-
-@callback(Output("url", "search", allow_duplicate=True),
-          Input("grid-tasks", "cellClicked"),
-          State("url", "search"),
-          prevent_initial_call=True)
-def open_task(clicked, search):
-    if not clicked or not clicked.get("rowId"):
-        raise PreventUpdate
-    return href("", parse_query(search), task=clicked["rowId"])
