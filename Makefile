@@ -9,7 +9,7 @@ export DO_NOT_TRACK := 1
 export GX_ANALYTICS_ENABLED := false
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: install manifest run pipeline sample dashboard dagster test test-fast browser-deps clean
+.PHONY: install manifest run pipeline sample dashboard dagster test test-fast browser-deps clean bench-dashboard
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -56,6 +56,12 @@ test: install browser-deps
 
 test-fast: install
 	$(BIN)/pytest -m "not browser and not pipeline"
+
+# Server time of every dashboard callback on the published snapshot (run `make pipeline` first).
+bench-dashboard: install
+	mkdir -p docs/bench
+	{ echo "# make bench-dashboard — $$(date -u +%F), $$(nproc) cores, PLANKPI_DATA=$(PLANKPI_DATA)"; \
+	  $(BIN)/python -m dashboards.bench; } | tee docs/bench/dashboard.txt
 
 clean:
 	rm -rf $(PLANKPI_DATA)/{inbox,archive,quarantine,outbox,warehouse,serving,quality} $(DAGSTER_HOME) dbt_project/target
