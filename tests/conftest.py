@@ -46,8 +46,8 @@ class World:
 def world(tmp_path_factory) -> World:
     """Seeds + generated sample submissions, materialised once through Dagster.
 
-    PLANKPI_TEST_WORLD=<folder of a finished run> reuses that run instead (for iterating on the
-    dashboard tests; tests that need the run's Dagster result skip themselves then)."""
+    PLANKPI_TEST_WORLD=<folder of a finished run> reuses that run instead: for iterating on the
+    dashboard tests only (there is no Dagster result then, and tests that need one fail)."""
     reuse = os.environ.get("PLANKPI_TEST_WORLD")
     if reuse:
         return World(DataPaths(Path(reuse)), None, [])
