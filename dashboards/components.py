@@ -13,7 +13,7 @@ import pandas as pd
 from dash import dcc, html
 
 from dashboards import data
-from dashboards.i18n import column, lang_of, t
+from dashboards.i18n import GRID_LOCALE_ZH, column, lang_of, t
 from dashboards.tables import TABLES
 
 PAGES = (("/", "overview"), ("/tasks", "tasks_page"), ("/targets", "targets_page"), ("/units", "units_page"),
@@ -86,7 +86,8 @@ def table_block(name: str, query: dict, frame_: pd.DataFrame | None = None, row_
         columnDefs=[{"field": c, "headerName": column(c, lang)} for c in df.columns],
         defaultColDef={"sortable": True, "resizable": True, "filter": True, "minWidth": 90},
         dashGridOptions={"pagination": True, "paginationPageSize": PAGE_SIZE, "animateRows": False,
-                         "enableCellTextSelection": True},
+                         "enableCellTextSelection": True,
+                         **({} if lang == "en" else {"localeText": GRID_LOCALE_ZH})},
         getRowId=f"params.data.{row_id}" if row_id else None,
         columnSize="autoSize",
         style={"height": f"{height}px"},

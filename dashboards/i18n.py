@@ -45,7 +45,7 @@ LABELS = {
     "overdue": ("逾期任务", "Overdue tasks"),
     "targets_met": ("目标达标", "Targets met"),
     "targets_risk": ("有风险 / 未达标", "At risk / missed"),
-    "reporting_rate": ("按期报送率", "Reporting rate"),
+    "reporting_rate": ("报送率", "Reporting rate"),
     "completion_by_plan": ("各计划完成情况", "Completion by plan"),
     "completion_by_region": ("各地区完成情况", "Completion by region"),
     "target_attainment": ("目标完成情况", "Target attainment"),
@@ -119,6 +119,19 @@ COLUMNS = {
     "link_score": ("匹配度", "Match"), "line": ("行", "Line"), "start_line": ("起始行", "First line"),
     "unit_printed": ("文件中的名称", "Name as printed"), "members": ("包含单位", "Members"),
     "propagated": ("说明", "Note"), "reporting_unit": ("填报单位", "Reporting unit"),
+}
+
+
+# AG Grid's own words (pager, filter menu) in Chinese; English is the grid's default.
+GRID_LOCALE_ZH = {
+    "page": "第", "of": "共", "to": "至", "more": "更多", "pageSizeSelectorLabel": "每页",
+    "firstPage": "首页", "previousPage": "上一页", "nextPage": "下一页", "lastPage": "末页",
+    "noRowsToShow": "无数据", "loadingOoo": "加载中…", "filterOoo": "筛选…", "searchOoo": "搜索…",
+    "equals": "等于", "notEqual": "不等于", "contains": "包含", "notContains": "不包含",
+    "startsWith": "开头是", "endsWith": "结尾是", "blank": "为空", "notBlank": "不为空",
+    "lessThan": "小于", "greaterThan": "大于", "lessThanOrEqual": "小于等于", "greaterThanOrEqual": "大于等于",
+    "inRange": "介于", "andCondition": "且", "orCondition": "或", "applyFilter": "应用", "resetFilter": "重置",
+    "clearFilter": "清除",
 }
 
 

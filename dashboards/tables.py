@@ -25,8 +25,8 @@ def tasks_table(query: dict) -> pd.DataFrame:
     df["due_basis"] = df["due_basis"].map(lambda c: pick(DUE_BASIS, c, lang))
     df["due_date"] = df["due_date"].astype(str).replace({"NaT": "", "None": ""})
     df["source"] = _source(df, "start_line")
-    return df[["task_id", "region", "plan_title", "domain", "category", "no", "title", "lead_units", "due_date",
-               "due_basis", "status", "latest_status", "latest_period", "days_overdue", "source"]]
+    return df[["task_id", "title", "status", "due_date", "days_overdue", "lead_units", "region", "plan_title",
+               "no", "category", "domain", "due_basis", "latest_status", "latest_period", "source"]]
 
 
 def overdue_table(query: dict) -> pd.DataFrame:

@@ -85,7 +85,7 @@ def test_pm25_attainment_is_the_mean_of_the_sample_months(world):
     obs = pd.read_csv(world.paths.archive / "示例数据_监测数据_阳泉市.csv", dtype=str, encoding="utf-8-sig")
     obs = obs.rename(columns=OBSERVATION_COLUMNS)
     pm = obs[(obs["kpi"] == "pm25_concentration") & obs["period"].str.startswith("2023-")]
-    mean = round(pd.to_numeric(pm["value"]).mean(), 2)
+    mean = pd.to_numeric(pm["value"]).mean()
     con = _snapshot(world)
     row = con.sql("""select actual, months_reported, status, target_value, comparator
                      from marts.mart_target_attainment
