@@ -208,6 +208,14 @@ def gx_results(run_id: str) -> pd.DataFrame:
                      from raw.validation_results where run_id = ? order by success, suite, expectation""", [run_id])
 
 
+def gx_history(limit: int = 50) -> pd.DataFrame:
+    """Validation runs, newest first: an auditor sees the trend, not only the last run."""
+    return _query("""select run_id, min(validated_at) as validated_at, count(*) as expectations,
+                            count(*) filter (where not success and severity = 'critical') as failed_critical,
+                            count(*) filter (where not success and severity <> 'critical') as failed_warning
+                     from raw.validation_results group by run_id order by validated_at desc limit ?""", [limit])
+
+
 def dbt_results(run_id: str) -> pd.DataFrame:
     return _query("""select name, resource_type, status, failures, message
                      from raw.dbt_results where run_id = ? and resource_type in ('test', 'unit_test')

@@ -62,6 +62,10 @@ def gx_table(query: dict) -> pd.DataFrame:
     return data.gx_results(info.run_id if info else "")
 
 
+def gx_history_table(query: dict) -> pd.DataFrame:
+    return data.gx_history()
+
+
 def dbt_table(query: dict) -> pd.DataFrame:
     info = data.snapshot_info()
     return data.dbt_results(info.run_id if info else "")
@@ -91,6 +95,7 @@ TABLES: dict[str, Callable[[dict], pd.DataFrame]] = {
     "targets": targets_table,
     "units": units_table,
     "gx": gx_table,
+    "gx_history": gx_history_table,
     "dbt": dbt_table,
     "inputs": inputs_table,
     "quarantine": quarantine_table,

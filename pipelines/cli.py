@@ -6,6 +6,8 @@ import json
 import sys
 from pathlib import Path
 
+import duckdb
+
 from .config import data_paths
 
 
@@ -96,6 +98,28 @@ def cmd_status(args) -> int:
     return 0
 
 
+def cmd_audit(args) -> int:
+    """The latest validation run: exit 0 when publishable, 1 when a blocking check failed, 2 when none ran."""
+    from .quality.audit import latest_audit, render
+    from .warehouse.publish import current_snapshot
+    paths = data_paths()
+    summary = None
+    for db in (paths.build_db, getattr(current_snapshot(paths.serving), "path", None)):
+        if db is None or not db.exists():
+            continue
+        try:  # the build database is locked while a run writes it: then read the published snapshot
+            with duckdb.connect(str(db), read_only=True) as con:
+                summary = latest_audit(con)
+            break
+        except duckdb.IOException:
+            continue
+    if summary is None:
+        print("尚无校验记录 / no validation has run yet")
+        return 2
+    print(render(summary))
+    return 1 if summary.blocked else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="plankpi", description="PlanKPI 环保行动计划KPI工具")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -116,6 +140,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--ephemeral", dest="persist", action="store_false",
                    help="do not record the run in DAGSTER_HOME")
     p.set_defaults(func=cmd_run)
+    p = sub.add_parser("audit", help="最近一次校验结果 / latest validation summary (exit 1 if blocking)")
+    p.set_defaults(func=cmd_audit)
     p = sub.add_parser("status", help="当前发布快照 / the published snapshot's manifest")
     p.set_defaults(func=cmd_status)
     args = parser.parse_args(argv)

@@ -1,5 +1,5 @@
-"""数据质量 Data quality (auditors): the snapshot's lineage, this run's GX and dbt results, the quarantine,
-and the GX Data Docs site."""
+"""数据质量 Data quality (auditors): the snapshot's lineage, this run's GX and dbt results, the validation
+history, the quarantine, and the GX Data Docs site."""
 import dash
 import dash_bootstrap_components as dbc
 from dash import html
@@ -30,6 +30,7 @@ def layout(**query):
         html.A(t("data_docs", lang), href="/quality-docs/index.html", target="_blank", id="data-docs-link",
                className="btn btn-outline-success btn-sm mb-3"),
         html.H5(t("gx_results", lang)), table_block("gx", query, height=360),
+        html.H5(t("gx_history", lang)), table_block("gx_history", query, height=300),
         html.H5(t("dbt_results", lang)), table_block("dbt", query, height=360),
         html.H5(t("quarantine", lang)), table_block("quarantine", query, height=360),
         html.H5(t("inputs", lang)), table_block("inputs", query, height=360),

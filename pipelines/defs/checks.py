@@ -26,7 +26,7 @@ def _make_check(target: SuiteTarget) -> dg.AssetChecksDefinition:
         with connect(paths.build_db, read_only=True) as con:
             frame = con.sql(target.query).df()
         started = time.perf_counter()
-        outcome = run_suite(target.suite, frame, paths.quality / "data_docs")
+        outcome = run_suite(target.suite, frame, paths.quality / "data_docs", target.row_id)
         seconds = time.perf_counter() - started
         with connect(paths.build_db) as con:
             ensure_raw_schema(con)

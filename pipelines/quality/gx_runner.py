@@ -83,7 +83,8 @@ def _add_replacing(store, obj):
     return store.add(obj)
 
 
-def run_suite(name: str, frame: pd.DataFrame, docs_dir: Path) -> SuiteOutcome:
+def run_suite(name: str, frame: pd.DataFrame, docs_dir: Path, row_id: str | None = None) -> SuiteOutcome:
+    """Validate ``frame`` with suite ``name``; failing rows are named by their ``row_id`` column."""
     docs_dir.mkdir(parents=True, exist_ok=True)
     ctx = _context(str(docs_dir))
     source = ctx.data_sources.get("warehouse")
@@ -99,14 +100,16 @@ def run_suite(name: str, frame: pd.DataFrame, docs_dir: Path) -> SuiteOutcome:
     vd = _add_replacing(ctx.validation_definitions, gx.ValidationDefinition(name=name, data=batch, suite=suite))
     checkpoint = _add_replacing(ctx.checkpoints, gx.Checkpoint(
         name=name, validation_definitions=[vd],
-        actions=[gx.checkpoint.UpdateDataDocsAction(name="data_docs")]))
+        actions=[gx.checkpoint.UpdateDataDocsAction(name="data_docs")],
+        result_format={"result_format": "SUMMARY",
+                       **({"unexpected_index_column_names": [row_id]} if row_id else {})}))
     result = checkpoint.run(batch_parameters={"dataframe": frame})
     outcomes = []
     for vr in result.run_results.values():
         for er in vr.results:
             cfg = er.expectation_config
             res = er.result or {}
-            sample = res.get("partial_unexpected_list")
+            sample = res.get("partial_unexpected_index_list") or res.get("partial_unexpected_list")
             outcomes.append(ExpectationOutcome(
                 suite=name, expectation=cfg.type, column=cfg.kwargs.get("column"),
                 success=bool(er.success), severity=str(getattr(cfg, "severity", "critical")).split(".")[-1].lower(),

@@ -120,7 +120,10 @@ def test_manifest_lineage_and_quality_history(world):
     assert m["checks"]["passed"] > 0
     con = _snapshot(world)
     suites = {s for (s,) in con.sql("select distinct suite from raw.validation_results").fetchall()}
-    assert suites == {"parsed_tasks", "mart_completion", "mart_target_attainment"}
+    from pipelines.quality.checks import SUITES
+    assert suites == {s.suite for s in SUITES} == {
+        "parsed_tasks", "parsed_targets", "raw_progress_reports", "raw_observations",
+        "mart_completion", "mart_target_attainment", "mart_consistency"}
     assert (world.paths.quality / "data_docs" / "index.html").exists()
 
 
