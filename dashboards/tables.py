@@ -102,6 +102,17 @@ TABLES: dict[str, Callable[[dict], pd.DataFrame]] = {
 }
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _inert(value):
+    """Text that a spreadsheet would run as a formula (=, +, -, @…) gets a leading apostrophe."""
+    return "'" + value if isinstance(value, str) and value.startswith(_FORMULA_START) else value
+
+
 def labelled(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """The frame with its column headers in the reader's language (for downloads)."""
-    return frame.rename(columns={c: column(c, lang) for c in frame.columns})
+    """The frame as downloaded: headers in the reader's language, no text cell that Excel would evaluate."""
+    out = frame.rename(columns={c: column(c, lang) for c in frame.columns})
+    text = out.select_dtypes(include=["object", "string"]).columns
+    out[text] = out[text].map(_inert)
+    return out

@@ -26,6 +26,15 @@ def make_world(root: Path) -> DataPaths:
     return paths
 
 
+def world_after_a_good_run(world, root: Path) -> tuple[DataPaths, str]:
+    """A fresh data folder holding the seeds and a copy of the world's warehouse and published snapshot;
+    returns it with the name of the snapshot published so far."""
+    paths = make_world(root)
+    for sub in ("warehouse", "serving"):
+        shutil.copytree(world.paths.root / sub, paths.root / sub, dirs_exist_ok=True)
+    return paths, (paths.serving / "CURRENT").read_text()
+
+
 def run_pipeline(paths: DataPaths):
     import dagster as dg
     from pipelines.definitions import build_defs

@@ -1,6 +1,5 @@
 """The whole product materialised through Dagster in a temporary folder, checked against the sample data."""
 import json
-import shutil
 
 import duckdb
 import pandas as pd
@@ -10,7 +9,7 @@ from pipelines.parsing import parse_document
 
 from pipelines.submissions.contract import OBSERVATION_COLUMNS, PROGRESS_COLUMNS, STATUS_CODES
 from pipelines.warehouse.publish import current_snapshot
-from tests.conftest import make_world, run_pipeline
+from tests.conftest import run_pipeline, world_after_a_good_run
 
 pytestmark = pytest.mark.pipeline
 
@@ -129,10 +128,7 @@ def test_manifest_lineage_and_quality_history(world):
 
 def test_blocking_check_failure_keeps_the_last_good_snapshot(world, tmp_path):
     """Units removed from every task of one document: the critical GX check fails, nothing is published."""
-    paths = make_world(tmp_path / "blocked")
-    for sub in ("warehouse", "serving"):
-        shutil.copytree(world.paths.root / sub, paths.root / sub, dirs_exist_ok=True)
-    before = (paths.serving / "CURRENT").read_text()
+    paths, before = world_after_a_good_run(world, tmp_path / "blocked")
     seed = paths.plans / "000_114a78fadf8f0ccd.txt"
     text = seed.read_text(encoding="utf-8")
     import re

@@ -1,12 +1,10 @@
 """Corrupted inputs make the right GX check fail with the right severity: a blocking one keeps the last
 good snapshot, a warning publishes and stays in the history; `plankpi audit` says which in its exit code."""
-import shutil
-
 import duckdb
 import pytest
 
 from pipelines.cli import main as plankpi
-from tests.conftest import make_world, run_pipeline
+from tests.conftest import run_pipeline, world_after_a_good_run
 
 pytestmark = pytest.mark.pipeline
 
@@ -24,10 +22,7 @@ def _audit(paths, monkeypatch, capsys) -> tuple[int, str]:
 
 
 def test_an_implausible_observation_warns_publishes_and_stays_in_the_history(world, tmp_path, monkeypatch, capsys):
-    paths = make_world(tmp_path / "warn")
-    for sub in ("warehouse", "serving"):
-        shutil.copytree(world.paths.root / sub, paths.root / sub, dirs_exist_ok=True)
-    before = (paths.serving / "CURRENT").read_text()
+    paths, before = world_after_a_good_run(world, tmp_path / "warn")
     (paths.inbox / "监测数据_阳泉市_2023-13.csv").write_text(
         "指标代码,地区,报告期,数值,单位,数据来源\npm25_concentration,阳泉市,2021-05,900,µg/m³,手工录入\n",
         encoding="utf-8-sig")
@@ -47,10 +42,7 @@ def test_an_implausible_observation_warns_publishes_and_stays_in_the_history(wor
 
 
 def test_an_implausible_target_blocks_and_audit_says_so(world, tmp_path, monkeypatch, capsys):
-    paths = make_world(tmp_path / "block")
-    for sub in ("warehouse", "serving"):
-        shutil.copytree(world.paths.root / sub, paths.root / sub, dirs_exist_ok=True)
-    before = (paths.serving / "CURRENT").read_text()
+    paths, before = world_after_a_good_run(world, tmp_path / "block")
     seed = paths.plans / "000_114a78fadf8f0ccd.txt"
     text = seed.read_text(encoding="utf-8")
     assert "力争降到 **35** 微克/立方米" in text
