@@ -9,7 +9,7 @@ export DO_NOT_TRACK := 1
 export GX_ANALYTICS_ENABLED := false
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: install manifest run pipeline sample dashboard dagster test test-fast browser-deps clean bench-dashboard
+.PHONY: install manifest run pipeline sample dashboard dagster test test-fast browser-deps clean bench bench-dashboard
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -56,6 +56,11 @@ test: install browser-deps
 
 test-fast: install
 	$(BIN)/pytest -m "not browser and not pipeline"
+
+# The real pipeline on the seeds and on a 50-document synthetic province: time and peak memory per stage,
+# written to bench/results/<date>.json and .md.
+bench: install
+	$(BIN)/python -m pipelines.bench --sizes seeds,50
 
 # Server time of every dashboard callback on the published snapshot (run `make pipeline` first).
 bench-dashboard: install

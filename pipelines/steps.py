@@ -63,8 +63,8 @@ def write_templates(paths: DataPaths, period: str) -> list:
     return write(templates, paths.outbox / period)
 
 
-def write_sample(paths: DataPaths) -> list:
+def write_sample(paths: DataPaths, cadence: str = "monthly") -> list:
     paths.ensure()
     parsed = parse_plans(paths)
     catalogue = {r["kpi"]: r for r in kpi_catalogue(paths.reference).rows}
-    return sample.generate(parsed.docs, catalogue, paths.inbox)
+    return sample.generate(parsed.docs, catalogue, paths.inbox, cadence)

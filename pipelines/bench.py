@@ -1,0 +1,177 @@
+"""The pipeline benchmark: the real Dagster job on growing inputs, wall time and peak memory per stage.
+
+`python -m pipelines.bench --sizes seeds,50` (make bench). For each size a fresh data folder is built
+(the seeds with their monthly sample, or a synthetic province of N documents with one year-end report
+per unit), then the whole job runs in this process as `plankpi run` runs it. A thread samples the RSS of
+this process and its children (dbt runs as one) every 50 ms; each stage's peak is the highest sample
+between its steps' start and end events. Results go to bench/results/<date>.json and .md.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import tempfile
+import threading
+import time
+from datetime import date
+from pathlib import Path
+
+from .config import REPO_ROOT, DataPaths
+
+RESULTS = REPO_ROOT / "bench" / "results"
+SEEDS = REPO_ROOT / "data" / "plans"
+AS_OF = "2024-06-30"
+# Dagster step -> stage of the report
+STAGES = {"parsed_plans": "parse + load plans", "reference_data": "load reference",
+          "submissions": "ingest submissions", "plankpi_dbt_models": "dbt build",
+          "published_snapshot": "publish", "progress_templates": "templates"}
+
+
+def _rss_tree_kib(pid: int) -> int:
+    """Resident memory of a process and all its descendants, from /proc."""
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            for line in Path(f"/proc/{p}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+            for task in Path(f"/proc/{p}/task").iterdir():
+                children = (task / "children").read_text().split()
+                todo += [int(c) for c in children]
+        except (FileNotFoundError, ProcessLookupError, PermissionError):
+            continue
+    return total
+
+
+class RssSampler(threading.Thread):
+    def __init__(self, every: float = 0.05):
+        super().__init__(daemon=True)
+        self.every, self.samples, self._stop_event = every, [], threading.Event()
+
+    def run(self) -> None:
+        pid = os.getpid()
+        while not self._stop_event.is_set():
+            self.samples.append((time.time(), _rss_tree_kib(pid)))
+            time.sleep(self.every)
+
+    def stop(self) -> None:
+        self._stop_event.set()
+        self.join()
+
+    def peak_mib(self, start: float, end: float) -> float:
+        inside = [kib for t, kib in self.samples if start <= t <= end]
+        return round(max(inside, default=0) / 1024, 1)
+
+
+def prepare(size: str, root: Path) -> dict:
+    """A data folder for one size; returns what went in."""
+    from .steps import write_sample
+    from .synth import write_province
+    paths = DataPaths(root).ensure()
+    if size == "seeds":
+        for f in sorted(SEEDS.iterdir()):
+            shutil.copy2(f, paths.plans / f.name)
+        files = write_sample(paths)
+    else:
+        write_province(sorted(SEEDS.iterdir()), int(size), REPO_ROOT / "data" / "reference", root)
+        files = write_sample(paths, cadence="year_end")
+    return {"plan_files": len(list(paths.plans.iterdir())), "submission_files": len(files)}
+
+
+def _stage_of(step_key: str) -> str:
+    return "GX validation" if "_gx_" in step_key else STAGES.get(step_key, step_key)
+
+
+def run_size(size: str, workdir: Path) -> dict:
+    import dagster as dg
+    from .definitions import build_defs
+    from .defs.resources import PlanKpiResource
+    root = workdir / f"size-{size}"
+    started = time.perf_counter()
+    inputs = prepare(size, root)
+    prepare_s = time.perf_counter() - started
+    sampler = RssSampler()
+    sampler.start()
+    t0 = time.time()
+    defs = build_defs(PlanKpiResource(data_dir=str(root), as_of=AS_OF))
+    instance = dg.DagsterInstance.ephemeral()
+    result = defs.resolve_job_def("all_assets_job").execute_in_process(instance=instance, raise_on_error=False)
+    wall = time.time() - t0
+    sampler.stop()
+    windows: dict[str, list[float]] = {}
+    for entry in instance.all_logs(result.run_id):
+        event = entry.dagster_event
+        if event and event.step_key and event.event_type_value in ("STEP_START", "STEP_SUCCESS", "STEP_FAILURE"):
+            windows.setdefault(event.step_key, []).append(entry.timestamp)
+    stages: dict[str, dict] = {}
+    for step, stamps in windows.items():
+        stage = stages.setdefault(_stage_of(step), {"seconds": 0.0, "peak_rss_mib": 0.0})
+        stage["seconds"] = round(stage["seconds"] + max(stamps) - min(stamps), 2)
+        stage["peak_rss_mib"] = max(stage["peak_rss_mib"], sampler.peak_mib(min(stamps), max(stamps)))
+    with_counts = _counts(root)
+    shutil.rmtree(root, ignore_errors=True)
+    return {"size": size, "inputs": inputs, **with_counts, "success": result.success,
+            "prepare_seconds": round(prepare_s, 1), "run_seconds": round(wall, 1),
+            "peak_rss_mib": sampler.peak_mib(t0, time.time()), "stages": stages}
+
+
+def _counts(root: Path) -> dict:
+    from .warehouse.schema import connect
+    with connect(DataPaths(root).build_db, read_only=True) as con:
+        one = lambda sql: con.execute(sql).fetchone()[0]  # noqa: E731
+        return {"tasks": one("select count(*) from raw.tasks"),
+                "progress_rows": one("select count(*) from raw.progress_reports"),
+                "snapshot_mib": round(sum(f.stat().st_size for f in DataPaths(root).serving.glob("*.duckdb"))
+                                      / 2**20, 1)}
+
+
+def markdown(results: list[dict]) -> str:
+    stages = list(dict.fromkeys(s for r in results for s in r["stages"]))
+    head = "| stage | " + " | ".join(f"{r['size']} docs: s / MiB" for r in results) + " |"
+    lines = [head, "|---|" + "---|" * len(results)]
+    for stage in stages:
+        cells = [f"{r['stages'].get(stage, {}).get('seconds', '—')} / {r['stages'].get(stage, {}).get('peak_rss_mib', '—')}"
+                 for r in results]
+        lines.append(f"| {stage} | " + " | ".join(cells) + " |")
+    lines.append("| **whole run** | " + " | ".join(f"**{r['run_seconds']} / {r['peak_rss_mib']}**" for r in results) + " |")
+    lines.append("")
+    for r in results:
+        lines.append(f"- {r['size']}: {r['inputs']['plan_files']} plan files, {r['tasks']} tasks, "
+                     f"{r['inputs']['submission_files']} submission files, {r['progress_rows']} progress rows, "
+                     f"snapshot {r['snapshot_mib']} MiB, inputs prepared in {r['prepare_seconds']} s, "
+                     f"run {'succeeded' if r['success'] else 'FAILED'}")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m pipelines.bench")
+    parser.add_argument("--sizes", default="seeds,50", help="comma-separated: seeds and/or document counts")
+    parser.add_argument("--out", default=str(RESULTS))
+    args = parser.parse_args(argv)
+    os.environ.setdefault("DO_NOT_TRACK", "1")
+    results = []
+    with tempfile.TemporaryDirectory(prefix="plankpi-bench-") as tmp:
+        for size in args.sizes.split(","):
+            print(f"bench: {size} …", flush=True)
+            results.append(run_size(size.strip(), Path(tmp)))
+            print(json.dumps(results[-1], ensure_ascii=False), flush=True)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    stem = out / date.today().isoformat()
+    meta = {"date": date.today().isoformat(), "machine": f"{platform.machine()} {os.cpu_count()} cores",
+            "python": platform.python_version(), "as_of": AS_OF}
+    stem.with_suffix(".json").write_text(json.dumps({**meta, "results": results}, ensure_ascii=False, indent=2),
+                                         encoding="utf-8")
+    table = markdown(results)
+    stem.with_suffix(".md").write_text(f"# Pipeline benchmark {meta['date']} ({meta['machine']})\n\n{table}",
+                                       encoding="utf-8")
+    print(table)
+    return 0 if all(r["success"] for r in results) else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
