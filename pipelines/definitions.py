@@ -2,7 +2,7 @@
 import dagster as dg
 
 from .defs.assets import parsed_plans, reference_data, submissions
-from .defs.automation import all_assets_job, daily_schedule, inbox_sensor
+from .defs.automation import all_assets_job, daily_schedule, inbox_sensor, submissions_job
 from .defs.checks import gx_checks
 from .defs.dbt import dbt_resource, plankpi_dbt_models
 from .defs.publish import published_snapshot
@@ -16,7 +16,7 @@ def build_defs(plankpi: PlanKpiResource | None = None) -> dg.Definitions:
         assets=[parsed_plans, reference_data, submissions, plankpi_dbt_models, published_snapshot,
                 progress_templates],
         asset_checks=gx_checks,
-        jobs=[all_assets_job],
+        jobs=[all_assets_job, submissions_job],
         schedules=[daily_schedule],
         sensors=[inbox_sensor],
         resources={"plankpi": plankpi or default_resource(), "dbt": dbt_resource()},

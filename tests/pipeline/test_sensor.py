@@ -1,5 +1,6 @@
 """The inbox sensor asks for a run when files wait in the inbox, and only then."""
 import dagster as dg
+import pytest
 
 from pipelines.defs.automation import inbox_sensor
 
@@ -13,3 +14,30 @@ def test_inbox_sensor(tmp_path, monkeypatch):
     assert isinstance(request, dg.RunRequest) and request.tags["plankpi/inbox_files"] == "1"
     again = inbox_sensor(dg.build_sensor_context())
     assert again.run_key == request.run_key  # same files, same key: Dagster starts one run only
+
+
+@pytest.mark.pipeline
+def test_a_new_file_is_published_without_reparsing_the_plans(world, tmp_path):
+    """The sensor's job: ingest, rebuild what depends on submissions, audit, publish — nothing else."""
+    import duckdb
+    from pipelines.definitions import build_defs
+    from pipelines.defs.resources import PlanKpiResource
+    from pipelines.warehouse.publish import current_snapshot
+    from tests.conftest import AS_OF, world_after_a_good_run
+    assert inbox_sensor.job_name == "submissions_job"
+    paths, before = world_after_a_good_run(world, tmp_path / "incremental")
+    (paths.inbox / "监测数据_阳泉市_复核.csv").write_text(
+        "指标代码,地区,报告期,数值,单位,数据来源\npm25_concentration,阳泉市,2023-12,33.5,µg/m³,复核\n",
+        encoding="utf-8-sig")
+    defs = build_defs(PlanKpiResource(data_dir=str(paths.root), as_of=AS_OF))
+    result = defs.resolve_job_def("submissions_job").execute_in_process(
+        instance=dg.DagsterInstance.ephemeral(), raise_on_error=False)
+    assert result.success
+    steps = {e.step_key for e in result.all_events if e.event_type_value == "STEP_SUCCESS"}
+    assert {"submissions", "plankpi_dbt_models", "published_snapshot"} <= steps
+    assert not steps & {"parsed_plans", "reference_data", "progress_templates"}
+    assert (paths.serving / "CURRENT").read_text() != before
+    with duckdb.connect(str(current_snapshot(paths.serving).path), read_only=True) as con:
+        value = con.execute("""select value from marts.mart_kpi_trends
+                               where region = '阳泉市' and kpi = 'pm25_concentration' and period = '2023-12'""").fetchone()
+    assert value == (33.5,)  # the resubmission supersedes the sample's December value
