@@ -29,7 +29,8 @@ def _expected_task_states(world) -> pd.DataFrame:
     con.close()
     frames = []
     for f in sorted(world.paths.archive.glob("示例数据_进展填报_*.xlsx")):
-        df = pd.read_excel(f, sheet_name="进展填报", dtype=str).rename(columns=PROGRESS_COLUMNS)
+        # openpyxl here, calamine in the product: the expected values come from another reader
+        df = pd.read_excel(f, sheet_name="进展填报", dtype=str, engine="openpyxl").rename(columns=PROGRESS_COLUMNS)
         df["row"] = range(2, len(df) + 2)
         df["file"] = f.name
         frames.append(df)
