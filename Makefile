@@ -37,8 +37,14 @@ sample: install
 pipeline: sample
 	$(BIN)/plankpi run
 
+# A production server: gunicorn, several worker processes (never Flask's development server).
+DASH_HOST ?= 127.0.0.1
+DASH_PORT ?= 8050
+DASH_WORKERS ?= 3
 dashboard: install
-	$(BIN)/python -m dashboards.app
+	@echo "PlanKPI 仪表板 / dashboard: http://$(DASH_HOST):$(DASH_PORT)/"
+	$(BIN)/gunicorn --workers $(DASH_WORKERS) --threads 4 --bind $(DASH_HOST):$(DASH_PORT) \
+	  --access-logfile - --timeout 60 dashboards.wsgi:server
 
 run: pipeline dashboard
 

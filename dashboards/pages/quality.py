@@ -27,7 +27,7 @@ def layout(**query):
             html.Li(t("checks_summary", lang, ok=checks.get("passed", 0), bad=checks.get("failed", 0)),
                     id="checks-summary"),
         ], className="small"),
-        html.A(t("data_docs", lang), href="/quality-docs/index.html", target="_blank", id="data-docs-link",
+        html.A(t("data_docs", lang), href="/quality-docs/", target="_blank", id="data-docs-link",
                className="btn btn-outline-success btn-sm mb-3"),
         html.H5(t("gx_results", lang)), table_block("gx", query, height=360),
         html.H5(t("gx_history", lang)), table_block("gx_history", query, height=300),

@@ -134,8 +134,8 @@ def test_targets_units_and_quality_pages_show_real_values(world, app, dash_duo):
     dash_duo.wait_for_page(url=f"{dash_duo.server_url}/quality")
     _wait_count(dash_duo, "quarantine", quarantined)
     assert run_id in dash_duo.find_element("#lineage-run").text
-    assert dash_duo.find_element("#data-docs-link").get_attribute("href").endswith("/quality-docs/index.html")
+    assert dash_duo.find_element("#data-docs-link").get_attribute("href").endswith("/quality-docs/")
     assert dash_duo.get_logs() in ([], None)
     # GX's own site (it asks a CDN for its styles, which an offline network refuses; its content still shows)
-    dash_duo.driver.get(f"{dash_duo.server_url}/quality-docs/index.html")
+    dash_duo.driver.get(f"{dash_duo.server_url}/quality-docs/")
     assert "parsed_tasks" in dash_duo.driver.page_source
