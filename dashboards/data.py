@@ -5,11 +5,14 @@ page's URL query (a dict of strings) and become SQL parameters, never SQL text.
 """
 from __future__ import annotations
 
+import json
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 
 import duckdb
 import pandas as pd
+from flask import g, has_request_context
 
 from pipelines.config import data_paths
 from pipelines.warehouse.publish import current_snapshot
@@ -27,19 +30,29 @@ _connections: dict[str, duckdb.DuckDBPyConnection] = {}
 _lock = threading.Lock()
 
 
-def _snapshot_connection() -> duckdb.DuckDBPyConnection:
-    """One read-only connection per published snapshot, opened once (opening costs ~20 ms; a query on
-    an open one ~1 ms). A snapshot file is never written after publication, so holding it is safe;
-    a newer snapshot gets its own connection and the old one is closed."""
+def _current_path() -> str:
+    """The snapshot this request reads: resolved once per request, so a page rendered while a new
+    snapshot is published is wholly old or wholly new, never a mix."""
+    if has_request_context() and "plankpi_snapshot" in g:
+        return g.plankpi_snapshot
     snap = current_snapshot(data_paths().serving)
     if snap is None:
         raise LookupError("尚无已发布的数据快照 / no published snapshot yet")
-    key = str(snap.path)
+    if has_request_context():
+        g.plankpi_snapshot = str(snap.path)
+    return str(snap.path)
+
+
+def _snapshot_connection() -> duckdb.DuckDBPyConnection:
+    """One read-only connection per published snapshot, opened once (opening costs ~20 ms; a query on
+    an open one ~1 ms). A snapshot file is never written after publication, so holding it is safe.
+    Connections to older snapshots stay open until the pipeline prunes their files (requests still
+    rendering from them finish on them)."""
+    key = _current_path()
     with _lock:
         if key not in _connections:
-            for old in _connections.values():
-                old.close()
-            _connections.clear()
+            for path in [p for p in _connections if not Path(p).exists()]:
+                _connections.pop(path).close()
             _connections[key] = duckdb.connect(key, read_only=True)
         return _connections[key]
 
@@ -53,11 +66,14 @@ def _query(sql: str, params: list | dict | None = None) -> pd.DataFrame:
 
 
 def snapshot_info() -> SnapshotInfo | None:
-    snap = current_snapshot(data_paths().serving)
-    if snap is None:
+    """The manifest of the snapshot this request reads (None before the first publication)."""
+    try:
+        path = Path(_current_path())
+    except LookupError:
         return None
-    m = snap.manifest
-    return SnapshotInfo(snap.path.name, m.get("published_at", ""), m.get("run_id", ""), m)
+    manifest_path = path.with_suffix(".json")
+    m = json.loads(manifest_path.read_text(encoding="utf-8")) if manifest_path.exists() else {}
+    return SnapshotInfo(path.name, m.get("published_at", ""), m.get("run_id", ""), m)
 
 
 # --- overview -------------------------------------------------------------------------------------

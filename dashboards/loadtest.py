@@ -1,0 +1,132 @@
+"""Many readers at once, while a new snapshot is published: `python -m dashboards.loadtest`.
+
+Starts the dashboard under gunicorn (as `make dashboard` does) on the published snapshot of PLANKPI_DATA,
+then N simulated users, each a thread, render pages through the same request the browser makes for a
+page (Dash's router callback) for a bounded time. Half-way through, the current build database is
+published again as a new snapshot (the write–audit–publish swap). Reports p50 / p95 / max latency, the
+error count, and which snapshots the pages were rendered from (each page must name exactly one).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+from urllib.parse import quote
+
+PAGES = ["/", "/tasks", f"/tasks?region={quote('阳泉市')}&overdue=1", "/targets", f"/targets?region={quote('晋城市')}",
+         "/units", "/quality", "/?lang=en"]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _router_request(base: str, page: str) -> bytes:
+    path, _, search = page.partition("?")
+    body = {"output": ".._pages_content.children..._pages_store.data..",
+            "outputs": [{"id": "_pages_content", "property": "children"}, {"id": "_pages_store", "property": "data"}],
+            "inputs": [{"id": "_pages_location", "property": "pathname", "value": path},
+                       {"id": "_pages_location", "property": "search", "value": "?" + search if search else ""}],
+            "changedPropIds": ["_pages_location.pathname"], "state": []}
+    request = urllib.request.Request(base + "/_dash-update-component", data=json.dumps(body).encode(),
+                                     headers={"Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return response.read()
+
+
+_RUN = re.compile(r"(?:运行|run) ([0-9a-z-]{8})")
+
+
+def _user(base: str, until: float, seed: int, out: list, lock: threading.Lock) -> None:
+    rng = random.Random(seed)
+    while time.time() < until:
+        page = rng.choice(PAGES)
+        started = time.perf_counter()
+        try:
+            body, ok = _router_request(base, page).decode(), True
+        except Exception as exc:  # every failure is counted and shown
+            body, ok = repr(exc), False
+        elapsed = (time.perf_counter() - started) * 1000
+        runs = set(_RUN.findall(body)) if ok else set()  # the snapshot(s) the page names
+        with lock:
+            out.append((page, elapsed, ok, tuple(sorted(runs))))
+        time.sleep(rng.uniform(0.05, 0.3))  # a reader's pause between clicks
+
+
+def run(users: int, seconds: float, workers: int, publish: bool) -> dict:
+    from pipelines.config import data_paths
+    from pipelines.warehouse.publish import current_snapshot, publish as publish_snapshot
+    paths = data_paths()
+    port = _free_port()
+    bin_dir = Path(sys.executable).parent
+    server = subprocess.Popen([str(bin_dir / "gunicorn"), "--workers", str(workers), "--threads", "4",
+                               "--bind", f"127.0.0.1:{port}", "dashboards.wsgi:server"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=dict(os.environ))
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(150):
+            try:
+                urllib.request.urlopen(base + "/", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.2)
+        for page in PAGES:  # every worker opens the snapshot once before the clock starts
+            _router_request(base, page)
+        before = current_snapshot(paths.serving).path.name
+        results, lock = [], threading.Lock()
+        until = time.time() + seconds
+        threads = [threading.Thread(target=_user, args=(base, until, i, results, lock))
+                   for i in range(users)]
+        for t in threads:
+            t.start()
+        published = None
+        if publish:
+            time.sleep(seconds / 2)
+            published = publish_snapshot(paths.build_db, paths.serving, f"loadtest-{int(time.time())}").path.name
+        for t in threads:
+            t.join()
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+    latencies = sorted(ms for _, ms, ok, _ in results if ok)
+    pages_per_snapshot: dict[str, int] = {}
+    for *_, runs in results:
+        key = "+".join(runs) or "?"
+        pages_per_snapshot[key] = pages_per_snapshot.get(key, 0) + 1
+    return {
+        "users": users, "seconds": seconds, "workers": workers, "requests": len(results),
+        "errors": sum(1 for _, _, ok, _ in results if not ok),
+        "p50_ms": round(statistics.median(latencies), 1) if latencies else None,
+        "p95_ms": round(latencies[int(0.95 * (len(latencies) - 1))], 1) if latencies else None,
+        "max_ms": round(latencies[-1], 1) if latencies else None,
+        "snapshot_before": before, "snapshot_published_during": published,
+        "pages_per_snapshot": pages_per_snapshot,  # a key with '+' would be a page mixing two snapshots
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m dashboards.loadtest")
+    parser.add_argument("--users", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--workers", type=int, default=3)
+    parser.add_argument("--no-publish", dest="publish", action="store_false")
+    args = parser.parse_args(argv)
+    result = run(args.users, args.seconds, args.workers, args.publish)
+    print(json.dumps(result, ensure_ascii=False, indent=2))
+    return 0 if result["errors"] == 0 else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
