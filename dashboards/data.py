@@ -191,15 +191,7 @@ def trends(region: str | None = None, kpi: str | None = None) -> pd.DataFrame:
 def unit_scorecard(region: str | None = None) -> pd.DataFrame:
     """One row per unit: tasks by role, the lead role's completion and timeliness, reporting compliance."""
     return _query("""
-        with c as (select * from marts.mart_unit_completion where ($region is null or region = $region)),
-        r as (
-            select region, unit,
-                   count(*) filter (where report_status in ('on_time', 'late', 'missing')) as reports_due,
-                   count(*) filter (where report_status = 'on_time') as reports_on_time,
-                   count(*) filter (where report_status = 'late') as reports_late,
-                   count(*) filter (where report_status = 'missing') as reports_missing
-            from marts.mart_reporting_units group by region, unit
-        )
+        with c as (select * from marts.mart_unit_completion where ($region is null or region = $region))
         select c.region, c.unit,
                sum(tasks_total) filter (where role = 'lead') as lead_tasks,
                sum(tasks_total) filter (where role = 'support') as support_tasks,
@@ -209,9 +201,8 @@ def unit_scorecard(region: str | None = None) -> pd.DataFrame:
                sum(tasks_overdue) filter (where role = 'lead') as lead_overdue,
                any_value(r.reports_due) as reports_due, any_value(r.reports_on_time) as reports_on_time,
                any_value(r.reports_late) as reports_late, any_value(r.reports_missing) as reports_missing,
-               round((any_value(r.reports_on_time) + any_value(r.reports_late))
-                     / nullif(any_value(r.reports_due), 0), 4) as reporting_rate
-        from c left join r using (region, unit)
+               any_value(r.reporting_rate) as reporting_rate
+        from c left join marts.mart_unit_reporting r using (region, unit)
         group by c.region, c.unit
         order by lead_overdue desc nulls last, c.region, c.unit""", {"region": region})
 

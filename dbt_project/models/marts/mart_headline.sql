@@ -1,5 +1,5 @@
--- The overview's headline figures, one row, from the other marts. reporting_rate = reports received
--- (on time or late) / reports due (unit × period whose due date has passed), from mart_reporting_units.
+-- The overview's headline figures, one row, from the other marts (reporting figures: macro
+-- reporting_measures over mart_reporting_units).
 with c as (select * from {{ ref('mart_completion') }} where dimension = 'all'),
 t as (
     select
@@ -13,21 +13,13 @@ t as (
     from {{ ref('mart_target_attainment') }}
 ),
 p as (select count(*) as plans_total, count(distinct doc_id) as documents_total from {{ ref('stg_plans') }}),
-r as (
-    select
-        count(*) filter (where report_status in ('on_time', 'late', 'missing')) as reports_due,
-        count(*) filter (where report_status in ('on_time', 'late')) as reports_received,
-        count(*) filter (where report_status = 'late') as reports_late,
-        count(*) filter (where report_status = 'missing') as reports_missing
-    from {{ ref('mart_reporting_units') }}
-)
+r as (select {{ reporting_measures() }} from {{ ref('mart_reporting_units') }})
 select
     p.documents_total, p.plans_total,
     c.tasks_total, c.tasks_with_due_date, c.tasks_completed, c.completion_rate, c.tasks_due,
     c.due_completion_rate, c.on_time_rate, c.tasks_overdue, c.tasks_ongoing,
     t.targets_total, t.targets_met, t.targets_on_track, t.targets_at_risk, t.targets_missed, t.targets_no_data,
-    r.reports_due, r.reports_received, r.reports_late, r.reports_missing,
-    round(r.reports_received / nullif(r.reports_due, 0), 4) as reporting_rate,
+    r.reports_due, r.reports_received, r.reports_late, r.reports_missing, r.reporting_rate,
     coalesce(c.includes_sample_data, false) or coalesce(t.targets_include_sample, false) as includes_sample_data,
     c.as_of
 from c cross join t cross join p cross join r
