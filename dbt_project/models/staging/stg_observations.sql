@@ -8,11 +8,5 @@ select
     value,
     unit,
     source,
-    file_name,
-    file_checksum,
-    row_number,
-    is_sample,
-    ingested_at,
-    -- when the file arrived (its time in the inbox); older rows predate the column
-    coalesce(received_at, ingested_at) as received_at
+    {{ submission_provenance() }}
 from {{ source('raw', 'observations') }}

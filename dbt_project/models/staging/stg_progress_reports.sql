@@ -12,12 +12,5 @@ select
     completed_on,
     narrative,
     evidence,
-    file_name,
-    file_checksum,
-    sheet,
-    row_number,
-    is_sample,
-    ingested_at,
-    -- when the file arrived (its time in the inbox); older rows predate the column
-    coalesce(received_at, ingested_at) as received_at
+    {{ submission_provenance() }}
 from {{ source('raw', 'progress_reports') }}
