@@ -20,6 +20,7 @@ import sys
 import threading
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
@@ -31,6 +32,28 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+@contextmanager
+def gunicorn_server(workers: int, env: dict | None = None, log=subprocess.DEVNULL):
+    """The dashboard under gunicorn (as `make dashboard` serves it) on a free port, up and answering;
+    yields its base URL and stops it on leaving."""
+    port = _free_port()
+    server = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "--workers", str(workers),
+                               "--threads", "4", "--bind", f"127.0.0.1:{port}", "dashboards.wsgi:server"],
+                              stdout=log, stderr=subprocess.STDOUT, env=env or dict(os.environ))
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(150):  # workers import Dash and the pages first
+            try:
+                urllib.request.urlopen(base + "/", timeout=2)
+                break
+            except OSError:
+                time.sleep(0.2)
+        yield base, server
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
 
 
 def _router_request(base: str, page: str) -> bytes:
@@ -69,19 +92,7 @@ def run(users: int, seconds: float, workers: int, publish: bool) -> dict:
     from pipelines.config import data_paths
     from pipelines.warehouse.publish import current_snapshot, publish as publish_snapshot
     paths = data_paths()
-    port = _free_port()
-    bin_dir = Path(sys.executable).parent
-    server = subprocess.Popen([str(bin_dir / "gunicorn"), "--workers", str(workers), "--threads", "4",
-                               "--bind", f"127.0.0.1:{port}", "dashboards.wsgi:server"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=dict(os.environ))
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(150):
-            try:
-                urllib.request.urlopen(base + "/", timeout=2)
-                break
-            except OSError:
-                time.sleep(0.2)
+    with gunicorn_server(workers) as (base, _):
         for page in PAGES:  # every worker opens the snapshot once before the clock starts
             _router_request(base, page)
         before = current_snapshot(paths.serving).path.name
@@ -97,9 +108,6 @@ def run(users: int, seconds: float, workers: int, publish: bool) -> dict:
             published = publish_snapshot(paths.build_db, paths.serving, f"loadtest-{int(time.time())}").path.name
         for t in threads:
             t.join()
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
     latencies = sorted(ms for _, ms, ok, _ in results if ok)
     pages_per_snapshot: dict[str, int] = {}
     for *_, runs in results:

@@ -10,7 +10,7 @@ from typing import Callable
 import pandas as pd
 
 from dashboards import data
-from dashboards.i18n import DOMAIN, DUE_BASIS, ROLE, STATUS, TASK_STATUS, column, lang_of, pick, target_label
+from dashboards.i18n import DOMAIN, DUE_BASIS, STATUS, TASK_STATUS, column, lang_of, pick, target_label
 
 
 def _source(frame: pd.DataFrame, line_col: str) -> pd.Series:
@@ -83,10 +83,6 @@ def inputs_table(query: dict) -> pd.DataFrame:
 
 def quarantine_table(query: dict) -> pd.DataFrame:
     return data.quarantine()
-
-
-def role_label(role: str, lang: str) -> str:
-    return pick(ROLE, role, lang)
 
 
 TABLES: dict[str, Callable[[dict], pd.DataFrame]] = {
