@@ -31,7 +31,7 @@ def load_parsed_plans(paths: DataPaths, parsed: ParsedFolder) -> StepResult:
     started = time.perf_counter()
     with connect(paths.build_db) as con:
         ensure_raw_schema(con)
-        counts = load_plans(con, parsed.docs, parsed.checksums, parsed.lines)
+        counts = load_plans(con, parsed)
     return StepResult(counts, time.perf_counter() - started)
 
 

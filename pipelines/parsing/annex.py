@@ -6,6 +6,7 @@ carries merged category cells down, and links each ledger row to the body task i
 """
 from __future__ import annotations
 
+from ..readers import SourceTable
 from . import annex_layout as L
 from .deadlines import parse_deadline
 from .units import split_unit_cell
@@ -46,15 +47,30 @@ def table_kind(title: str, header: list[str]) -> str:
     return "other"
 
 
-def _find_tables(lines: list[tuple[int, str]]) -> tuple[list[L.RawTable], list[dict]]:
-    """Walk the annex lines: titles, headers (repeats after page breaks merged), rows."""
+def _find_tables(lines: list[tuple[int, str]], cell_tables: list[SourceTable] = ()
+                 ) -> tuple[list[L.RawTable], list[dict]]:
+    """Walk the annex lines: titles, headers (repeats after page breaks merged), rows; a table
+    a .docx/.pdf reader found is taken from its cells."""
     tables: list[L.RawTable] = []
     stray: list[dict] = []
     title = ""
     title_since_header = False
+    at_line = {t.first_line: t for t in cell_tables}
     i = 0
     while i < len(lines):
         no, raw = lines[i]
+        if no in at_line:
+            source = at_line[no]
+            current = tables[-1] if tables and not title_since_header else None
+            table = L.read_cell_table(source, title, current)
+            if table is None:
+                stray.append({"start_line": source.first_line, "end_line": source.last_line,
+                              "reason": "附件中的表格没有可识别的表头 / annex table without a recognisable header"})
+            elif table is not current:
+                tables.append(table)
+                title_since_header = False
+            i += len(source.rows)
+            continue
         if not raw.strip() or L.is_annex_label(raw):
             i += 1
             continue
@@ -147,10 +163,12 @@ def _row_record(kind: str, table: L.RawTable, roles: list[str], row: L.RawRow, c
     return record
 
 
-def parse_annex(lines: list[str], first_line: int, plan_year: int | None) -> tuple[list[dict], list[dict]]:
-    """``lines``: the raw lines of the annex part of one plan, starting at line ``first_line``."""
+def parse_annex(lines: list[str], first_line: int, plan_year: int | None,
+                cell_tables: list[SourceTable] = ()) -> tuple[list[dict], list[dict]]:
+    """``lines``: the raw lines of the annex part of one plan, starting at line ``first_line``;
+    ``cell_tables``: the tables among them that a .docx/.pdf reader read cell by cell."""
     numbered = list(enumerate(lines, start=first_line))
-    tables, unparsed = _find_tables(numbered)
+    tables, unparsed = _find_tables(numbered, cell_tables)
     records = []
     for table in tables:
         roles, kind = column_roles(table.header), table_kind(table.title, table.header)

@@ -6,14 +6,15 @@ Three layouts appear in real plan texts (all in the seeds):
               rows separated by blank lines (芮城)
   scattered   the cells of a row scattered one fragment per line, no separators at all; a page break
               may even swallow a row number (新绛)
-Each layout yields the same ``RawTable``; ``annex.py`` gives the cells their meaning. A reader of
-.docx/.pdf tables can produce ``RawTable`` directly.
+Each layout yields the same ``RawTable``; ``annex.py`` gives the cells their meaning. A table that
+a .docx/.pdf reader read cell by cell (``SourceTable``) becomes a ``RawTable`` of layout ``cells``.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 
+from ..readers import SourceTable
 from ..text.normalize import normalize
 from .units import UNIT_END
 
@@ -197,3 +198,44 @@ def read_scattered(table: RawTable, lines: list[tuple[int, str]], roles: list[st
         table.rows.append(RawRow(cells, start, end, no_inferred=inferred))
         table.end_line = end
 
+
+
+# --- cells (tables of a .docx or .pdf) ---------------------------------------------------------
+
+def _header_row(cells: list[str]) -> list[str] | None:
+    """A row is the header when it holds 序号 and at least two more known header words; cells
+    that are not header words stay columns of their own."""
+    words = [c for c in cells if c in HEADER_WORDS]
+    return cells if "序号" in words and len(words) >= 3 else None
+
+
+def read_cell_table(source: SourceTable, title: str, continued: RawTable | None) -> RawTable | None:
+    """``source`` as a RawTable. A part with the header of ``continued`` (the same table after a
+    page break, header repeated) adds its rows to it; a part without a header row continues it.
+    Rows above the header that read as a title name the table. None: no header to be found."""
+    rows = [[normalize(c) if c else "" for c in r] for r in source.rows]
+    at = next((k for k, r in enumerate(rows) if _header_row(r)), None)
+    if at is None:
+        if continued is None or continued.layout != "cells":
+            return None
+        table, body_from = continued, 0
+    else:
+        header = rows[at]
+        for k in range(at):
+            title = annex_title("".join(rows[k])) or title
+        same = continued is not None and continued.layout == "cells" and continued.header == header
+        table = continued if same else RawTable(title, header, "cells", source.first_line + at,
+                                                 source.first_line + at)
+        body_from = at + 1
+    width = len(table.header)
+    for k in range(body_from, len(rows)):
+        line = source.first_line + k
+        if rows[k] == table.header:
+            continue  # the header repeated inside the table
+        raw = [c or "" for c in source.rows[k]]
+        if len(raw) > width and any(c.strip() for c in raw[width:]):
+            table.not_understood(line, line, "台账行的单元格多于表头 / more cells than header columns")
+            continue
+        table.rows.append(RawRow(_fit(rows[k], width), line, line, raw_cells=_fit(raw, width)))
+        table.end_line = line
+    return table

@@ -12,8 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..config import data_paths
-from ..readers import read_lines
-from ..readers.txt import UnreadablePlanError
+from ..readers import SourceDocument, SourceTable, UnreadablePlanError, read_document
 from ..reference import kpi_catalogue, region_tree, unit_aliases
 from ..text.blocks import Block, join_wrapped_lines
 from . import patterns as P
@@ -91,12 +90,16 @@ class _PlanParser:
     """Walks one plan's blocks: chapters, sections, tasks, targets; collects what it skips."""
 
     def __init__(self, source: str, plan_index: int, span: PlanSpan, year: int | None, ref_dir: Path,
-                 lines: list[str], region: str | None):
+                 lines: list[str], region: str | None, tables: list[SourceTable]):
         self.source, self.span, self.year, self.lines, self.region = source, span, year, lines, region
+        self.tables = tables
+        # Ids hang on the file's name without its extension: the same plan as .txt, .docx or .pdf
+        # keeps its task ids, so reports already filed against it stay attached.
+        self.doc_key = Path(source).stem
         self.catalogue = kpi_catalogue(ref_dir)
         self.aliases = unit_aliases(ref_dir)
         self.regions = region_tree(ref_dir)
-        self.plan_id = stable_id("P", source, plan_index, span.title)
+        self.plan_id = stable_id("P", self.doc_key, plan_index, span.title)
         self.tasks: list[dict] = []
         self.targets: list[dict] = []
         self.unparsed: list[dict] = []
@@ -115,10 +118,12 @@ class _PlanParser:
                 continue
             if P.ANNEX.match(text):
                 # Everything from here to the end of the plan is annex: read from the raw lines,
-                # where tabs and line breaks still show the table's cells.
+                # where tabs and line breaks still show the table's cells, and from the tables of
+                # a .docx/.pdf, cell by cell.
                 end = self.span.blocks[-1].end_line
+                tables = [t for t in self.tables if b.start_line <= t.first_line <= end]
                 self.annex_tables, annex_unparsed = parse_annex(
-                    self.lines[b.start_line - 1:end], b.start_line, self.year)
+                    self.lines[b.start_line - 1:end], b.start_line, self.year, tables)
                 self.unparsed.extend(annex_unparsed)
                 break
             if chapter_kind in ("preamble", "skip") or P.INTERPRETATION.match(text):
@@ -192,7 +197,7 @@ class _PlanParser:
         self.standing.extend((role, u) for role, units in resp.standing.items() for u in units
                              if (role, u) not in self.standing)
         task.update({
-            "task_id": stable_id("T", self.source, self.plan_id, task["section"], task["no"], body),
+            "task_id": stable_id("T", self.doc_key, self.plan_id, task["section"], task["no"], body),
             "title": _task_title(body, block, offset),
             "text": body,
             "start_line": block.start_line,
@@ -238,7 +243,9 @@ class _PlanParser:
         }
 
 
-def parse_lines(lines: list[str], source: str, reference_dir: Path | None = None) -> dict:
+def parse_lines(lines: list[str], source: str, reference_dir: Path | None = None,
+                tables: list[SourceTable] | None = None) -> dict:
+    """``tables``: the tables a .docx/.pdf reader found among ``lines`` (none for text)."""
     ref_dir = Path(reference_dir or data_paths().reference)
     blocks = join_wrapped_lines(lines, P.is_structural, P.is_heading)
     notice_blocks, spans = split_plans(blocks, [])
@@ -251,7 +258,7 @@ def parse_lines(lines: list[str], source: str, reference_dir: Path | None = None
     for index, span in enumerate(spans):
         m = _YEAR_IN_TITLE.search(span.title)
         parser = _PlanParser(source, index, span, int(m.group(1)) if m else doc_year, ref_dir,
-                             lines, notice["region"])
+                             lines, notice["region"], tables or [])
         parser.run()
         plan = parser.record()
         if span.title_printed:
@@ -264,7 +271,7 @@ def parse_lines(lines: list[str], source: str, reference_dir: Path | None = None
             "numbered task found: this is not an action plan")
     return {
         "source": source,
-        "doc_id": stable_id("D", source),
+        "doc_id": stable_id("D", Path(source).stem),
         "issuer": notice["issuer"],
         "region": notice["region"],
         "issue_date": notice["issue_date"],
@@ -275,6 +282,13 @@ def parse_lines(lines: list[str], source: str, reference_dir: Path | None = None
     }
 
 
+def parse_source(source: SourceDocument, name: str, reference_dir: Path | None = None) -> dict:
+    """The records of a document a reader has read (any format)."""
+    doc = parse_lines(source.lines, name, reference_dir, source.tables)
+    doc["format"] = source.format
+    return doc
+
+
 def parse_document(path: Path, reference_dir: Path | None = None) -> dict:
     path = Path(path)
-    return parse_lines(read_lines(path), path.name, reference_dir)
+    return parse_source(read_document(path), path.name, reference_dir)

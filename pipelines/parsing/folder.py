@@ -3,14 +3,13 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .document import parse_document
-from ..readers import file_checksum, read_lines
-
-PLAN_SUFFIXES = (".txt", ".md")
+from .document import parse_source
+from ..readers import UnreadablePlanError, file_checksum, read_document
 
 
 @dataclass
@@ -19,6 +18,8 @@ class ParsedFolder:
     checksums: dict[str, str] = field(default_factory=dict)
     failures: list[dict] = field(default_factory=list)  # files that could not be parsed at all
     lines: dict[str, list[str]] = field(default_factory=dict)  # original lines of each parsed file
+    locations: dict[str, list[str | None]] = field(default_factory=dict)  # where each line sits (.docx/.pdf)
+    files: list[dict] = field(default_factory=list)  # every file: format, status, reason, seconds
 
 
 def plan_files(folder: Path) -> list[Path]:
@@ -28,11 +29,44 @@ def plan_files(folder: Path) -> list[Path]:
 PARALLEL_FROM = 20  # files; below this, starting worker processes costs more than it saves
 
 
-def _parse_one(path: Path, reference_dir: Path) -> tuple[str, dict | None, list[str] | None, str | None]:
+@dataclass
+class _Outcome:
+    name: str
+    format: str | None = None
+    doc: dict | None = None
+    lines: list[str] | None = None
+    locations: list[str | None] | None = None
+    error: str | None = None
+    seconds: float = 0.0
+
+
+def _parse_one(path: Path, reference_dir: Path) -> _Outcome:
+    started = time.perf_counter()
+    out = _Outcome(path.name)
     try:
-        return path.name, parse_document(path, reference_dir), read_lines(path), None
-    except ValueError as exc:  # unreadable: reported, never silently skipped
-        return path.name, None, None, str(exc)
+        source = read_document(path)
+        out.format, out.lines, out.locations = source.format, source.lines, source.locations
+        out.doc = parse_source(source, path.name, reference_dir)
+    except UnreadablePlanError as exc:  # reported and kept out of the warehouse, never silently skipped
+        out.error, out.doc = str(exc), None
+    out.seconds = time.perf_counter() - started
+    return out
+
+
+def _same_plan_twice(outcomes: list[_Outcome]) -> None:
+    """Ids hang on the name without extension: 阳泉.txt and 阳泉.docx are one plan, kept once."""
+    first_of: dict[str, str] = {}
+    for o in outcomes:
+        if o.error is not None:
+            continue
+        stem = Path(o.name).stem
+        if stem in first_of:
+            o.error = (f"{o.name}：与 {first_of[stem]} 是同一份计划的不同格式（文件名相同），只保留 {first_of[stem]}："
+                       f"请删除其中一份 / the same plan as {first_of[stem]} in another format; only "
+                       f"{first_of[stem]} is read: remove one of them")
+            o.doc = None
+        else:
+            first_of[stem] = o.name
 
 
 def parse_folder(folder: Path, reference_dir: Path, workers: int | None = None) -> ParsedFolder:
@@ -42,15 +76,20 @@ def parse_folder(folder: Path, reference_dir: Path, workers: int | None = None) 
     if workers > 1 and len(files) >= PARALLEL_FROM:
         # spawn, not fork: the caller (a Dagster run) has threads and open database handles
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-            results = list(pool.map(_parse_one, files, [reference_dir] * len(files), chunksize=4))
+            outcomes = list(pool.map(_parse_one, files, [reference_dir] * len(files), chunksize=4))
     else:
-        results = [_parse_one(p, reference_dir) for p in files]
+        outcomes = [_parse_one(p, reference_dir) for p in files]
+    _same_plan_twice(outcomes)
     out = ParsedFolder()
-    for path, (name, doc, lines, error) in zip(files, results):
-        out.checksums[name] = file_checksum(path)
-        if error is not None:
-            out.failures.append({"source": name, "reason": error})
+    for path, o in zip(files, outcomes):
+        out.checksums[o.name] = file_checksum(path)
+        out.files.append({"source": o.name, "format": o.format, "checksum": out.checksums[o.name],
+                          "status": "rejected" if o.error else "parsed", "reason": o.error,
+                          "seconds": round(o.seconds, 4)})
+        if o.error is not None:
+            out.failures.append({"source": o.name, "reason": o.error})
         else:
-            out.docs.append(doc)
-            out.lines[name] = lines
+            out.docs.append(o.doc)
+            out.lines[o.name] = o.lines
+            out.locations[o.name] = o.locations
     return out

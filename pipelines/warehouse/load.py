@@ -7,23 +7,29 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from ..parsing.folder import ParsedFolder
 from ..parsing.ids import stable_id
 from ..reference import REFERENCE_TABLES, read_table
 
-PLAN_TABLES = ("plan_documents", "plans", "tasks", "task_units", "task_deadlines", "targets", "annex_rows",
-               "unparsed", "plan_lines")
+PLAN_TABLES = ("plan_files", "plan_documents", "plans", "tasks", "task_units", "task_deadlines", "targets",
+               "annex_rows", "unparsed", "plan_lines")
 
 
-def plan_frames(docs: list[dict], checksums: dict[str, str],
-                lines: dict[str, list[str]] | None = None) -> dict[str, pd.DataFrame]:
-    """The extraction records flattened into one frame per raw table; plan_lines keeps every original
-    line as printed, so a task's sentence can be shown verbatim beside what was parsed from it."""
+def plan_frames(parsed: ParsedFolder) -> dict[str, pd.DataFrame]:
+    """The extraction records flattened into one frame per raw table. plan_lines keeps every original
+    line as printed (and, for .docx/.pdf, where it sits: 第3段, 表2第4行, 第5页第12行), so a task's
+    sentence can be shown verbatim beside what was parsed from it; plan_files lists every file of
+    the folder, the rejected ones with the reason."""
     rows: dict[str, list[dict]] = {t: [] for t in PLAN_TABLES}
-    for source, text_lines in (lines or {}).items():
-        rows["plan_lines"].extend({"source": source, "line_no": i, "text": t} for i, t in enumerate(text_lines, 1))
-    for d in docs:
+    rows["plan_files"] = list(parsed.files)
+    for source, text_lines in parsed.lines.items():
+        locations = parsed.locations.get(source) or [None] * len(text_lines)
+        rows["plan_lines"].extend({"source": source, "line_no": i, "text": t, "location": loc}
+                                  for i, (t, loc) in enumerate(zip(text_lines, locations), 1))
+    for d in parsed.docs:
         rows["plan_documents"].append({
-            "doc_id": d["doc_id"], "source": d["source"], "checksum": checksums.get(d["source"]),
+            "doc_id": d["doc_id"], "source": d["source"], "format": d.get("format", "txt"),
+            "checksum": parsed.checksums.get(d["source"]),
             "issuer": d["issuer"], "region": d["region"], "issue_date": d["issue_date"],
             "doc_number": d["doc_number"], "announced_titles": json.dumps(d["announced_titles"], ensure_ascii=False)})
         for u in d["unparsed"]:
@@ -94,7 +100,8 @@ _DECLARED_SCHEMAS = {
                 "indicator varchar, kpi varchar, comparator varchar, value double, unit varchar, "
                 "year integer, scope varchar, stretch boolean, line integer, base_year integer, rank_of integer, rank_side varchar"),
     "unparsed": "doc_id varchar, source varchar, start_line integer, end_line integer, reason varchar",
-    "plan_lines": "source varchar, line_no integer, text varchar",
+    "plan_lines": "source varchar, line_no integer, text varchar, location varchar",
+    "plan_files": "source varchar, format varchar, checksum varchar, status varchar, reason varchar, seconds double",
 }
 
 
@@ -112,9 +119,8 @@ def _replace_table(con: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFram
     con.unregister("_frame")
 
 
-def load_plans(con: duckdb.DuckDBPyConnection, docs: list[dict], checksums: dict[str, str],
-               lines: dict[str, list[str]] | None = None) -> dict[str, int]:
-    frames = plan_frames(docs, checksums, lines)
+def load_plans(con: duckdb.DuckDBPyConnection, parsed: ParsedFolder) -> dict[str, int]:
+    frames = plan_frames(parsed)
     con.execute("begin")
     try:
         for name, frame in frames.items():
