@@ -92,7 +92,7 @@ def target_attainment(region: str | None = None, kpi: str | None = None) -> pd.D
     return _query("""select target_id, region, year, kpi, kpi_name_zh, kpi_name_en, indicator, comparator,
                             target_value, unit, stretch, threshold, direction, kpi_unit, rank_of, baseline,
                             baseline_year, actual, months_reported, gap, progress_from_baseline, status,
-                            status_reason, a.source, a.line, l.text as line_text
+                            status_reason, a.source, a.line, l.text as line_text, l.location
                      from marts.mart_target_attainment a
                      left join raw.plan_lines l on l.source = a.source and l.line_no = a.line
                      where ($region is null or region = $region) and ($kpi is null or kpi = $kpi)
@@ -100,9 +100,9 @@ def target_attainment(region: str | None = None, kpi: str | None = None) -> pd.D
 
 
 def most_overdue(limit: int = 10) -> pd.DataFrame:
-    return _query("""select task_id, region, plan_title, no, title, lead_units, due_date, due_basis, days_overdue,
-                            source, start_line
-                     from marts.mart_overdue_tasks order by days_overdue desc, task_id limit ?""", [limit])
+    return _query(f"""select task_id, region, plan_title, no, title, lead_units, due_date, due_basis, days_overdue,
+                             source, start_line, {_location('o')}
+                      from marts.mart_overdue_tasks o order by days_overdue desc, task_id limit ?""", [limit])
 
 
 # --- plans & tasks --------------------------------------------------------------------------------
@@ -122,14 +122,25 @@ def task_filter_options() -> dict[str, list]:
     }
 
 
+def _location(alias: str, line: str = "start_line") -> str:
+    """Where a record's line sits in a .docx/.pdf (第3段, 表2第4行, 第5页第12行); null for text files."""
+    return (f"(select l.location from raw.plan_lines l where l.source = {alias}.source "
+            f"and l.line_no = {alias}.{line}) as location")
+
+
+def plan_files() -> pd.DataFrame:
+    return _query("""select source, format, status, reason, seconds, checksum from raw.plan_files
+                     order by status <> 'rejected', source""")
+
+
 def tasks(f: dict) -> pd.DataFrame:
     """Tasks as of the snapshot's as-of date, filtered by the page's query."""
     params = {k: (f.get(k) or None) for k in TASK_FILTERS}
     params["overdue"] = f.get("overdue") == "1"
-    return _query("""
+    return _query(f"""
         select s.task_id, s.region, s.plan_title, s.domain, s.category, s.no, s.title, s.lead_units,
                s.due_date, s.due_basis, s.status_class as status, s.latest_status, s.latest_period,
-               s.days_overdue, s.source, s.start_line
+               s.days_overdue, s.source, s.start_line, {_location('s')}
         from marts.mart_task_status s
         where ($region is null or s.region = $region)
           and ($plan is null or s.plan_title = $plan)
@@ -152,7 +163,7 @@ def task(task_id: str) -> dict | None:
     row = found.iloc[0].to_dict()
     return {
         "task": row,
-        "lines": _query("""select line_no, text from raw.plan_lines
+        "lines": _query("""select line_no, location, text from raw.plan_lines
                            where source = ? and line_no between ? and ? order by line_no""",
                         [row["source"], row["start_line"], row["end_line"]]),
         "units": _query("""select role, unit_printed, unit, members, propagated from raw.task_units
@@ -164,8 +175,9 @@ def task(task_id: str) -> dict | None:
                                     row_number, received_at
                              from staging.stg_progress_reports where task_id = ?
                              order by period desc, ingested_at desc, row_number desc""", [task_id]),
-        "annex": _query("""select table_title, no, category, text, deadline, units, source, start_line, link_score
-                           from raw.annex_rows where task_id = ? order by start_line""", [task_id]),
+        "annex": _query(f"""select table_title, no, category, text, deadline, units, source, start_line,
+                                   {_location('a')}, link_score
+                            from raw.annex_rows a where task_id = ? order by start_line""", [task_id]),
     }
 
 

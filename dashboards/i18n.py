@@ -10,6 +10,7 @@ STATUS = {  # target status
 }
 STATUS_COLOR = {"met": "success", "on_track": "info", "at_risk": "warning", "missed": "danger",
                 "no_data": "secondary"}
+PLAN_FILE_STATUS = {"parsed": ("已读取", "Read"), "rejected": ("无法读取，未入库", "Unreadable, not loaded")}
 TASK_STATUS = {  # status_class of a task
     "completed_on_time": ("按期完成", "Completed on time"), "completed_late": ("逾期完成", "Completed late"),
     "overdue": ("逾期未完成", "Overdue"), "not_due": ("未到期", "Not yet due"), "ongoing": ("长期任务", "Ongoing"),
@@ -82,6 +83,7 @@ LABELS = {
     "gx_history": ("校验历史（每次运行）", "Validation history (every run)"),
     "dbt_results": ("dbt 测试结果（本次运行）", "dbt test results (this run)"),
     "quarantine": ("被拒收的行与文件", "Rejected rows and files"),
+    "plan_files": ("计划文件（格式与读取结果）", "Plan files (format and result)"),
     "data_docs": ("打开 GX 数据文档（Data Docs）", "Open the GX Data Docs"),
     "inputs": ("输入文件及校验和", "Input files and checksums"),
     "code_version": ("代码版本", "Code version"),
@@ -122,6 +124,8 @@ COLUMNS = {
     "link_score": ("匹配度", "Match"), "line": ("行", "Line"), "start_line": ("起始行", "First line"),
     "unit_printed": ("文件中的名称", "Name as printed"), "members": ("包含单位", "Members"),
     "propagated": ("说明", "Note"), "reporting_unit": ("填报单位", "Reporting unit"),
+    "location": ("原文位置", "Position in the original"), "format": ("格式", "Format"),
+    "reason": ("原因", "Reason"), "seconds": ("读取耗时(秒)", "Seconds to parse"), "checksum": ("SHA-256", "SHA-256"),
 }
 
 

@@ -10,11 +10,16 @@ from typing import Callable
 import pandas as pd
 
 from dashboards import data
-from dashboards.i18n import DOMAIN, DUE_BASIS, STATUS, TASK_STATUS, column, lang_of, pick, target_label
+from dashboards.i18n import (DOMAIN, DUE_BASIS, PLAN_FILE_STATUS, STATUS, TASK_STATUS, column, lang_of, pick,
+                             target_label)
 
 
 def _source(frame: pd.DataFrame, line_col: str) -> pd.Series:
-    return frame["source"] + ":" + frame[line_col].astype("Int64").astype(str)
+    """file:line, and where that line sits in a .docx/.pdf: 计划.pdf:212（第7页第3行）."""
+    ref = frame["source"] + ":" + frame[line_col].astype("Int64").astype(str)
+    if "location" in frame:
+        ref = ref + frame["location"].map(lambda loc: f"（{loc}）" if isinstance(loc, str) and loc else "")
+    return ref
 
 
 def tasks_table(query: dict) -> pd.DataFrame:
@@ -85,6 +90,13 @@ def quarantine_table(query: dict) -> pd.DataFrame:
     return data.quarantine()
 
 
+def plan_files_table(query: dict) -> pd.DataFrame:
+    lang = lang_of(query)
+    df = data.plan_files()
+    df["status"] = df["status"].map(lambda c: pick(PLAN_FILE_STATUS, c, lang))
+    return df
+
+
 TABLES: dict[str, Callable[[dict], pd.DataFrame]] = {
     "tasks": tasks_table,
     "overdue": overdue_table,
@@ -95,6 +107,7 @@ TABLES: dict[str, Callable[[dict], pd.DataFrame]] = {
     "dbt": dbt_table,
     "inputs": inputs_table,
     "quarantine": quarantine_table,
+    "plan_files": plan_files_table,
 }
 
 

@@ -120,6 +120,16 @@ def cmd_audit(args) -> int:
     return 1 if summary.blocked else 0
 
 
+def cmd_office(args) -> int:
+    """A text plan as .docx (Word tables for the annexes) and .pdf: to try the Office readers."""
+    from .synth.office import write_office_copies
+    out = Path(args.out)
+    for f in args.files:
+        docx_path, pdf_path = write_office_copies(Path(f), out, data_paths().reference)
+        print(f"{f} -> {docx_path}, {pdf_path}")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="plankpi", description="PlanKPI 环保行动计划KPI工具")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -142,6 +152,10 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=cmd_run)
     p = sub.add_parser("audit", help="最近一次校验结果 / latest validation summary (exit 1 if blocking)")
     p.set_defaults(func=cmd_audit)
+    p = sub.add_parser("office", help="把文本计划排成 .docx 与 .pdf（测试用）/ render text plans as .docx and .pdf")
+    p.add_argument("files", nargs="+")
+    p.add_argument("--out", required=True, help="output folder")
+    p.set_defaults(func=cmd_office)
     p = sub.add_parser("status", help="当前发布快照 / the published snapshot's manifest")
     p.set_defaults(func=cmd_status)
     args = parser.parse_args(argv)

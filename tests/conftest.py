@@ -19,10 +19,23 @@ def seed_dir() -> Path:
     return SEEDS
 
 
-def make_world(root: Path) -> DataPaths:
+# The world's plans as governments publish them: two seeds as Word and PDF files (made from the
+# seeds by pipelines.synth.office), and a legacy .doc that must be refused, not dropped.
+OFFICE_SEEDS = {"001_6d8037a82e9ce14b": "docx", "003_1a3a67b7a1f5494e": "pdf"}
+LEGACY_DOC = "旧版通知.doc"
+
+
+def make_world(root: Path, office: bool = False) -> DataPaths:
     paths = DataPaths(root).ensure()
     for f in SEEDS.iterdir():
-        shutil.copy2(f, paths.plans / f.name)
+        if office and f.stem in OFFICE_SEEDS:
+            from pipelines.synth.office import layout_of, write_docx, write_pdf
+            write = write_docx if OFFICE_SEEDS[f.stem] == "docx" else write_pdf
+            write(layout_of(f), paths.plans / f"{f.stem}.{OFFICE_SEEDS[f.stem]}")
+        else:
+            shutil.copy2(f, paths.plans / f.name)
+    if office:
+        (paths.plans / LEGACY_DOC).write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
     return paths
 
 
@@ -61,7 +74,7 @@ def world(tmp_path_factory) -> World:
     if reuse:
         return World(DataPaths(Path(reuse)), None, [])
     from pipelines.steps import write_sample
-    paths = make_world(tmp_path_factory.mktemp("plankpi_data"))
+    paths = make_world(tmp_path_factory.mktemp("plankpi_data"), office=True)
     written = write_sample(paths)
     result = run_pipeline(paths)
     assert result.success, "the full pipeline run on the default data failed"

@@ -32,6 +32,7 @@ def layout(**query):
         html.H5(t("gx_results", lang)), table_block("gx", query, height=360),
         html.H5(t("gx_history", lang)), table_block("gx_history", query, height=300),
         html.H5(t("dbt_results", lang)), table_block("dbt", query, height=360),
+        html.H5(t("plan_files", lang)), table_block("plan_files", query, height=240),
         html.H5(t("quarantine", lang)), table_block("quarantine", query, height=360),
         html.H5(t("inputs", lang)), table_block("inputs", query, height=360),
     )

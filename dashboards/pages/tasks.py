@@ -50,7 +50,8 @@ def _detail(task_id: str, lang: str) -> html.Div:
         return dbc.Alert(f"{task_id}: ?", color="warning", id="task-detail")
     task = d["task"]
     lines = d["lines"]
-    source = html.Pre("\n".join(f"{n:>5}  {text}" for n, text in lines.itertuples(index=False)),
+    source = html.Pre("\n".join(f"{n:>5}  {'［' + loc + '］' if isinstance(loc, str) else ''}{text}"
+                                for n, loc, text in lines.itertuples(index=False)),
                       id="task-source", className="bg-light p-2 small", style={"whiteSpace": "pre-wrap"})
     units = d["units"].assign(role=lambda f: f["role"].map(lambda r: pick(ROLE, r, lang)),
                               propagated=lambda f: f["propagated"].map(lambda p: t("propagated", lang) if p else ""))

@@ -24,13 +24,12 @@ def _row_cells(row, table) -> list[str | None]:
 
 def read_docx(path: Path) -> SourceDocument:
     import docx
-    from docx.opc.exceptions import PackageNotFoundError
     from docx.table import Table
     path = Path(path)
     try:
         document = docx.Document(str(path))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
-        raise UnreadablePlanError(f"{path.name}：Word 文件已损坏，无法打开（{exc}）：请在 Word 或 WPS 中打开后重新另存为 .docx / "
+    except Exception as exc:  # python-docx and lxml raise many kinds; each means the file cannot be opened
+        raise UnreadablePlanError(f"{path.name}：Word 文件已损坏，无法打开（{type(exc).__name__}）：请在 Word 或 WPS 中打开后重新另存为 .docx / "
                                   "corrupt Word file: open it in Word or WPS and save it again as .docx") from None
     out = SourceDocument("docx")
     paragraph_no = table_no = 0

@@ -6,10 +6,11 @@ import pandas as pd
 import pytest
 
 from pipelines.parsing import parse_document
+from pipelines.parsing.folder import parse_folder
 
 from pipelines.submissions.contract import OBSERVATION_COLUMNS, PROGRESS_COLUMNS, STATUS_CODES
 from pipelines.warehouse.publish import current_snapshot
-from tests.conftest import run_pipeline, world_after_a_good_run
+from tests.conftest import LEGACY_DOC, OFFICE_SEEDS, run_pipeline, world_after_a_good_run
 
 pytestmark = pytest.mark.pipeline
 
@@ -68,7 +69,7 @@ def test_headline_matches_the_sample_data(world):
     assert h["tasks_completed"] == completed
     assert h["completion_rate"] == pytest.approx(round(completed / len(counted), 4))
     assert bool(h["includes_sample_data"])
-    parsed = [parse_document(f) for f in sorted(world.paths.plans.glob("*.txt"))]
+    parsed = parse_folder(world.paths.plans, world.paths.reference).docs
     assert h["targets_total"] == sum(len(p["targets"]) for d in parsed for p in d["plans"]) == 21
 
 
@@ -115,7 +116,7 @@ def test_manifest_lineage_and_quality_history(world):
     snap = current_snapshot(world.paths.serving)
     m = snap.manifest
     assert m["run_id"] == world.result.run_id
-    assert len(m["inputs"]["plans"]) == 5 and all(len(p["sha256"]) == 64 for p in m["inputs"]["plans"])
+    assert len(m["inputs"]["plans"]) == 6 and all(len(p["sha256"]) == 64 for p in m["inputs"]["plans"])
     assert m["row_counts"]["raw.tasks"] == 354
     assert m["checks"]["passed"] > 0
     con = _snapshot(world)
@@ -145,3 +146,30 @@ def test_blocking_check_failure_keeps_the_last_good_snapshot(world, tmp_path):
                             where run_id = ? and not success and severity = 'critical'""",
                          [result.run_id]).fetchall()
     assert ("expect_column_values_to_be_between", "lead_count") in failed
+
+
+def test_word_and_pdf_plans_are_read_by_the_run_and_a_legacy_doc_is_refused(world):
+    """The world holds two seeds as .docx / .pdf: the headline figures above (354 tasks, 18 plans,
+    21 targets) are those of the five text seeds, so the run read them to the same records."""
+    con = _snapshot(world)
+    files = {r[0]: r[1:] for r in con.sql("select source, format, status, reason from raw.plan_files").fetchall()}
+    for stem, fmt in OFFICE_SEEDS.items():
+        assert files[f"{stem}.{fmt}"][:2] == (fmt, "parsed")
+    assert sorted(f for f, (fmt, *_r) in files.items() if fmt == "txt") == [
+        "000_114a78fadf8f0ccd.txt", "002_d00cd320e7e0c579.txt", "004_2958428670c87bc9.txt"]
+    fmt, status, reason = files[LEGACY_DOC]
+    assert (fmt, status) == (None, "rejected") and "另存为" in reason and "save it as .docx" in reason
+    assert con.sql("select count(*) from raw.plan_documents where source = ?", params=[LEGACY_DOC]).fetchone()[0] == 0
+    # positions in the originals: paragraphs and table rows of the .docx, pages and lines of the .pdf
+    docx_source, pdf_source = (f"{s}.{f}" for s, f in OFFICE_SEEDS.items())
+    located = dict(con.sql("""select t.source, count(*) filter (where l.location similar to '第[0-9]+(段|页第[0-9]+行)')
+                              from raw.tasks t join raw.plan_lines l on l.source = t.source and l.line_no = t.start_line
+                              group by t.source""").fetchall())
+    tasks = dict(con.sql("select source, count(*) from raw.tasks group by source").fetchall())
+    assert located[docx_source] == tasks[docx_source] > 0 and located[pdf_source] == tasks[pdf_source] > 0
+    rows = con.sql("""select r.source, l.location from raw.annex_rows r
+                      join raw.plan_lines l on l.source = r.source and l.line_no = r.start_line
+                      where r.source in (?, ?) qualify row_number() over (partition by r.source order by r.start_line) = 1
+                      order by r.source""", params=[docx_source, pdf_source]).fetchall()
+    assert rows[0][1] == "表1第2行"  # the docx's first ledger row: table 1, row 2 (row 1 is the header)
+    assert rows[1][1].startswith("第") and "表1第2行" in rows[1][1]
