@@ -79,7 +79,7 @@ def dbt_table(query: dict) -> pd.DataFrame:
 def inputs_table(query: dict) -> pd.DataFrame:
     info = data.snapshot_info()
     inputs = info.manifest.get("inputs", {}) if info else {}
-    plans = pd.DataFrame(inputs.get("plans", []), columns=["file", "sha256"]).assign(kind="plan")
+    plans = pd.DataFrame(inputs.get("plans", []), columns=["file", "sha256", "status"]).assign(kind="plan")
     subs = pd.DataFrame(inputs.get("submissions", []),
                         columns=["file", "sha256", "status", "rows_landed", "rows_rejected"]).assign(kind="submission")
     return pd.concat([plans, subs], ignore_index=True)[["kind", "file", "sha256", "status", "rows_landed",

@@ -51,7 +51,8 @@ def _manifest(build_db: Path, run_id: str, snapshot_name: str) -> dict:
                                 where table_schema in ('raw', 'staging', 'intermediate', 'marts')
                                 order by 1""").fetchall()
         counts = {t: con.execute(f"select count(*) from {t}").fetchone()[0] for (t,) in tables}
-        plans = con.execute("select source, checksum from raw.plan_documents order by source").fetchall()
+        # every plan file read, the refused ones too: the lineage says what was offered, not only what loaded
+        plans = con.execute("select source, checksum, format, status from raw.plan_files order by source").fetchall()
         files = con.execute("""select file_name, file_checksum, status, rows_landed, rows_rejected
                                from raw.ingested_files order by ingested_at, file_name""").fetchall()
         checks = con.execute("""select suite, expectation, column_name, severity, success
@@ -62,7 +63,7 @@ def _manifest(build_db: Path, run_id: str, snapshot_name: str) -> dict:
         "published_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "code_version": code_version(),
         "inputs": {
-            "plans": [{"file": f, "sha256": c} for f, c in plans],
+            "plans": [{"file": f, "sha256": c, "format": k, "status": s} for f, c, k, s in plans],
             "submissions": [{"file": f, "sha256": c, "status": s, "rows_landed": a, "rows_rejected": r}
                             for f, c, s, a, r in files],
         },

@@ -10,6 +10,7 @@ import pytest
 from selenium.webdriver.common.by import By
 
 from pipelines.warehouse.publish import current_snapshot
+from tests.conftest import LEGACY_DOC, OFFICE_SEEDS
 
 pytestmark = pytest.mark.browser
 
@@ -87,6 +88,19 @@ def test_a_task_opens_down_to_its_printed_sentence(world, app, dash_duo):
     assert len(rows) == reports > 0
 
 
+def test_a_task_of_a_word_or_pdf_plan_shows_where_it_is_printed(world, app, dash_duo):
+    _start(dash_duo, app)
+    for stem, fmt in OFFICE_SEEDS.items():
+        task_id, start, location = _snapshot_value(world, """
+            select t.task_id, t.start_line, l.location from raw.tasks t
+            join raw.plan_lines l on l.source = t.source and l.line_no = t.start_line
+            where t.source = ? order by t.start_line limit 1""", [f"{stem}.{fmt}"])[0]
+        dash_duo.wait_for_page(url=f"{dash_duo.server_url}/tasks?task={task_id}")
+        dash_duo.wait_for_contains_text("#task-source-ref", f"{stem}.{fmt}", timeout=10)
+        assert f"［{location}］" in dash_duo.find_element("#task-source").text
+        assert location.endswith("段" if fmt == "docx" else "行") and location.startswith("第")
+
+
 def test_language_switches_to_english_and_back(world, app, dash_duo):
     _start(dash_duo, app)
     dash_duo.wait_for_text_to_equal("#nav-overview", "总览", timeout=15)
@@ -133,6 +147,8 @@ def test_targets_units_and_quality_pages_show_real_values(world, app, dash_duo):
     _wait_count(dash_duo, "units", units)
     dash_duo.wait_for_page(url=f"{dash_duo.server_url}/quality")
     _wait_count(dash_duo, "quarantine", quarantined)
+    _wait_count(dash_duo, "plan_files", 6)
+    assert LEGACY_DOC in dash_duo.find_element("#grid-plan_files").text
     assert run_id in dash_duo.find_element("#lineage-run").text
     assert dash_duo.find_element("#data-docs-link").get_attribute("href").endswith("/quality-docs/")
     assert dash_duo.get_logs() in ([], None)

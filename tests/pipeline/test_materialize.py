@@ -117,6 +117,7 @@ def test_manifest_lineage_and_quality_history(world):
     m = snap.manifest
     assert m["run_id"] == world.result.run_id
     assert len(m["inputs"]["plans"]) == 6 and all(len(p["sha256"]) == 64 for p in m["inputs"]["plans"])
+    assert {p["file"]: p["status"] for p in m["inputs"]["plans"]}[LEGACY_DOC] == "rejected"
     assert m["row_counts"]["raw.tasks"] == 354
     assert m["checks"]["passed"] > 0
     con = _snapshot(world)
@@ -159,7 +160,7 @@ def test_word_and_pdf_plans_are_read_by_the_run_and_a_legacy_doc_is_refused(worl
         "000_114a78fadf8f0ccd.txt", "002_d00cd320e7e0c579.txt", "004_2958428670c87bc9.txt"]
     fmt, status, reason = files[LEGACY_DOC]
     assert (fmt, status) == (None, "rejected") and "另存为" in reason and "save it as .docx" in reason
-    assert con.sql("select count(*) from raw.plan_documents where source = ?", params=[LEGACY_DOC]).fetchone()[0] == 0
+    assert con.execute("select count(*) from raw.plan_documents where source = ?", [LEGACY_DOC]).fetchall() == [(0,)]
     # positions in the originals: paragraphs and table rows of the .docx, pages and lines of the .pdf
     docx_source, pdf_source = (f"{s}.{f}" for s, f in OFFICE_SEEDS.items())
     located = dict(con.sql("""select t.source, count(*) filter (where l.location similar to '第[0-9]+(段|页第[0-9]+行)')
