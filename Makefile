@@ -9,7 +9,7 @@ export DO_NOT_TRACK := 1
 export GX_ANALYTICS_ENABLED := false
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: install manifest run pipeline sample dashboard dagster test test-fast browser-deps clean bench bench-dashboard
+.PHONY: install manifest run pipeline sample users dashboard dagster test test-fast browser-deps clean bench bench-dashboard
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -46,7 +46,11 @@ dashboard: install
 	$(BIN)/gunicorn --workers $(DASH_WORKERS) --threads 4 --bind $(DASH_HOST):$(DASH_PORT) \
 	  --access-logfile - --timeout 60 dashboards.wsgi:server
 
-run: pipeline dashboard
+# Demo accounts (leader, auditor, admin, two units): passwords are printed once, when created.
+users: install
+	$(BIN)/plankpi users demo
+
+run: pipeline users dashboard
 
 dagster: install
 	$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000

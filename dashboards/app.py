@@ -10,7 +10,8 @@ from flask import abort, send_from_directory
 
 from pipelines.config import data_paths
 
-from . import callbacks
+from . import callbacks, uploads
+from .auth import init_auth
 from .i18n import LABELS
 
 
@@ -35,7 +36,9 @@ def create_app() -> dash.Dash:
     # One Location the controls write to; the page then renders from the URL (see components.py).
     app.layout = dbc.Container([dcc.Location(id="url", refresh="callback-nav"), dash.page_container],
                                fluid=True, className="px-3")
+    init_auth(app.server)  # before any route: every request but the login page needs a session
     callbacks.register(app)
+    uploads.register_routes(app.server)
     _serve_data_docs(app.server)
     return app
 

@@ -8,7 +8,7 @@ import dash
 from dash import ALL, MATCH, Input, Output, State, ctx, dcc
 from dash.exceptions import PreventUpdate
 
-from dashboards import data
+from dashboards import access, data, uploads
 from dashboards.components import href, parse_query
 from dashboards.i18n import lang_of
 from dashboards.tables import TABLES, labelled
@@ -38,6 +38,8 @@ def register(app: dash.Dash) -> None:
         if not any(clicks or []):
             raise PreventUpdate
         name, fmt = ctx.triggered_id["table"], ctx.triggered_id["fmt"]
+        if not access.may_see_table(name):  # a forged request for a table the role may not see
+            raise PreventUpdate
         query = parse_query(search)
         df = labelled(TABLES[name](query), lang_of(query))
         stem = f"plankpi_{name}_{data.headline()['as_of'].strftime('%Y-%m-%d')}"
@@ -46,6 +48,16 @@ def register(app: dash.Dash) -> None:
         buf = io.BytesIO()
         df.to_excel(buf, index=False, sheet_name=name)
         return dcc.send_bytes(buf.getvalue(), f"{stem}.xlsx")
+
+    @app.callback(Output("upload-result", "children"),
+                  Input("upload", "contents"),
+                  State("upload", "filename"),
+                  State("url", "search"),
+                  prevent_initial_call=True)
+    def upload_report(contents, filename, search):
+        if not contents or not access.may_see_page("/my"):
+            raise PreventUpdate
+        return uploads.receive(contents, filename, lang_of(parse_query(search)))
 
     @app.callback(Output("url", "search", allow_duplicate=True),
                   Input("grid-tasks", "cellClicked"),

@@ -5,6 +5,7 @@ string, so a link reproduces a view. Controls only rewrite the URL; the page the
 """
 from __future__ import annotations
 
+import functools
 from urllib.parse import parse_qsl, urlencode
 
 import dash_ag_grid as dag
@@ -12,12 +13,12 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
 
-from dashboards import data
+from dashboards import access, data
 from dashboards.i18n import GRID_LOCALE_ZH, column, lang_of, t
 from dashboards.tables import TABLES
 
 PAGES = (("/", "overview"), ("/tasks", "tasks_page"), ("/targets", "targets_page"), ("/units", "units_page"),
-         ("/quality", "quality_page"))
+         ("/quality", "quality_page"), ("/my", "my_page"), ("/audit", "audit_page"), ("/accounts", "accounts_page"))
 PAGE_SIZE = 20
 
 
@@ -32,19 +33,41 @@ def href(path: str, query: dict, **changes) -> str:
 
 def _navbar(path: str, query: dict, lang: str) -> dbc.Navbar:
     keep = {"lang": query.get("lang")}
+    acc = access.account()
     links = [dbc.NavItem(dbc.NavLink(t(key, lang), href=href(p, keep), active=p == path, id=f"nav-{key}"))
-             for p, key in PAGES]
+             for p, key in PAGES if acc is not None and p in access.pages_for(acc.role)]
     toggle = dcc.Link(t("switch_lang", lang), href=href(path, query, lang=None if lang == "en" else "en"),
                       id="lang-toggle", className="btn btn-outline-light btn-sm ms-3")
+    who = html.Span(f"{acc.label}（{t('role_' + acc.role, lang)}）" if acc else "", id="who",
+                    className="text-white small ms-3")
     return dbc.Navbar(dbc.Container([
-        dbc.NavbarBrand(t("title", lang), href=href("/", keep)),
+        dbc.NavbarBrand(t("title", lang), href=href(access.HOME.get(acc.role, "/") if acc else "/", keep)),
         dbc.Nav(links, navbar=True, className="me-auto"),
-        toggle,
+        toggle, who,
+        html.A(t("logout", lang), href="/logout", id="logout", className="btn btn-outline-light btn-sm ms-3"),
     ], fluid=True), color="success", dark=True, className="mb-3")
 
 
+def refusal(path: str, query: dict) -> html.Div:
+    return html.Div([_navbar(path, query, lang_of(query)),
+                     dbc.Alert(t("forbidden", lang_of(query)), color="danger", id="forbidden")])
+
+
+def guarded(path: str):
+    """A page layout that renders nothing (not even its queries run) for a role that may not see it."""
+    def wrap(layout):
+        @functools.wraps(layout)
+        def checked(**query):
+            return layout(**query) if access.may_see_page(path) else refusal(path, query)
+        return checked
+    return wrap
+
+
 def frame(path: str, query: dict, *children) -> html.Div:
-    """Navigation, the as-of date and snapshot time (always visible), then the page."""
+    """Navigation, the as-of date and snapshot time (always visible), then the page — or, for an
+    account whose role may not see ``path``, a refusal and nothing of the page."""
+    if not access.may_see_page(path):
+        return refusal(path, query)
     lang = lang_of(query)
     info = data.snapshot_info()
     if info is None:

@@ -122,6 +122,28 @@ def task_filter_options() -> dict[str, list]:
     }
 
 
+# --- a responsible unit's own view -------------------------------------------------------------------
+
+def unit_tasks(region: str, unit: str) -> pd.DataFrame:
+    """The tasks the unit is named in (as lead, support or implementer), strongest role first."""
+    return _query("""
+        select s.task_id, min(case u.role when 'lead' then 0 when 'support' then 1 else 2 end) as role_rank,
+               s.plan_title, s.no, s.title, s.due_date, s.status_class as status, s.latest_status, s.latest_period
+        from marts.mart_task_status s join staging.stg_task_units u using (task_id)
+        where s.region = ? and u.unit = ?
+        group by all order by s.plan_title, s.no""", [region, unit])
+
+
+def ingested_by(username: str) -> pd.DataFrame:
+    return _query("""select file_checksum, status, rows_landed, rows_rejected, ingested_at from raw.ingested_files
+                     where submitted_by = ?""", [username])
+
+
+def snapshot_connection() -> duckdb.DuckDBPyConnection:
+    """A cursor on this request's snapshot, for code outside the dashboard that takes a connection."""
+    return _snapshot_connection().cursor()
+
+
 def _location(alias: str, line: str = "start_line") -> str:
     """Where a record's line sits in a .docx/.pdf (第3段, 表2第4行, 第5页第12行); null for text files."""
     return (f"(select l.location from raw.plan_lines l where l.source = {alias}.source "

@@ -9,8 +9,10 @@ from typing import Callable
 
 import pandas as pd
 
-from dashboards import data
-from dashboards.i18n import (DOMAIN, DUE_BASIS, PLAN_FILE_STATUS, STATUS, TASK_STATUS, column, lang_of, pick,
+from dashboards import access, data
+from pipelines.accounts import store_for
+from pipelines.config import data_paths
+from dashboards.i18n import (DOMAIN, DUE_BASIS, PLAN_FILE_STATUS, ROLE, STATUS, TASK_STATUS, column, lang_of, pick,
                              target_label)
 
 
@@ -97,6 +99,42 @@ def plan_files_table(query: dict) -> pd.DataFrame:
     return df
 
 
+def upload_store():
+    return store_for(data_paths().root)
+
+
+def my_tasks_table(query: dict) -> pd.DataFrame:
+    """The logged-in unit's tasks: the unit comes from the session, never from the query."""
+    lang, acc = lang_of(query), access.account()
+    df = data.unit_tasks(acc.region, acc.unit)
+    df["my_role"] = df.pop("role_rank").map(lambda r: pick(ROLE, ("lead", "support", "implement")[r], lang))
+    df["status"] = df["status"].map(lambda c: pick(TASK_STATUS, c, lang))
+    df["due_date"] = df["due_date"].astype(str).replace({"NaT": "", "None": ""})
+    return df[["task_id", "my_role", "plan_title", "no", "title", "due_date", "status", "latest_status",
+               "latest_period"]]
+
+
+def my_uploads_table(query: dict) -> pd.DataFrame:
+    """The unit's uploads (from the audit log) and, once a run has ingested them, how they landed."""
+    acc = access.account()
+    log = pd.DataFrame(upload_store().audit_log(actor=acc.username),
+                       columns=["seq", "at", "actor", "action", "target", "detail", "checksum"])
+    log = log[log["action"] == "upload"]
+    landed = data.ingested_by(acc.username).rename(columns={"file_checksum": "checksum", "status": "ingest_status"})
+    out = log.merge(landed, on="checksum", how="left")
+    return out[["at", "target", "detail", "ingest_status", "rows_landed", "rows_rejected", "checksum"]]
+
+
+def audit_log_table(query: dict) -> pd.DataFrame:
+    return pd.DataFrame(upload_store().audit_log(),
+                        columns=["seq", "at", "actor", "action", "target", "detail", "checksum"])
+
+
+def accounts_table(query: dict) -> pd.DataFrame:
+    return pd.DataFrame([a.__dict__ for a in upload_store().accounts()],
+                        columns=["username", "role", "region", "unit", "disabled"])
+
+
 TABLES: dict[str, Callable[[dict], pd.DataFrame]] = {
     "tasks": tasks_table,
     "overdue": overdue_table,
@@ -108,6 +146,10 @@ TABLES: dict[str, Callable[[dict], pd.DataFrame]] = {
     "inputs": inputs_table,
     "quarantine": quarantine_table,
     "plan_files": plan_files_table,
+    "my_tasks": my_tasks_table,
+    "my_uploads": my_uploads_table,
+    "audit_log": audit_log_table,
+    "accounts": accounts_table,
 }
 
 

@@ -130,6 +130,48 @@ def cmd_office(args) -> int:
     return 0
 
 
+DEMO_ACCOUNTS = (("leader", "leader", None, None), ("auditor", "auditor", None, None),
+                 ("admin", "admin", None, None),
+                 ("yq_sthjj", "unit", "阳泉市", "市生态环境局"), ("jc_sthjj", "unit", "晋城市", "市生态环境局"))
+
+
+def cmd_users(args) -> int:
+    """Accounts: add, disable, reset a password, list, or create the demo accounts (passwords shown once)."""
+    import getpass
+    from .accounts import AccountError, store_for
+    from .reference import unit_aliases
+    paths = data_paths()
+    store = store_for(paths.root)
+    actor = f"cli:{getpass.getuser()}"
+    try:
+        if args.action == "add":
+            if args.role == "unit" and args.unit not in unit_aliases(paths.reference).units_of(args.region):
+                raise AccountError(f"{args.region} 没有名为 {args.unit} 的责任单位（见 data/reference/unit_aliases.csv）/ "
+                                   f"no unit {args.unit} in {args.region}")
+            password = store.add(args.username, args.role, args.region, args.unit, actor=actor)
+            print(f"已创建 / created {args.username}（{args.role}）密码 / password: {password}")
+        elif args.action == "disable":
+            store.disable(args.username, actor=actor)
+            print(f"已停用 / disabled {args.username}")
+        elif args.action == "reset":
+            print(f"{args.username} 新密码 / new password: {store.reset(args.username, actor=actor)}")
+        elif args.action == "list":
+            for a in store.accounts():
+                print(f"{a.username}\t{a.role}\t{a.region or ''}\t{a.unit or ''}\t{'停用 disabled' if a.disabled else ''}")
+        elif args.action == "demo":
+            for username, role, region, unit in DEMO_ACCOUNTS:
+                if store.get(username) is not None:
+                    print(f"演示账户 {username} 已存在（密码不再显示，可用 plankpi users reset {username}）/ "
+                          f"demo account {username} exists")
+                    continue
+                password = store.add(username, role, region, unit, actor=actor)
+                print(f"演示账户 / demo account: {username:<9} 角色 {role:<7} {region or ''}{unit or ''}  密码 / password: {password}")
+    except AccountError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="plankpi", description="PlanKPI 环保行动计划KPI工具")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -156,6 +198,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("files", nargs="+")
     p.add_argument("--out", required=True, help="output folder")
     p.set_defaults(func=cmd_office)
+    p = sub.add_parser("users", help="账户管理 / accounts: add, disable, reset, list, demo")
+    p.add_argument("action", choices=("add", "disable", "reset", "list", "demo"))
+    p.add_argument("username", nargs="?")
+    p.add_argument("--role", choices=("leader", "auditor", "unit", "admin"))
+    p.add_argument("--region")
+    p.add_argument("--unit")
+    p.set_defaults(func=cmd_users)
     p = sub.add_parser("status", help="当前发布快照 / the published snapshot's manifest")
     p.set_defaults(func=cmd_status)
     args = parser.parse_args(argv)

@@ -4,7 +4,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboards import data
-from dashboards.components import card, frame, pct, table_block
+from dashboards.components import card, frame, guarded, pct, table_block
 from dashboards.i18n import STATUS_COLOR, column, lang_of, t
 from dashboards.tables import targets_table
 
@@ -53,6 +53,7 @@ def _target_table(query: dict) -> dbc.Table:
                      bordered=True, hover=True, size="sm", responsive=True, id="target-table")
 
 
+@guarded(PATH)
 def layout(**query):
     lang = lang_of(query)
     if data.snapshot_info() is None:

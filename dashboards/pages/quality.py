@@ -5,13 +5,14 @@ import dash_bootstrap_components as dbc
 from dash import html
 
 from dashboards import data
-from dashboards.components import frame, table_block
+from dashboards.components import frame, guarded, table_block
 from dashboards.i18n import lang_of, t
 
 PATH = "/quality"
 dash.register_page(__name__, path=PATH, name="数据质量 Data quality", title="PlanKPI")
 
 
+@guarded(PATH)
 def layout(**query):
     lang = lang_of(query)
     info = data.snapshot_info()

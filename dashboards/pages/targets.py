@@ -6,7 +6,7 @@ import pandas as pd
 from dash import dcc, html
 
 from dashboards import data
-from dashboards.components import filter_dropdown, frame, table_block
+from dashboards.components import filter_dropdown, frame, guarded, table_block
 from dashboards.i18n import STATUS, STATUS_COLOR, lang_of, pick, t, target_label
 
 PATH = "/targets"
@@ -73,6 +73,7 @@ def _panels(query: dict, lang: str) -> list:
     return panels
 
 
+@guarded(PATH)
 def layout(**query):
     lang = lang_of(query)
     if data.snapshot_info() is None:

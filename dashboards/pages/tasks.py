@@ -5,7 +5,7 @@ import pandas as pd
 from dash import dcc, html
 
 from dashboards import data
-from dashboards.components import filter_dropdown, frame, table_block
+from dashboards.components import filter_dropdown, frame, guarded, table_block
 from dashboards.i18n import DOMAIN, DUE_BASIS, ROLE, TASK_STATUS, column, lang_of, pick, t
 
 PATH = "/tasks"
@@ -73,6 +73,7 @@ def _detail(task_id: str, lang: str) -> html.Div:
     ]), id="task-detail", className="mb-4")
 
 
+@guarded(PATH)
 def layout(**query):
     lang = lang_of(query)
     if data.snapshot_info() is None:

@@ -4,13 +4,14 @@ import dash
 import dash_bootstrap_components as dbc
 
 from dashboards import data
-from dashboards.components import filter_dropdown, frame, table_block
+from dashboards.components import filter_dropdown, frame, guarded, table_block
 from dashboards.i18n import lang_of
 
 PATH = "/units"
 dash.register_page(__name__, path=PATH, name="责任单位 Units", title="PlanKPI")
 
 
+@guarded(PATH)
 def layout(**query):
     lang = lang_of(query)
     if data.snapshot_info() is None:

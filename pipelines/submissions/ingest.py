@@ -1,10 +1,13 @@
 """Ingest submission files: one transaction per file; every row lands or is quarantined with a reason.
 
 The same file (same SHA-256) is never ingested twice. Files are moved, never deleted: landed ones to
-archive/, rejected ones to quarantine/.
+archive/, rejected ones to quarantine/. A file uploaded by a unit through the dashboard arrives with a
+sender note (``.<file>.sender.json``: account, region, unit): its rows must then report as that unit.
+``check_file`` runs the same reading and validation without writing, for the uploader's instant answer.
 """
 from __future__ import annotations
 
+import json
 import shutil
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -32,6 +35,7 @@ class IngestContext:
     catalogue: pd.DataFrame
     regions: set
     today: date
+    task_regions: dict = field(default_factory=dict)
 
     @classmethod
     def from_warehouse(cls, con: duckdb.DuckDBPyConnection, today: date | None = None) -> "IngestContext":
@@ -52,7 +56,29 @@ class IngestContext:
             catalogue=con.sql("select kpi, unit from raw.ref_kpi_catalogue").df(),
             regions={r for (r,) in con.sql("select region from raw.ref_regions").fetchall()},
             today=today or date.today(),
+            task_regions=dict(con.sql("select task_id, region from raw.tasks").fetchall()),
         )
+
+
+@dataclass(frozen=True)
+class Sender:
+    """The account a dashboard upload came from."""
+    username: str
+    region: str
+    unit: str
+
+
+def sender_note(path: Path) -> Path:
+    return Path(path).parent / f".{Path(path).name}.sender.json"
+
+
+def write_sender_note(path: Path, sender: Sender) -> None:
+    sender_note(path).write_text(json.dumps(sender.__dict__, ensure_ascii=False), encoding="utf-8")
+
+
+def read_sender_note(path: Path) -> Sender | None:
+    note = sender_note(path)
+    return Sender(**json.loads(note.read_text(encoding="utf-8"))) if note.exists() else None
 
 
 @dataclass
@@ -142,41 +168,68 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, ctx: IngestContext,
         return _reject_whole_file(con, path, checksum, err, now, received, quarantine)
 
     is_sample = SAMPLE_MARK in path.name
+    sender = read_sender_note(path)
     meta = {"file_name": path.name, "file_checksum": checksum, "is_sample": is_sample, "ingested_at": now,
             "received_at": received}
     report = FileReport(path.name, "landed")
     kinds = set()
     con.execute("begin")
     try:
-        for sheet in sheets:
+        for sheet, good, bad in _validated(sheets, ctx, sender):
             kinds.add(sheet.kind)
-            if sheet.kind == "progress":
-                result = validate_progress(sheet.frame, ctx.responsibilities, ctx.canonical, ctx.today)
-                good = result.good[["row_number", *PROGRESS_COLS]]
-                _insert(con, "progress_reports", good.assign(sheet=sheet.name, **meta))
-            else:
-                result = validate_observations(sheet.frame, ctx.catalogue, ctx.regions)
-                good = result.good[["row_number", *OBSERVATION_COLS]]
-                _insert(con, "observations", good.assign(sheet=sheet.name, **meta))
-            bad = result.bad.assign(file_name=path.name, file_checksum=checksum, sheet=sheet.name,
-                                    quarantined_at=now)
-            _insert(con, "quarantine", bad)
-            report.rows_landed += len(good)
-            report.rows_rejected += bad["row_number"].nunique()
-            report.reasons += list(zip(bad["row_number"], bad["column_name"], bad["reason_zh"], bad["reason_en"]))
-        if report.rows_rejected:
-            report.status = "partial"
+            _insert(con, "progress_reports" if sheet.kind == "progress" else "observations",
+                    good.assign(sheet=sheet.name, **meta))
+            _insert(con, "quarantine", bad.assign(file_name=path.name, file_checksum=checksum, sheet=sheet.name,
+                                                  quarantined_at=now))
+            _count(report, good, bad)
         stored = _destination(path, archive, checksum)
         con.execute("""insert into raw.ingested_files (file_checksum, file_name, kind, status, rows_landed,
-                       rows_rejected, stored_as, ingested_at, received_at) values (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                       rows_rejected, stored_as, ingested_at, received_at, submitted_by)
+                       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                     [checksum, path.name, ",".join(sorted(kinds)), report.status, report.rows_landed,
-                     report.rows_rejected, str(stored), now, received])
+                     report.rows_rejected, str(stored), now, received, sender.username if sender else None])
         con.execute("commit")
     except Exception:
         con.execute("rollback")
         raise
     archive.mkdir(parents=True, exist_ok=True)
     shutil.move(str(path), stored)
+    if sender is not None:
+        shutil.move(str(sender_note(path)), stored.parent / f".{stored.name}.sender.json")
+    return report
+
+
+def _validated(sheets, ctx: IngestContext, sender: Sender | None):
+    """(sheet, rows that land, rows quarantined) per sheet: the one validation of every path."""
+    for sheet in sheets:
+        if sheet.kind == "progress":
+            result = validate_progress(sheet.frame, ctx.responsibilities, ctx.canonical, ctx.today,
+                                       (sender.region, sender.unit) if sender else None, ctx.task_regions)
+            yield sheet, result.good[["row_number", *PROGRESS_COLS]], result.bad
+        else:
+            result = validate_observations(sheet.frame, ctx.catalogue,
+                                           {sender.region} if sender else ctx.regions)
+            yield sheet, result.good[["row_number", *OBSERVATION_COLS]], result.bad
+
+
+def _count(report: FileReport, good: pd.DataFrame, bad: pd.DataFrame) -> None:
+    report.rows_landed += len(good)
+    report.rows_rejected += bad["row_number"].nunique()
+    report.reasons += list(zip(bad["row_number"], bad["column_name"], bad["reason_zh"], bad["reason_en"]))
+    if report.rows_rejected:
+        report.status = "partial"
+
+
+def check_file(path: Path, ctx: IngestContext, sender: Sender | None = None) -> FileReport:
+    """What ingesting ``path`` will do (rows that land, each rejected row and why), writing nothing."""
+    path = Path(path)
+    try:
+        sheets = read_submission(path)
+    except UnreadableFile as err:
+        return FileReport(path.name, "rejected", reasons=[(None, "", err.reason_zh, err.reason_en)])
+    report = FileReport(path.name, "landed")
+    for _sheet, good, bad in _validated(sheets, ctx, sender):
+        _count(report, good, bad)
     return report
 
 

@@ -52,8 +52,11 @@ def _duplicated(frame: pd.DataFrame, keys: list[str]) -> pd.Series:
 
 
 def validate_progress(frame: pd.DataFrame, responsibilities: pd.DataFrame, canonical: dict,
-                      today: date) -> Validated:
-    """``responsibilities``: task_id, unit (canonical) for every parsed task and role."""
+                      today: date, sender: tuple[str, str] | None = None,
+                      task_regions: dict[str, str] | None = None) -> Validated:
+    """``responsibilities``: task_id, unit (canonical) for every parsed task and role. ``sender``:
+    (region, unit) of the account that uploaded the file: it may report only as itself, and only
+    for tasks of its own region."""
     f = frame.copy()
     f["unit"] = f["reporting_unit"].map(lambda u: canonical.get(u, u) if isinstance(u, str) else u)
     f["status_code"] = f["status"].map(STATUS_CODES)
@@ -83,6 +86,13 @@ def validate_progress(frame: pd.DataFrame, responsibilities: pd.DataFrame, canon
         ("task_id", "duplicate_in_file", "同一文件中该任务、报告期、单位重复填报",
          "duplicate task, period and unit in the same file", _duplicated(f, ["task_id", "period", "unit"])),
     ]
+    if sender is not None:
+        region, unit = sender
+        in_region = f["task_id"].map(task_regions or {}).eq(region)
+        rules.append(("reporting_unit", "sender_unit",
+                      f"只能以登录单位（{region}{unit}）的身份填报本单位负责的任务",
+                      f"you may report only as your own unit ({region} {unit}) and for its tasks",
+                      known_task & (f["unit"].ne(unit) | ~in_region)))
     result = _split(f, rules)
     good = result.good
     good["percent"] = good["percent_num"]

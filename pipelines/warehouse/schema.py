@@ -60,6 +60,7 @@ ADDED_COLUMNS = (
     ("progress_reports", "received_at", "timestamp"),
     ("observations", "received_at", "timestamp"),
     ("ingested_files", "received_at", "timestamp"),
+    ("ingested_files", "submitted_by", "varchar"),  # the account that uploaded it (dashboard uploads)
 )
 
 

@@ -1,0 +1,43 @@
+"""Who may see what: one table of pages and one of tables per role, checked on the server for every
+page render, callback and download (hiding a link is not a permission)."""
+from __future__ import annotations
+
+from flask_login import current_user
+
+from pipelines.accounts import Account
+
+ALL_READERS = frozenset({"leader", "auditor"})
+PAGE_ROLES = {
+    "/": ALL_READERS, "/tasks": ALL_READERS, "/targets": ALL_READERS, "/units": ALL_READERS,
+    "/quality": frozenset({"auditor"}),
+    "/my": frozenset({"unit"}),
+    "/audit": frozenset({"auditor", "admin"}),
+    "/accounts": frozenset({"admin"}),
+}
+TABLE_ROLES = {
+    "tasks": ALL_READERS, "overdue": ALL_READERS, "targets": ALL_READERS, "units": ALL_READERS,
+    "gx": frozenset({"auditor"}), "gx_history": frozenset({"auditor"}), "dbt": frozenset({"auditor"}),
+    "inputs": frozenset({"auditor"}), "quarantine": frozenset({"auditor"}), "plan_files": frozenset({"auditor"}),
+    "my_tasks": frozenset({"unit"}), "my_uploads": frozenset({"unit"}),
+    "audit_log": frozenset({"auditor", "admin"}), "accounts": frozenset({"admin"}),
+}
+HOME = {"leader": "/", "auditor": "/", "unit": "/my", "admin": "/accounts"}
+
+
+def account() -> Account | None:
+    """The logged-in account of this request, or None."""
+    return current_user.account if getattr(current_user, "is_authenticated", False) else None
+
+
+def may_see_page(path: str) -> bool:
+    a = account()
+    return a is not None and a.role in PAGE_ROLES.get(path, frozenset())
+
+
+def may_see_table(name: str) -> bool:
+    a = account()
+    return a is not None and a.role in TABLE_ROLES.get(name, frozenset())
+
+
+def pages_for(role: str) -> list[str]:
+    return [p for p, roles in PAGE_ROLES.items() if role in roles]
