@@ -1,10 +1,12 @@
 """The overview page in headless Chromium, with real numbers from the default data."""
 import pytest
 
+from tests.browser.conftest import login, start
+
 pytestmark = pytest.mark.browser
 
 
-def test_overview_shows_headline_numbers(world, dash_duo, monkeypatch):
+def test_overview_shows_headline_numbers(world, dash_duo, monkeypatch, passwords):
     import duckdb
     from pipelines.warehouse.publish import current_snapshot
     monkeypatch.setenv("PLANKPI_DATA", str(world.paths.root))
@@ -14,7 +16,8 @@ def test_overview_shows_headline_numbers(world, dash_duo, monkeypatch):
             "select tasks_total, completion_rate, targets_met, targets_total from marts.mart_headline").fetchone()
 
     from dashboards.app import create_app
-    dash_duo.start_server(create_app())
+    start(dash_duo, create_app())
+    login(dash_duo, "leader", passwords["leader"])
     dash_duo.wait_for_text_to_equal("#kpi-tasks", str(tasks), timeout=20)
     assert dash_duo.find_element("#kpi-completion").text == f"{rate * 100:.1f}%"
     assert dash_duo.find_element("#kpi-targets").text == f"{met} / {total}"

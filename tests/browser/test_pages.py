@@ -10,6 +10,7 @@ import pytest
 from selenium.webdriver.common.by import By
 
 from pipelines.warehouse.publish import current_snapshot
+from tests.browser.conftest import login, start
 from tests.conftest import LEGACY_DOC, OFFICE_SEEDS
 
 pytestmark = pytest.mark.browser
@@ -22,9 +23,9 @@ def app(world, monkeypatch):
     return create_app()
 
 
-def _start(dash_duo, app) -> None:
-    dash_duo.start_server(app)
-    dash_duo.driver.set_window_size(1600, 1200)  # the navbar collapses on the default small window
+def _start(dash_duo, app, passwords, user: str = "auditor") -> None:
+    start(dash_duo, app)
+    login(dash_duo, user, passwords[user])
 
 
 def _snapshot_value(world, sql: str, params=None):
@@ -48,12 +49,12 @@ def _wait_count(dash_duo, table: str, expected: int, timeout: float = 10) -> Non
     assert _count(dash_duo, table) == expected
 
 
-def test_filter_changes_the_task_table_and_lives_in_the_url(world, app, dash_duo):
+def test_filter_changes_the_task_table_and_lives_in_the_url(world, app, dash_duo, passwords):
     total = _snapshot_value(world, "select count(*) from marts.mart_task_status")[0][0]
     yq_overdue = _snapshot_value(world, "select count(*) from marts.mart_task_status "
                                         "where region = '阳泉市' and is_overdue")[0][0]
     yq = _snapshot_value(world, "select count(*) from marts.mart_task_status where region = '阳泉市'")[0][0]
-    _start(dash_duo, app)
+    _start(dash_duo, app, passwords)
     dash_duo.wait_for_page(url=f"{dash_duo.server_url}/tasks")
     _wait_count(dash_duo, "tasks", total)
     time.sleep(1)  # let the page's callbacks settle before using a control
@@ -67,8 +68,8 @@ def test_filter_changes_the_task_table_and_lives_in_the_url(world, app, dash_duo
     assert dash_duo.get_logs() in ([], None)
 
 
-def test_a_task_opens_down_to_its_printed_sentence(world, app, dash_duo):
-    _start(dash_duo, app)
+def test_a_task_opens_down_to_its_printed_sentence(world, app, dash_duo, passwords):
+    _start(dash_duo, app, passwords)
     dash_duo.wait_for_page(url=f"{dash_duo.server_url}/tasks?region={quote('阳泉市')}")
     first = dash_duo.wait_for_element('.ag-row[row-index="0"]', timeout=15)
     task_id = first.get_attribute("row-id")
@@ -88,8 +89,8 @@ def test_a_task_opens_down_to_its_printed_sentence(world, app, dash_duo):
     assert len(rows) == reports > 0
 
 
-def test_a_task_of_a_word_or_pdf_plan_shows_where_it_is_printed(world, app, dash_duo):
-    _start(dash_duo, app)
+def test_a_task_of_a_word_or_pdf_plan_shows_where_it_is_printed(world, app, dash_duo, passwords):
+    _start(dash_duo, app, passwords)
     for stem, fmt in OFFICE_SEEDS.items():
         task_id, start, location = _snapshot_value(world, """
             select t.task_id, t.start_line, l.location from raw.tasks t
@@ -101,8 +102,8 @@ def test_a_task_of_a_word_or_pdf_plan_shows_where_it_is_printed(world, app, dash
         assert location.endswith("段" if fmt == "docx" else "行") and location.startswith("第")
 
 
-def test_language_switches_to_english_and_back(world, app, dash_duo):
-    _start(dash_duo, app)
+def test_language_switches_to_english_and_back(world, app, dash_duo, passwords):
+    _start(dash_duo, app, passwords)
     dash_duo.wait_for_text_to_equal("#nav-overview", "总览", timeout=15)
     dash_duo.find_element("#lang-toggle").click()
     dash_duo.wait_for_text_to_equal("#nav-overview", "Overview", timeout=10)
@@ -114,10 +115,10 @@ def test_language_switches_to_english_and_back(world, app, dash_duo):
     dash_duo.wait_for_text_to_equal("#nav-overview", "总览", timeout=10)
 
 
-def test_a_table_downloads_as_csv_with_the_view_on_screen(world, app, dash_duo):
+def test_a_table_downloads_as_csv_with_the_view_on_screen(world, app, dash_duo, passwords):
     overdue = _snapshot_value(world, "select count(*) from marts.mart_task_status "
                                      "where region = '晋城市' and is_overdue")[0][0]
-    _start(dash_duo, app)
+    _start(dash_duo, app, passwords)
     dash_duo.wait_for_page(url=f"{dash_duo.server_url}/tasks?region={quote('晋城市')}&overdue=1")
     _wait_count(dash_duo, "tasks", overdue)
     dash_duo.find_element('[id*="\\"fmt\\":\\"csv\\""][id*="\\"table\\":\\"tasks\\""]').click()
@@ -132,13 +133,13 @@ def test_a_table_downloads_as_csv_with_the_view_on_screen(world, app, dash_duo):
     assert {r["地区"] for r in rows} == {"晋城市"} and {r["状态"] for r in rows} == {"逾期未完成"}
 
 
-def test_targets_units_and_quality_pages_show_real_values(world, app, dash_duo):
+def test_targets_units_and_quality_pages_show_real_values(world, app, dash_duo, passwords):
     (pm25,) = _snapshot_value(world, """select actual from marts.mart_target_attainment
                                         where region = '阳泉市' and kpi = 'pm25_concentration'""")[0]
     units = _snapshot_value(world, "select count(distinct (region, unit)) from marts.mart_unit_completion")[0][0]
     quarantined = _snapshot_value(world, "select count(*) from raw.quarantine")[0][0]
     run_id = current_snapshot(world.paths.serving).manifest["run_id"]
-    _start(dash_duo, app)
+    _start(dash_duo, app, passwords)
     dash_duo.wait_for_page(url=f"{dash_duo.server_url}/targets?region={quote('阳泉市')}&kpi=pm25_concentration")
     dash_duo.wait_for_element(".target-note", timeout=15)
     assert f"{pm25:g}" in dash_duo.find_element("#grid-targets").text
