@@ -1,7 +1,8 @@
 """Many readers at once, while a new snapshot is published: `python -m dashboards.loadtest`.
 
 Starts the dashboard under gunicorn (as `make dashboard` does) on the published snapshot of PLANKPI_DATA,
-then N simulated users, each a thread, render pages through the same request the browser makes for a
+then N simulated users, each a thread with its own signed-in session (an auditor account "loadtest",
+its password reset for the run), render pages through the same request the browser makes for a
 page (Dash's router callback) for a bounded time. Half-way through, the current build database is
 published again as a new snapshot (the write–audit–publish swap). Reports p50 / p95 / max latency, the
 error count, and which snapshots the pages were rendered from (each page must name exactly one).
@@ -9,6 +10,7 @@ error count, and which snapshots the pages were rendered from (each page must na
 from __future__ import annotations
 
 import argparse
+import http.cookiejar
 import json
 import os
 import random
@@ -22,7 +24,9 @@ import time
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
+
+LOAD_ACCOUNT = "loadtest"
 
 PAGES = ["/", "/tasks", f"/tasks?region={quote('阳泉市')}&overdue=1", "/targets", f"/targets?region={quote('晋城市')}",
          "/units", "/quality", "/?lang=en"]
@@ -56,7 +60,24 @@ def gunicorn_server(workers: int, env: dict | None = None, log=subprocess.DEVNUL
         server.wait(timeout=20)
 
 
-def _router_request(base: str, page: str) -> bytes:
+def load_account_password(data_root: Path) -> str:
+    """The load test's auditor account (every page), with a fresh password for this run."""
+    from pipelines.accounts import store_for
+    store = store_for(data_root)
+    if store.get(LOAD_ACCOUNT) is None:
+        return store.add(LOAD_ACCOUNT, "auditor", actor="loadtest")
+    return store.reset(LOAD_ACCOUNT, actor="loadtest")
+
+
+def signed_in(base: str, username: str, password: str) -> urllib.request.OpenerDirector:
+    """A client with its own cookie jar, signed in through the login form as a browser is."""
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+    opener.open(base + "/login", data=urlencode({"username": username, "password": password}).encode(),
+                timeout=30).read()
+    return opener
+
+
+def _router_request(client: urllib.request.OpenerDirector, base: str, page: str) -> bytes:
     path, _, search = page.partition("?")
     body = {"output": ".._pages_content.children..._pages_store.data..",
             "outputs": [{"id": "_pages_content", "property": "children"}, {"id": "_pages_store", "property": "data"}],
@@ -65,20 +86,21 @@ def _router_request(base: str, page: str) -> bytes:
             "changedPropIds": ["_pages_location.pathname"], "state": []}
     request = urllib.request.Request(base + "/_dash-update-component", data=json.dumps(body).encode(),
                                      headers={"Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=30) as response:
+    with client.open(request, timeout=30) as response:
         return response.read()
 
 
 _RUN = re.compile(r"(?:运行|run) ([0-9a-z-]{8})")
 
 
-def _user(base: str, until: float, seed: int, out: list, lock: threading.Lock) -> None:
+def _user(base: str, password: str, until: float, seed: int, out: list, lock: threading.Lock) -> None:
     rng = random.Random(seed)
+    client = signed_in(base, LOAD_ACCOUNT, password)
     while time.time() < until:
         page = rng.choice(PAGES)
         started = time.perf_counter()
         try:
-            body, ok = _router_request(base, page).decode(), True
+            body, ok = _router_request(client, base, page).decode(), True
         except Exception as exc:  # every failure is counted and shown
             body, ok = repr(exc), False
         elapsed = (time.perf_counter() - started) * 1000
@@ -92,13 +114,15 @@ def run(users: int, seconds: float, workers: int, publish: bool) -> dict:
     from pipelines.config import data_paths
     from pipelines.warehouse.publish import current_snapshot, publish as publish_snapshot
     paths = data_paths()
+    password = load_account_password(paths.root)
     with gunicorn_server(workers) as (base, _):
+        warm = signed_in(base, LOAD_ACCOUNT, password)
         for page in PAGES:  # every worker opens the snapshot once before the clock starts
-            _router_request(base, page)
+            _router_request(warm, base, page)
         before = current_snapshot(paths.serving).path.name
         results, lock = [], threading.Lock()
         until = time.time() + seconds
-        threads = [threading.Thread(target=_user, args=(base, until, i, results, lock))
+        threads = [threading.Thread(target=_user, args=(base, password, until, i, results, lock))
                    for i in range(users)]
         for t in threads:
             t.start()
