@@ -29,6 +29,15 @@ def account() -> Account | None:
     return current_user.account if getattr(current_user, "is_authenticated", False) else None
 
 
+def region_scope() -> frozenset | None:
+    """The regions a leader of a city or county may see (their own and those below); None: all."""
+    a = account()
+    if a is None or a.role != "leader" or not a.region:
+        return None
+    from dashboards import data
+    return data.scope_regions(a.region)
+
+
 def may_see_page(path: str) -> bool:
     a = account()
     return a is not None and a.role in PAGE_ROLES.get(path, frozenset())

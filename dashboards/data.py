@@ -82,10 +82,26 @@ def headline() -> dict:
     return _query("select * from marts.mart_headline").iloc[0].to_dict()
 
 
-def completion_by(dimension: str) -> pd.DataFrame:
+def scope_headline(scope: str) -> dict:
+    """The headline figures over the regions below ``scope`` (a leader's own region)."""
+    return {**headline(), **_query("select * from marts.mart_scope_headline where scope = ?", [scope]).iloc[0].to_dict()}
+
+
+def scope_regions(scope: str) -> frozenset:
+    return frozenset(_query("select region from intermediate.int_region_scopes where scope = ?", [scope])["region"])
+
+
+def completion_by(dimension: str, regions: frozenset | None = None) -> pd.DataFrame:
+    """Completion per plan or region; with ``regions``, only the plans and regions among them."""
     return _query("""select dimension_value, tasks_total, tasks_with_due_date, tasks_completed, completion_rate,
                             tasks_due, due_completion_rate, tasks_overdue, tasks_ongoing
-                     from marts.mart_completion where dimension = ? order by dimension_value""", [dimension])
+                     from marts.mart_completion
+                     where dimension = $dimension and ($regions is null
+                        or dimension = 'region' and dimension_value in (select unnest($regions))
+                        or dimension = 'plan' and dimension_value in (
+                             select title from staging.stg_plans where region in (select unnest($regions))))
+                     order by dimension_value""",
+                  {"dimension": dimension, "regions": sorted(regions) if regions is not None else None})
 
 
 def target_attainment(region: str | None = None, kpi: str | None = None) -> pd.DataFrame:

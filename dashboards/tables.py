@@ -153,6 +153,20 @@ TABLES: dict[str, Callable[[dict], pd.DataFrame]] = {
 }
 
 
+def _within_scope(table: Callable[[dict], pd.DataFrame]) -> Callable[[dict], pd.DataFrame]:
+    """A leader of a city or county sees the rows of their regions only, on screen and in downloads."""
+    def scoped(query: dict) -> pd.DataFrame:
+        df = table(query)
+        regions = access.region_scope()
+        if regions is not None and "region" in df.columns:
+            df = df[df["region"].isin(regions)].reset_index(drop=True)
+        return df
+    return scoped
+
+
+TABLES = {name: _within_scope(table) for name, table in TABLES.items()}
+
+
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 

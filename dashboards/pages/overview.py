@@ -3,10 +3,10 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from dashboards import data
+from dashboards import access, data
 from dashboards.components import card, frame, guarded, pct, table_block
 from dashboards.i18n import STATUS_COLOR, column, lang_of, t
-from dashboards.tables import targets_table
+from dashboards.tables import TABLES
 
 PATH = "/"
 dash.register_page(__name__, path=PATH, name="总览 Overview", title="PlanKPI")
@@ -27,7 +27,7 @@ def _headline_cards(h: dict, lang: str) -> dbc.Row:
 
 
 def _completion_chart(dimension: str, lang: str) -> dcc.Graph:
-    df = data.completion_by(dimension).sort_values("completion_rate")
+    df = data.completion_by(dimension, access.region_scope()).sort_values("completion_rate")
     pct_ = (df["completion_rate"] * 100).round(1)
     hover = (f"%{{y}}<br>{t('completion', lang)} %{{x:.1f}}%<br>"
              + "%{customdata[0]} / %{customdata[1]} · " + t("overdue", lang) + " %{customdata[2]}<extra></extra>")
@@ -44,7 +44,7 @@ def _completion_chart(dimension: str, lang: str) -> dcc.Graph:
 def _target_table(query: dict) -> dbc.Table:
     """Status in colour *and* words, so it reads in grey-scale."""
     lang = lang_of(query)
-    df = targets_table(query)
+    df = TABLES["targets"](query)
     cols = [c for c in df.columns if c != "status_code"]
     rows = [html.Tr([html.Td(dbc.Badge(r["status"], color=STATUS_COLOR.get(r["status_code"], "secondary")))
                      if c == "status" else html.Td("—" if r[c] is None or r[c] != r[c] else str(r[c]))
@@ -58,7 +58,8 @@ def layout(**query):
     lang = lang_of(query)
     if data.snapshot_info() is None:
         return frame(PATH, query)
-    h = data.headline()
+    acc = access.account()
+    h = data.scope_headline(acc.region) if access.region_scope() is not None else data.headline()
     return frame(PATH, query,
         _headline_cards(h, lang),
         dbc.Row([

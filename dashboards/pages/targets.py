@@ -5,7 +5,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
 
-from dashboards import data
+from dashboards import access, data
 from dashboards.components import filter_dropdown, frame, guarded, table_block
 from dashboards.i18n import STATUS, STATUS_COLOR, lang_of, pick, t, target_label
 
@@ -57,8 +57,9 @@ def _panels(query: dict, lang: str) -> list:
     region, kpi = query.get("region") or None, query.get("kpi") or None
     trends = data.trends(region, kpi)
     targets = data.target_attainment(region, kpi)
-    keys = sorted(set(zip(trends["kpi"], trends["region"], trends["year"]))
-                  | set(zip(targets["kpi"], targets["region"], targets["year"])))
+    scope = access.region_scope()
+    keys = sorted(k for k in set(zip(trends["kpi"], trends["region"], trends["year"]))
+                  | set(zip(targets["kpi"], targets["region"], targets["year"])) if scope is None or k[1] in scope)
     panels = []
     for k, reg, year in keys:
         series = trends[(trends["kpi"] == k) & (trends["region"] == reg) & (trends["year"] == year)]

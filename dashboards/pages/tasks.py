@@ -4,7 +4,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
 
-from dashboards import data
+from dashboards import access, data
 from dashboards.components import filter_dropdown, frame, guarded, table_block
 from dashboards.i18n import DOMAIN, DUE_BASIS, ROLE, TASK_STATUS, column, lang_of, pick, t
 
@@ -46,7 +46,9 @@ def _small_table(df: pd.DataFrame, lang: str, test_id: str, labels: dict | None 
 
 def _detail(task_id: str, lang: str) -> html.Div:
     d = data.task(task_id)
-    if d is None:
+    scope = access.region_scope()
+    if d is not None and scope is not None and d["task"]["region"] not in scope:
+        d = None  # a leader's link to a task of a region above or beside their own shows nothing
         return dbc.Alert(f"{task_id}: ?", color="warning", id="task-detail")
     task = d["task"]
     lines = d["lines"]

@@ -94,6 +94,29 @@ def test_a_unit_gets_nothing_by_forged_requests_or_urls(world, app_for, password
     assert app.server.test_client().get("/tasks").status_code == 302  # to the login page
 
 
+def test_a_city_leader_sees_the_city_and_its_counties_only(world, app_for, dash_duo, passwords):
+    scope = {r for (r,) in _snapshot(world.paths, "select region from intermediate.int_region_scopes where scope = '晋城市'")}
+    assert scope >= {"晋城市", "阳城县"} and "阳泉市" not in scope
+    tasks, province = _snapshot(world.paths, """
+        select (select tasks_total from marts.mart_scope_headline where scope = '晋城市'),
+               (select tasks_total from marts.mart_scope_headline where scope = '山西省')""")[0]
+    assert province == _snapshot(world.paths, "select tasks_total from marts.mart_headline")[0][0] > tasks > 0
+    in_scope = _snapshot(world.paths, "select count(*) from marts.mart_task_status where region in ('晋城市', '阳城县')")[0][0]
+    assert tasks == in_scope
+    start(dash_duo, app_for(world.paths.root))
+    login(dash_duo, "jc_leader", passwords["jc_leader"])
+    dash_duo.wait_for_text_to_equal("#kpi-tasks", str(tasks), timeout=15)
+    dash_duo.driver.get(f"{dash_duo.server_url}/tasks")
+    dash_duo.wait_for_contains_text("#count-tasks", str(in_scope), timeout=15)
+    other = _snapshot(world.paths, "select task_id from marts.mart_task_status where region = '阳泉市' limit 1")[0][0]
+    dash_duo.driver.get(f"{dash_duo.server_url}/tasks?task={other}")
+    dash_duo.wait_for_contains_text("#task-detail", "?", timeout=15)  # a task beside their region: nothing
+    # the download of the same table holds the same rows only
+    client = _login_client(app_for(world.paths.root), "jc_leader", passwords["jc_leader"])
+    body = client.post("/_dash-update-component", json=_download_request("tasks")).get_data(as_text=True)
+    assert "晋城市" in body and "阳泉市" not in body
+
+
 def test_wrong_passwords_lock_the_account(world, app_for, dash_duo, passwords):
     start(dash_duo, app_for(world.paths.root))
     for _ in range(MAX_FAILURES):
