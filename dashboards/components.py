@@ -54,11 +54,14 @@ def refusal(path: str, query: dict) -> html.Div:
 
 
 def guarded(path: str):
-    """A page layout that renders nothing (not even its queries run) for a role that may not see it."""
+    """A page layout that renders nothing (not even its queries run) for a role that may not see it,
+    and only the frame (which says so) while no snapshot is published."""
     def wrap(layout):
         @functools.wraps(layout)
         def checked(**query):
-            return layout(**query) if access.may_see_page(path) else refusal(path, query)
+            if not access.may_see_page(path):
+                return refusal(path, query)
+            return layout(**query) if data.snapshot_info() is not None else frame(path, query)
         return checked
     return wrap
 

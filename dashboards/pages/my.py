@@ -1,7 +1,6 @@
 """本单位 My unit: the responsible unit's own tasks, this period's template, the upload box and the
 result of each upload. The unit is the logged-in account's; nothing on this page takes it from the URL."""
 import dash
-import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboards import access, data
@@ -16,8 +15,6 @@ dash.register_page(__name__, path=PATH, name="本单位 My unit", title="PlanKPI
 @guarded(PATH)
 def layout(**query):
     lang = lang_of(query)
-    if data.snapshot_info() is None:
-        return frame(PATH, query)
     acc = access.account()
     return frame(PATH, query,
         html.H4(f"{acc.region} · {acc.unit}", id="my-unit"),

@@ -56,8 +56,6 @@ def _target_table(query: dict) -> dbc.Table:
 @guarded(PATH)
 def layout(**query):
     lang = lang_of(query)
-    if data.snapshot_info() is None:
-        return frame(PATH, query)
     acc = access.account()
     h = data.scope_headline(acc.region) if access.region_scope() is not None else data.headline()
     return frame(PATH, query,

@@ -1,7 +1,6 @@
 """数据质量 Data quality (auditors): the snapshot's lineage, this run's GX and dbt results, the validation
 history, the quarantine, and the GX Data Docs site."""
 import dash
-import dash_bootstrap_components as dbc
 from dash import html
 
 from dashboards import data

@@ -77,8 +77,6 @@ def _panels(query: dict, lang: str) -> list:
 @guarded(PATH)
 def layout(**query):
     lang = lang_of(query)
-    if data.snapshot_info() is None:
-        return frame(PATH, query)
     kpis = data.kpi_options()
     regions = sorted(set(data.trends()["region"]) | set(data.target_attainment()["region"]))
     return frame(PATH, query,

@@ -78,8 +78,6 @@ def _detail(task_id: str, lang: str) -> html.Div:
 @guarded(PATH)
 def layout(**query):
     lang = lang_of(query)
-    if data.snapshot_info() is None:
-        return frame(PATH, query)
     detail = (_detail(query["task"], lang) if query.get("task")
               else html.Div(t("click_a_task", lang), className="text-muted small mb-3", id="task-detail"))
     return frame(PATH, query,

@@ -14,8 +14,6 @@ dash.register_page(__name__, path=PATH, name="责任单位 Units", title="PlanKP
 @guarded(PATH)
 def layout(**query):
     lang = lang_of(query)
-    if data.snapshot_info() is None:
-        return frame(PATH, query)
     regions = sorted(data.unit_scorecard()["region"].unique())
     return frame(PATH, query,
         dbc.Row([filter_dropdown("region", "filter_region", [{"label": r, "value": r} for r in regions],
