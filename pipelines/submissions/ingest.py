@@ -113,10 +113,14 @@ def _destination(path: Path, folder: Path, checksum: str) -> Path:
     return folder / f"{checksum[:8]}_{path.name}" if target.exists() else target
 
 
-def _move(path: Path, folder: Path, checksum: str) -> Path:
+def _move(path: Path, folder: Path, checksum: str, target: Path | None = None) -> Path:
+    """Move the file (and the note of who sent it, if any) out of the inbox; nothing is deleted."""
     folder.mkdir(parents=True, exist_ok=True)
-    target = _destination(path, folder, checksum)
+    target = target or _destination(path, folder, checksum)
+    note = sender_note(path)
     shutil.move(str(path), target)
+    if note.exists():
+        shutil.move(str(note), sender_note(target))
     return target
 
 
@@ -141,14 +145,16 @@ def received_at(path: Path, now: datetime) -> datetime:
 
 def _reject_whole_file(con, path: Path, checksum: str, err: UnreadableFile, now: datetime,
                        received: datetime, quarantine: Path) -> FileReport:
+    sender = read_sender_note(path)
     stored = _move(path, quarantine, checksum)
     con.execute("begin")
     con.execute("insert into raw.quarantine values (?, ?, null, null, null, 'file_unreadable', ?, ?, null, ?)",
                 [path.name, checksum, err.reason_zh, err.reason_en, now])
     con.execute("""insert into raw.ingested_files (file_checksum, file_name, kind, status, rows_landed,
-                   rows_rejected, reason_zh, reason_en, stored_as, ingested_at, received_at)
-                   values (?, ?, null, 'rejected', 0, 0, ?, ?, ?, ?, ?)""",
-                [checksum, path.name, err.reason_zh, err.reason_en, str(stored), now, received])
+                   rows_rejected, reason_zh, reason_en, stored_as, ingested_at, received_at, submitted_by)
+                   values (?, ?, null, 'rejected', 0, 0, ?, ?, ?, ?, ?, ?)""",
+                [checksum, path.name, err.reason_zh, err.reason_en, str(stored), now, received,
+                 sender.username if sender else None])
     con.execute("commit")
     return FileReport(path.name, "rejected", reasons=[(None, "", err.reason_zh, err.reason_en)])
 
@@ -192,10 +198,7 @@ def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, ctx: IngestContext,
     except Exception:
         con.execute("rollback")
         raise
-    archive.mkdir(parents=True, exist_ok=True)
-    shutil.move(str(path), stored)
-    if sender is not None:
-        shutil.move(str(sender_note(path)), stored.parent / f".{stored.name}.sender.json")
+    _move(path, archive, checksum, stored)
     return report
 
 

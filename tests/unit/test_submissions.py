@@ -112,6 +112,18 @@ def test_unreadable_files_are_quarantined_whole(paths, name, content, reason):
         assert con.execute("select count(*) from raw.tasks").fetchone()[0] == before
 
 
+def test_an_unreadable_upload_keeps_the_note_of_who_sent_it(paths):
+    from pipelines.submissions.ingest import Sender, sender_note, write_sender_note
+    path = paths.inbox / "上报.xlsx"
+    path.write_bytes(b"PK\x03\x04garbage")
+    write_sender_note(path, Sender("yq_sthjj", "阳泉市", "市生态环境局"))
+    [report] = ingest_submissions(paths)
+    assert report.status == "rejected"
+    assert sender_note(paths.quarantine / path.name).exists() and not sender_note(path).exists()
+    with connect(paths.build_db, read_only=True) as con:
+        assert con.execute("select submitted_by from raw.ingested_files").fetchall() == [("yq_sthjj",)]
+
+
 def test_utf8_bom_csv_lands(paths):
     task = _task(paths)
     _progress_csv(paths.inbox / "bom.csv", [[task, "x", "", "2023-07", "市城管局", "推进中", 40, "", "进展", ""]],
