@@ -2,6 +2,7 @@
 page render, callback and download (hiding a link is not a permission)."""
 from __future__ import annotations
 
+from flask import g
 from flask_login import current_user
 
 from pipelines.accounts import Account
@@ -34,8 +35,10 @@ def region_scope() -> frozenset | None:
     a = account()
     if a is None or a.role != "leader" or not a.region:
         return None
-    from dashboards import data
-    return data.scope_regions(a.region)
+    if "plankpi_scope" not in g:  # asked by every table and chart of a page: one query per request
+        from dashboards import data
+        g.plankpi_scope = data.scope_regions(a.region)
+    return g.plankpi_scope
 
 
 def may_see_page(path: str) -> bool:

@@ -67,10 +67,8 @@ def guarded(path: str):
 
 
 def frame(path: str, query: dict, *children) -> html.Div:
-    """Navigation, the as-of date and snapshot time (always visible), then the page — or, for an
-    account whose role may not see ``path``, a refusal and nothing of the page."""
-    if not access.may_see_page(path):
-        return refusal(path, query)
+    """Navigation, the as-of date and snapshot time (always visible), then the page (pages are
+    @guarded: only a role that may see ``path`` gets here)."""
     lang = lang_of(query)
     info = data.snapshot_info()
     if info is None:

@@ -63,10 +63,7 @@ def gunicorn_server(workers: int, env: dict | None = None, log=subprocess.DEVNUL
 def load_account_password(data_root: Path) -> str:
     """The load test's auditor account (every page), with a fresh password for this run."""
     from pipelines.accounts import store_for
-    store = store_for(data_root)
-    if store.get(LOAD_ACCOUNT) is None:
-        return store.add(LOAD_ACCOUNT, "auditor", actor="loadtest")
-    return store.reset(LOAD_ACCOUNT, actor="loadtest")
+    return store_for(data_root).ensure(LOAD_ACCOUNT, "auditor", actor="loadtest")
 
 
 def signed_in(base: str, username: str, password: str) -> urllib.request.OpenerDirector:

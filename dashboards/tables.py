@@ -10,8 +10,7 @@ from typing import Callable
 import pandas as pd
 
 from dashboards import access, data
-from pipelines.accounts import store_for
-from pipelines.config import data_paths
+from dashboards.auth import store
 from dashboards.i18n import (DOMAIN, DUE_BASIS, PLAN_FILE_STATUS, ROLE, STATUS, TASK_STATUS, column, lang_of, pick,
                              target_label)
 
@@ -99,10 +98,6 @@ def plan_files_table(query: dict) -> pd.DataFrame:
     return df
 
 
-def upload_store():
-    return store_for(data_paths().root)
-
-
 def my_tasks_table(query: dict) -> pd.DataFrame:
     """The logged-in unit's tasks: the unit comes from the session, never from the query."""
     lang, acc = lang_of(query), access.account()
@@ -117,7 +112,7 @@ def my_tasks_table(query: dict) -> pd.DataFrame:
 def my_uploads_table(query: dict) -> pd.DataFrame:
     """The unit's uploads (from the audit log) and, once a run has ingested them, how they landed."""
     acc = access.account()
-    log = pd.DataFrame(upload_store().audit_log(actor=acc.username),
+    log = pd.DataFrame(store().audit_log(actor=acc.username),
                        columns=["seq", "at", "actor", "action", "target", "detail", "checksum"])
     log = log[log["action"] == "upload"]
     landed = data.ingested_by(acc.username).rename(columns={"file_checksum": "checksum", "status": "ingest_status"})
@@ -126,12 +121,12 @@ def my_uploads_table(query: dict) -> pd.DataFrame:
 
 
 def audit_log_table(query: dict) -> pd.DataFrame:
-    return pd.DataFrame(upload_store().audit_log(),
+    return pd.DataFrame(store().audit_log(),
                         columns=["seq", "at", "actor", "action", "target", "detail", "checksum"])
 
 
 def accounts_table(query: dict) -> pd.DataFrame:
-    return pd.DataFrame([a.__dict__ for a in upload_store().accounts()],
+    return pd.DataFrame([a.__dict__ for a in store().accounts()],
                         columns=["username", "role", "region", "unit", "disabled"])
 
 

@@ -144,6 +144,13 @@ class AccountStore:
         self.audit(actor, "password_reset", username)
         return password
 
+    def ensure(self, username: str, role: str, region: str | None = None, unit: str | None = None,
+               actor: str = "cli") -> str:
+        """A fresh password for ``username``, creating the account if it does not exist yet."""
+        if self.get(username) is None:
+            return self.add(username, role, region, unit, actor=actor)
+        return self.reset(username, actor=actor)
+
     def _require(self, username: str) -> None:
         if self.get(username) is None:
             raise AccountError(f"账户 {username} 不存在 / no account {username}")

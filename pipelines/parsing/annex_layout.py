@@ -86,8 +86,10 @@ def _fit(cells: list[str], width: int) -> list[str]:
 
 # --- tab_rows ---------------------------------------------------------------------------------
 
-def read_tab_row(table: RawTable, line_no: int, raw: str) -> None:
-    raw_cells = raw.split("\t")
+def _add_row(table: RawTable, line_no: int, raw_cells: list[str]) -> None:
+    """A one-line row of cells as printed (a tab row, a Word/PDF table row); blank cells past the
+    header are dropped, a row with more filled cells than the header is not understood."""
+    raw_cells = list(raw_cells)
     while len(raw_cells) > len(table.header) and not raw_cells[-1].strip():
         raw_cells.pop()
     if len(raw_cells) > len(table.header):
@@ -96,6 +98,10 @@ def read_tab_row(table: RawTable, line_no: int, raw: str) -> None:
     raw_cells = _fit(raw_cells, len(table.header))
     table.rows.append(RawRow([normalize(c) for c in raw_cells], line_no, line_no, raw_cells=raw_cells))
     table.end_line = line_no
+
+
+def read_tab_row(table: RawTable, line_no: int, raw: str) -> None:
+    _add_row(table, line_no, raw.split("\t"))
 
 
 # --- cell_lines -------------------------------------------------------------------------------
@@ -199,14 +205,13 @@ def read_scattered(table: RawTable, lines: list[tuple[int, str]], roles: list[st
         table.end_line = end
 
 
-
 # --- cells (tables of a .docx or .pdf) ---------------------------------------------------------
 
-def _header_row(cells: list[str]) -> list[str] | None:
+def _is_header_row(cells: list[str]) -> bool:
     """A row is the header when it holds 序号 and at least two more known header words; cells
     that are not header words stay columns of their own."""
     words = [c for c in cells if c in HEADER_WORDS]
-    return cells if "序号" in words and len(words) >= 3 else None
+    return "序号" in words and len(words) >= 3
 
 
 def read_cell_table(source: SourceTable, title: str, continued: RawTable | None) -> RawTable | None:
@@ -214,7 +219,7 @@ def read_cell_table(source: SourceTable, title: str, continued: RawTable | None)
     page break, header repeated) adds its rows to it; a part without a header row continues it.
     Rows above the header that read as a title name the table. None: no header to be found."""
     rows = [[normalize(c) if c else "" for c in r] for r in source.rows]
-    at = next((k for k, r in enumerate(rows) if _header_row(r)), None)
+    at = next((k for k, r in enumerate(rows) if _is_header_row(r)), None)
     if at is None:
         if continued is None or continued.layout != "cells":
             return None
@@ -227,15 +232,7 @@ def read_cell_table(source: SourceTable, title: str, continued: RawTable | None)
         table = continued if same else RawTable(title, header, "cells", source.first_line + at,
                                                  source.first_line + at)
         body_from = at + 1
-    width = len(table.header)
     for k in range(body_from, len(rows)):
-        line = source.first_line + k
-        if rows[k] == table.header:
-            continue  # the header repeated inside the table
-        raw = [c or "" for c in source.rows[k]]
-        if len(raw) > width and any(c.strip() for c in raw[width:]):
-            table.not_understood(line, line, "台账行的单元格多于表头 / more cells than header columns")
-            continue
-        table.rows.append(RawRow(_fit(rows[k], width), line, line, raw_cells=_fit(raw, width)))
-        table.end_line = line
+        if rows[k] != table.header:  # else the header repeated inside the table
+            _add_row(table, source.first_line + k, [c or "" for c in source.rows[k]])
     return table

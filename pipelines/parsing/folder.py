@@ -16,10 +16,14 @@ from ..readers import UnreadablePlanError, file_checksum, read_document
 class ParsedFolder:
     docs: list[dict] = field(default_factory=list)
     checksums: dict[str, str] = field(default_factory=dict)
-    failures: list[dict] = field(default_factory=list)  # files that could not be parsed at all
     lines: dict[str, list[str]] = field(default_factory=dict)  # original lines of each parsed file
     locations: dict[str, list[str | None]] = field(default_factory=dict)  # where each line sits (.docx/.pdf)
     files: list[dict] = field(default_factory=list)  # every file: format, status, reason, seconds
+
+    @property
+    def failures(self) -> list[dict]:
+        """The files that could not be parsed at all, with the reason."""
+        return [{"source": f["source"], "reason": f["reason"]} for f in self.files if f["status"] == "rejected"]
 
 
 def plan_files(folder: Path) -> list[Path]:
@@ -48,7 +52,7 @@ def _parse_one(path: Path, reference_dir: Path) -> _Outcome:
         out.format, out.lines, out.locations = source.format, source.lines, source.locations
         out.doc = parse_source(source, path.name, reference_dir)
     except UnreadablePlanError as exc:  # reported and kept out of the warehouse, never silently skipped
-        out.error, out.doc = str(exc), None
+        out.error = str(exc)
     out.seconds = time.perf_counter() - started
     return out
 
@@ -64,7 +68,6 @@ def _same_plan_twice(outcomes: list[_Outcome]) -> None:
             o.error = (f"{o.name}：与 {first_of[stem]} 是同一份计划的不同格式（文件名相同），只保留 {first_of[stem]}："
                        f"请删除其中一份 / the same plan as {first_of[stem]} in another format; only "
                        f"{first_of[stem]} is read: remove one of them")
-            o.doc = None
         else:
             first_of[stem] = o.name
 
@@ -86,9 +89,7 @@ def parse_folder(folder: Path, reference_dir: Path, workers: int | None = None) 
         out.files.append({"source": o.name, "format": o.format, "checksum": out.checksums[o.name],
                           "status": "rejected" if o.error else "parsed", "reason": o.error,
                           "seconds": round(o.seconds, 4)})
-        if o.error is not None:
-            out.failures.append({"source": o.name, "reason": o.error})
-        else:
+        if o.error is None:
             out.docs.append(o.doc)
             out.lines[o.name] = o.lines
             out.locations[o.name] = o.locations

@@ -8,8 +8,6 @@ from pathlib import Path
 from .sniff import sniff
 from .source import SourceDocument, SourceTable, UnreadablePlanError  # noqa: F401
 
-PLAN_FORMATS = ("txt", "docx", "pdf")
-
 
 def read_document(path: Path) -> SourceDocument:
     path = Path(path)

@@ -117,8 +117,6 @@ def read_pdf(path: Path) -> SourceDocument:
     out = SourceDocument("pdf")
     try:
         pages = [_page_items(page, k) for k, page in enumerate(pdf.pages, 1)]
-    except UnreadablePlanError:
-        raise
     except Exception as exc:
         raise UnreadablePlanError(
             f"{path.name}：PDF 内容无法读取（{type(exc).__name__}）：请重新导出 / unreadable PDF content: export it again") from None
@@ -140,14 +138,13 @@ def read_pdf(path: Path) -> SourceDocument:
             out.add_line(join_wrapped([p.text for p in paragraph]), f"第{first.page}页第{first.no}行")
             paragraph.clear()
 
-    table_no: dict[int, int] = {}
     for page_no, page in enumerate(pages, 1):
+        table_no = 0
         for _, kind, item in page:
             if kind == "table":
                 flush()
-                table_no[page_no] = table_no.get(page_no, 0) + 1
-                out.add_table(item,
-                              lambda k, p=page_no, t=table_no[page_no]: f"第{p}页表{t}第{k + 1}行")
+                table_no += 1
+                out.add_table(item, lambda k, p=page_no, t=table_no: f"第{p}页表{t}第{k + 1}行")
                 continue
             previous = paragraph[-1] if paragraph else None
             indented = item.x0 > left + item.size

@@ -6,7 +6,6 @@ the annex reader carries the category down exactly as it does for a blank cell i
 """
 from __future__ import annotations
 
-import zipfile
 from pathlib import Path
 
 from .source import SourceDocument, UnreadablePlanError

@@ -30,6 +30,17 @@ class TableBlock:
     merged: set[tuple[int, int]] = field(default_factory=set)  # (row, col) covered by the cell above
     text_col: int | None = None                   # the wide column
 
+    def merged_runs(self) -> list[tuple[int, int, int]]:
+        """(col, top row, last row) of every merged cell: the row printing the text and those it covers."""
+        runs = []
+        for r, c in sorted(self.merged):
+            if (r - 1, c) not in self.merged:  # the first covered row of a run
+                end = r
+                while (end + 1, c) in self.merged:
+                    end += 1
+                runs.append((c, r - 1, end))
+        return runs
+
 
 def _table_block(table: RawTable) -> TableBlock:
     roles = annex_parsing.column_roles(table.header)
@@ -87,12 +98,8 @@ def write_docx(layout: list[str | TableBlock], path: Path) -> Path:
             for c, text in enumerate(row):
                 if (r, c) not in block.merged:
                     table.cell(r, c).text = text
-        for r, c in sorted(block.merged):
-            if (r - 1, c) not in block.merged:  # the top of a merged run
-                end = r
-                while (end + 1, c) in block.merged:
-                    end += 1
-                table.cell(r - 1, c).merge(table.cell(end, c))
+        for c, top, end in block.merged_runs():
+            table.cell(top, c).merge(table.cell(end, c))
     path.parent.mkdir(parents=True, exist_ok=True)
     document.save(str(path))
     return path
@@ -145,13 +152,7 @@ def write_pdf(layout: list[str | TableBlock], path: Path) -> Path:
         cols = [c * scale for c in cols]
         data = [[Paragraph(_markup(t), cell) if (r, c) not in block.merged else ""
                  for c, t in enumerate(row)] for r, row in enumerate(block.rows)]
-        spans = []
-        for r, c in block.merged:
-            if (r - 1, c) not in block.merged:
-                end = r
-                while (end + 1, c) in block.merged:
-                    end += 1
-                spans.append(("SPAN", (c, r - 1), (c, end)))
+        spans = [("SPAN", (c, top), (c, end)) for c, top, end in block.merged_runs()]
         table = Table(data, colWidths=cols, repeatRows=1)
         table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, "black"),
                                    ("VALIGN", (0, 0), (-1, -1), "TOP"), *spans]))

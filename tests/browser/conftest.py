@@ -16,11 +16,8 @@ TEST_ACCOUNTS = {
 def passwords_for(root) -> dict[str, str]:
     """The test accounts in the accounts store of a data folder, with fresh passwords."""
     store = store_for(root)
-    out = {}
-    for username, (role, region, unit) in TEST_ACCOUNTS.items():
-        out[username] = (store.reset(username, actor="test") if store.get(username)
-                         else store.add(username, role, region, unit, actor="test"))
-    return out
+    return {username: store.ensure(username, role, region, unit, actor="test")
+            for username, (role, region, unit) in TEST_ACCOUNTS.items()}
 
 
 @pytest.fixture
