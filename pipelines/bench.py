@@ -20,6 +20,7 @@ from datetime import date
 from pathlib import Path
 
 from .config import REPO_ROOT, DataPaths
+from .synth import write_corpus
 
 RESULTS = REPO_ROOT / "bench" / "results"
 SEEDS = REPO_ROOT / "data" / "plans"
@@ -68,18 +69,16 @@ class RssSampler(threading.Thread):
 
 
 def prepare(size: str, root: Path) -> dict:
-    """A data folder for one size; returns what went in."""
+    """A data folder for one size (the seeds with their sample, or `plankpi synth --docs N`)."""
+    if size != "seeds":
+        made = write_corpus(sorted(SEEDS.iterdir()), int(size), REPO_ROOT / "data" / "reference", root,
+                            log=lambda line: print(f"  {line}", flush=True))
+        return {k: made[k] for k in ("plan_files", "submission_files")}
     from .steps import write_sample
-    from .synth import write_province
     paths = DataPaths(root).ensure()
-    if size == "seeds":
-        for f in sorted(SEEDS.iterdir()):
-            shutil.copy2(f, paths.plans / f.name)
-        files = write_sample(paths)
-    else:
-        write_province(sorted(SEEDS.iterdir()), int(size), REPO_ROOT / "data" / "reference", root)
-        files = write_sample(paths, cadence="year_end")
-    return {"plan_files": len(list(paths.plans.iterdir())), "submission_files": len(files)}
+    for f in sorted(SEEDS.iterdir()):
+        shutil.copy2(f, paths.plans / f.name)
+    return {"plan_files": len(list(paths.plans.iterdir())), "submission_files": len(write_sample(paths))}
 
 
 def _stage_of(step_key: str) -> str:

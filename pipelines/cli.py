@@ -130,6 +130,21 @@ def cmd_office(args) -> int:
     return 0
 
 
+def cmd_synth(args) -> int:
+    """A synthetic province (test data, labelled 示例数据) as a data folder: plans, reference, inbox."""
+    from .config import REPO_ROOT
+    from .synth import write_corpus
+    out = Path(args.out)
+    if out.exists() and any(out.iterdir()):
+        print(f"目标目录不为空：{out} / the output folder is not empty", file=sys.stderr)
+        return 2
+    seeds = sorted((REPO_ROOT / "data" / "plans").iterdir())
+    made = write_corpus(seeds, args.docs, REPO_ROOT / "data" / "reference", out)
+    print(json.dumps(made, ensure_ascii=False))
+    print(f"运行 / run it: PLANKPI_DATA={out} plankpi run")
+    return 0
+
+
 DEMO_ACCOUNTS = (("leader", "leader", None, None), ("auditor", "auditor", None, None),
                  ("admin", "admin", None, None),
                  ("yq_sthjj", "unit", "阳泉市", "市生态环境局"), ("jc_sthjj", "unit", "晋城市", "市生态环境局"))
@@ -200,6 +215,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("files", nargs="+")
     p.add_argument("--out", required=True, help="output folder")
     p.set_defaults(func=cmd_office)
+    p = sub.add_parser("synth", help="合成省级测试数据 / write a synthetic province (plans, reference, a year of submissions)")
+    p.add_argument("--docs", type=int, required=True, help="计划文件数 / number of plan documents (5 ≈ the seeds)")
+    p.add_argument("--out", required=True, help="a new data folder")
+    p.set_defaults(func=cmd_synth)
     p = sub.add_parser("users", help="账户管理 / accounts: add, disable, reset, list, demo")
     p.add_argument("action", choices=("add", "disable", "reset", "list", "demo"))
     p.add_argument("username", nargs="?")

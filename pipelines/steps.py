@@ -43,11 +43,11 @@ def load_reference_data(paths: DataPaths) -> StepResult:
     return StepResult(counts, time.perf_counter() - started)
 
 
-def ingest_submissions(paths: DataPaths, today: date | None = None) -> list[FileReport]:
+def ingest_submissions(paths: DataPaths, today: date | None = None, progress=None) -> list[FileReport]:
     paths.ensure()
     with connect(paths.build_db) as con:
         ensure_raw_schema(con)
-        return ingest_inbox(con, paths.inbox, paths.archive, paths.quarantine, today)
+        return ingest_inbox(con, paths.inbox, paths.archive, paths.quarantine, today, progress)
 
 
 def write_templates(paths: DataPaths, period: str) -> list:
@@ -63,8 +63,8 @@ def write_templates(paths: DataPaths, period: str) -> list:
     return write(templates, paths.outbox / period)
 
 
-def write_sample(paths: DataPaths, cadence: str = "monthly") -> list:
+def write_sample(paths: DataPaths) -> list:
     paths.ensure()
     parsed = parse_plans(paths)
     catalogue = {r["kpi"]: r for r in kpi_catalogue(paths.reference).rows}
-    return sample.generate(parsed.docs, catalogue, paths.inbox, cadence)
+    return sample.generate(parsed.docs, catalogue, paths.inbox)

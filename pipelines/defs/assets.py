@@ -9,6 +9,7 @@ from .resources import PlanKpiResource
 PLAN_KEYS = [dg.AssetKey(["raw", t]) for t in PLAN_TABLES]
 REFERENCE_KEYS = [dg.AssetKey(["raw", f"ref_{t}"]) for t in REFERENCE_TABLES]
 SUBMISSION_TABLES = ("progress_reports", "observations", "quarantine", "ingested_files")
+MAX_LOGGED_FILES = 200  # a province's inbox holds tens of thousands of files: the log names the problems
 SUBMISSION_KEYS = [dg.AssetKey(["raw", t]) for t in SUBMISSION_TABLES]
 
 
@@ -49,9 +50,20 @@ def reference_data(plankpi: PlanKpiResource):
            for k in SUBMISSION_KEYS],
 )
 def submissions(context: dg.AssetExecutionContext, plankpi: PlanKpiResource):
-    reports = steps.ingest_submissions(plankpi.paths)
-    for r in reports:
-        (context.log.warning if r.status in ("partial", "rejected") else context.log.info)(r.format())
+    def progress(done: int, total: int, rows: int) -> None:
+        context.log.info(f"已接收 {done}/{total} 个文件，{rows} 行 / files ingested: {done}/{total}, rows: {rows}")
+
+    reports = steps.ingest_submissions(plankpi.paths, progress=progress)
+    problems = [r for r in reports if r.status in ("partial", "rejected")]
+    for r in problems[:MAX_LOGGED_FILES]:
+        context.log.warning(r.format())
+    if len(problems) > MAX_LOGGED_FILES:  # every file's verdict is in raw.ingested_files and on 数据质量
+        context.log.warning(f"另有 {len(problems) - MAX_LOGGED_FILES} 个文件有拒收行，见数据质量页 / "
+                            f"{len(problems) - MAX_LOGGED_FILES} more files with rejected rows: see raw.ingested_files")
+    if len(reports) <= MAX_LOGGED_FILES:
+        for r in reports:
+            if r not in problems:
+                context.log.info(r.format())
     summary = {
         "files": len(reports),
         "files_rejected": sum(r.status == "rejected" for r in reports),

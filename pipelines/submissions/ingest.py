@@ -1,6 +1,9 @@
-"""Ingest submission files: one transaction per file; every row lands or is quarantined with a reason.
+"""Ingest submission files: every row lands or is quarantined with a reason.
 
-The same file (same SHA-256) is never ingested twice. Files are moved, never deleted: landed ones to
+Files are read one by one and validated in batches (about BATCH_ROWS rows: one set-wise validation and
+one transaction per batch, so a province's tens of thousands of files cost what their rows cost, not a
+round of pandas per file; a file is never split across batches). The same file (same SHA-256) is never
+ingested twice. Files are moved, never deleted: landed ones to
 archive/, rejected ones to quarantine/. A file uploaded by a unit through the dashboard arrives with a
 sender note (``.<file>.sender.json``: account, region, unit): its rows must then report as that unit.
 ``check_file`` runs the same reading and validation without writing, for the uploader's instant answer.
@@ -18,37 +21,38 @@ import pandas as pd
 
 from ..readers import file_checksum
 from .contract import SAMPLE_MARK
-from .read import UnreadableFile, read_submission
-from .validate import validate_observations, validate_progress
+from .read import UnreadableFile, read_submission, tidy
+from .validate import Responsibilities, validate_observations, validate_progress
 
 PROGRESS_COLS = ["task_id", "task_text", "deadline", "period", "reporting_unit", "unit", "status",
                  "status_code", "percent", "completed_on", "narrative", "evidence"]
 OBSERVATION_COLS = ["kpi", "region", "period", "value", "unit", "source"]
 SUBMISSION_SUFFIXES = (".xlsx", ".csv", ".xlsm", ".xls")
+BATCH_ROWS = 200_000  # rows validated and written per transaction: memory stays bounded at any inbox size
+META_COLS = ["file_name", "file_checksum", "is_sample", "ingested_at", "received_at"]
 
 
 @dataclass
 class IngestContext:
-    """What validation needs from the warehouse, read once per batch."""
-    responsibilities: pd.DataFrame
+    """What validation needs from the warehouse, read once per ingest."""
+    responsibilities: Responsibilities
     canonical: dict
     catalogue: pd.DataFrame
     regions: set
     today: date
-    task_regions: dict = field(default_factory=dict)
 
     @classmethod
     def from_warehouse(cls, con: duckdb.DuckDBPyConnection, today: date | None = None) -> "IngestContext":
         return cls(
             # A unit may report under its canonical name, the name printed in the plan, or an alias
             # of its region (the same alias can mean different units in different regions).
-            responsibilities=con.sql("""
+            responsibilities=Responsibilities.of(con.sql("""
                 select task_id, unit from raw.task_units
                 union select task_id, unit_printed from raw.task_units
                 union select tu.task_id, a.alias from raw.task_units tu
                     join raw.tasks t using (task_id)
                     join raw.ref_unit_aliases a on a.unit = tu.unit and a.region = t.region
-            """).df(),
+            """).df(), con.sql("select task_id, region from raw.tasks").df()),
             canonical=dict(con.sql("""
                 select alias, any_value(unit) from raw.ref_unit_aliases
                 group by alias having count(distinct unit) = 1
@@ -56,7 +60,6 @@ class IngestContext:
             catalogue=con.sql("select kpi, unit from raw.ref_kpi_catalogue").df(),
             regions={r for (r,) in con.sql("select region from raw.ref_regions").fetchall()},
             today=today or date.today(),
-            task_regions=dict(con.sql("select task_id, region from raw.tasks").fetchall()),
         )
 
 
@@ -88,6 +91,7 @@ class FileReport:
     rows_landed: int = 0
     rows_rejected: int = 0
     reasons: list[tuple[int | None, str, str, str]] = field(default_factory=list)  # row, column, zh, en
+    kind: str = ""  # progress, observations or both
 
     def format(self, limit: int = 5) -> str:
         head = {
@@ -124,23 +128,24 @@ def _move(path: Path, folder: Path, checksum: str, target: Path | None = None) -
     return target
 
 
-def _insert(con, table: str, frame: pd.DataFrame) -> None:
-    if frame.empty:
-        return
-    con.register("_rows", frame)
-    con.execute(f"insert into raw.{table} by name select * from _rows")
-    con.unregister("_rows")
-
-
-def _already_ingested(con, checksum: str) -> bool:
-    return con.execute("select count(*) from raw.ingested_files where file_checksum = ?",
-                       [checksum]).fetchone()[0] > 0
+def _insert(con, table: str, query: str) -> None:
+    con.execute(f"insert into raw.{table} by name {query}")
 
 
 def received_at(path: Path, now: datetime) -> datetime:
     """When the file arrived: its modification time in the inbox (a copy into the inbox sets it),
     never later than the moment it is ingested. Reporting compliance judges lateness by it."""
     return min(datetime.fromtimestamp(path.stat().st_mtime), now)
+
+
+@dataclass
+class Arrival:
+    """A readable file waiting for its batch."""
+    path: Path
+    checksum: str
+    received: datetime
+    sender: Sender | None
+    sheets: list
 
 
 def _reject_whole_file(con, path: Path, checksum: str, err: UnreadableFile, now: datetime,
@@ -159,81 +164,91 @@ def _reject_whole_file(con, path: Path, checksum: str, err: UnreadableFile, now:
     return FileReport(path.name, "rejected", reasons=[(None, "", err.reason_zh, err.reason_en)])
 
 
-def ingest_file(con: duckdb.DuckDBPyConnection, path: Path, ctx: IngestContext,
-                archive: Path, quarantine: Path) -> FileReport:
-    path = Path(path)
-    checksum = file_checksum(path)
-    now = datetime.now()
-    received = received_at(path, now)
-    if _already_ingested(con, checksum):
-        _move(path, archive / "duplicates", checksum)
-        return FileReport(path.name, "duplicate")
-    try:
-        sheets = read_submission(path)
-    except UnreadableFile as err:
-        return _reject_whole_file(con, path, checksum, err, now, received, quarantine)
+def _stacked(arrivals: list[Arrival], kind: str) -> pd.DataFrame | None:
+    """The sheets of one kind of every file of the batch as one frame; ``_file`` numbers the file."""
+    parts = []
+    for k, a in enumerate(arrivals):
+        sender = {"_sender_region": a.sender.region, "_sender_unit": a.sender.unit} if a.sender else {}
+        parts += [s.frame.assign(_file=k, sheet=s.name, **sender) for s in a.sheets if s.kind == kind]
+    return tidy(pd.concat(parts, ignore_index=True)) if parts else None
 
-    is_sample = SAMPLE_MARK in path.name
-    sender = read_sender_note(path)
-    meta = {"file_name": path.name, "file_checksum": checksum, "is_sample": is_sample, "ingested_at": now,
-            "received_at": received}
-    report = FileReport(path.name, "landed")
-    kinds = set()
+
+def _validated(arrivals: list[Arrival], ctx: IngestContext):
+    """(kind, rows that land, rows quarantined) of a batch: the one validation of every path."""
+    for kind, validate, columns in (
+            ("progress", lambda f: validate_progress(f, ctx.responsibilities, ctx.canonical, ctx.today),
+             PROGRESS_COLS),
+            ("observations", lambda f: validate_observations(f, ctx.catalogue, ctx.regions), OBSERVATION_COLS)):
+        frame = _stacked(arrivals, kind)
+        if frame is not None:
+            result = validate(frame)
+            bad = result.bad.assign(_file=frame.loc[result.bad.index, "_file"], sheet=frame.loc[result.bad.index, "sheet"])
+            yield kind, result.good[["_file", "sheet", "row_number", *columns]], bad
+
+
+def _reports(arrivals: list[Arrival], checked: list[tuple]) -> list[FileReport]:
+    reports = [FileReport(a.path.name, "landed", kind=",".join(sorted({s.kind for s in a.sheets})))
+               for a in arrivals]
+    for _kind, good, bad in checked:
+        for k, n in good["_file"].value_counts().items():
+            reports[k].rows_landed += int(n)
+        for k, rows in bad.groupby("_file", sort=False):
+            report = reports[k]
+            report.rows_rejected += rows["row_number"].nunique()
+            report.reasons += list(zip(rows["row_number"], rows["column_name"], rows["reason_zh"],
+                                       rows["reason_en"]))
+            report.status = "partial"
+    return reports
+
+
+def _ingest_batch(con, arrivals: list[Arrival], ctx: IngestContext, archive: Path) -> list[FileReport]:
+    """Validate the batch set-wise and write it in one transaction; then move its files to the archive."""
+    now = datetime.now()
+    checked = list(_validated(arrivals, ctx))
+    reports = _reports(arrivals, checked)
+    stored = [_destination(a.path, archive, a.checksum) for a in arrivals]  # inbox names are unique
+    files = pd.DataFrame({
+        "_file": range(len(arrivals)), "file_name": [a.path.name for a in arrivals],
+        "file_checksum": [a.checksum for a in arrivals],
+        "is_sample": [SAMPLE_MARK in a.path.name for a in arrivals], "ingested_at": now,
+        "received_at": [a.received for a in arrivals], "kind": [r.kind for r in reports],
+        "status": [r.status for r in reports], "rows_landed": [r.rows_landed for r in reports],
+        "rows_rejected": [r.rows_rejected for r in reports], "stored_as": [str(p) for p in stored],
+        "submitted_by": [a.sender.username if a.sender else None for a in arrivals]})
+    con.register("_files", files)
     con.execute("begin")
     try:
-        for sheet, good, bad in _validated(sheets, ctx, sender):
-            kinds.add(sheet.kind)
-            _insert(con, "progress_reports" if sheet.kind == "progress" else "observations",
-                    good.assign(sheet=sheet.name, **meta))
-            _insert(con, "quarantine", bad.assign(file_name=path.name, file_checksum=checksum, sheet=sheet.name,
-                                                  quarantined_at=now))
-            _count(report, good, bad)
-        stored = _destination(path, archive, checksum)
-        con.execute("""insert into raw.ingested_files (file_checksum, file_name, kind, status, rows_landed,
-                       rows_rejected, stored_as, ingested_at, received_at, submitted_by)
-                       values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-                    [checksum, path.name, ",".join(sorted(kinds)), report.status, report.rows_landed,
-                     report.rows_rejected, str(stored), now, received, sender.username if sender else None])
+        for kind, good, bad in checked:
+            table = "progress_reports" if kind == "progress" else "observations"
+            con.register("_good", good)
+            _insert(con, table, f"""select g.* exclude (_file), {', '.join('f.' + c for c in META_COLS)}
+                                    from _good g join _files f using (_file)""")
+            con.register("_bad", bad)
+            _insert(con, "quarantine", """select b.* exclude (_file), f.file_name, f.file_checksum,
+                                              f.ingested_at as quarantined_at
+                                          from _bad b join _files f using (_file)""")
+        _insert(con, "ingested_files", "select * exclude (_file, is_sample) from _files")
         con.execute("commit")
     except Exception:
         con.execute("rollback")
         raise
-    _move(path, archive, checksum, stored)
-    return report
-
-
-def _validated(sheets, ctx: IngestContext, sender: Sender | None):
-    """(sheet, rows that land, rows quarantined) per sheet: the one validation of every path."""
-    for sheet in sheets:
-        if sheet.kind == "progress":
-            result = validate_progress(sheet.frame, ctx.responsibilities, ctx.canonical, ctx.today,
-                                       (sender.region, sender.unit) if sender else None, ctx.task_regions)
-            yield sheet, result.good[["row_number", *PROGRESS_COLS]], result.bad
-        else:
-            result = validate_observations(sheet.frame, ctx.catalogue,
-                                           {sender.region} if sender else ctx.regions)
-            yield sheet, result.good[["row_number", *OBSERVATION_COLS]], result.bad
-
-
-def _count(report: FileReport, good: pd.DataFrame, bad: pd.DataFrame) -> None:
-    report.rows_landed += len(good)
-    report.rows_rejected += bad["row_number"].nunique()
-    report.reasons += list(zip(bad["row_number"], bad["column_name"], bad["reason_zh"], bad["reason_en"]))
-    if report.rows_rejected:
-        report.status = "partial"
+    finally:
+        for name in ("_files", "_good", "_bad"):
+            con.unregister(name)
+    for a, target in zip(arrivals, stored):
+        _move(a.path, archive, a.checksum, target)
+    return reports
 
 
 def check_file(path: Path, ctx: IngestContext, sender: Sender | None = None) -> FileReport:
     """What ingesting ``path`` will do (rows that land, each rejected row and why), writing nothing."""
     path = Path(path)
     try:
-        sheets = read_submission(path)
+        sheets = read_submission(path, tidied=False)
     except UnreadableFile as err:
         return FileReport(path.name, "rejected", reasons=[(None, "", err.reason_zh, err.reason_en)])
-    report = FileReport(path.name, "landed")
-    for _sheet, good, bad in _validated(sheets, ctx, sender):
-        _count(report, good, bad)
-    return report
+    arrival = Arrival(path, "", datetime.now(), sender, sheets)
+    return _reports([arrival], list(_validated([arrival], ctx)))[0]
 
 
 def inbox_files(inbox: Path) -> list[Path]:
@@ -244,6 +259,41 @@ def inbox_files(inbox: Path) -> list[Path]:
 
 
 def ingest_inbox(con: duckdb.DuckDBPyConnection, inbox: Path, archive: Path, quarantine: Path,
-                 today: date | None = None) -> list[FileReport]:
+                 today: date | None = None, progress=None) -> list[FileReport]:
+    """Every file of the inbox, in name order; ``progress(files done, files, rows)`` after each batch."""
     ctx = IngestContext.from_warehouse(con, today)
-    return [ingest_file(con, p, ctx, archive, quarantine) for p in inbox_files(inbox)]
+    files = inbox_files(inbox)
+    seen = {c for (c,) in con.execute("select file_checksum from raw.ingested_files").fetchall()}
+    reports: dict[Path, FileReport] = {}
+    batch: list[Arrival] = []
+    rows = done_rows = 0
+
+    def flush() -> None:
+        nonlocal batch, rows, done_rows
+        if batch:
+            reports.update(zip((a.path for a in batch), _ingest_batch(con, batch, ctx, archive)))
+            done_rows += rows
+            if progress:
+                progress(len(reports), len(files), done_rows)
+        batch, rows = [], 0
+
+    for path in files:
+        checksum = file_checksum(path)
+        now = datetime.now()
+        received = received_at(path, now)
+        if checksum in seen:
+            _move(path, archive / "duplicates", checksum)
+            reports[path] = FileReport(path.name, "duplicate")
+            continue
+        seen.add(checksum)
+        try:
+            sheets = read_submission(path, tidied=False)
+        except UnreadableFile as err:
+            reports[path] = _reject_whole_file(con, path, checksum, err, now, received, quarantine)
+            continue
+        batch.append(Arrival(path, checksum, received, read_sender_note(path), sheets))
+        rows += sum(len(s.frame) for s in sheets)
+        if rows >= BATCH_ROWS:
+            flush()
+    flush()
+    return [reports[p] for p in files]

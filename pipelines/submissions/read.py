@@ -36,15 +36,22 @@ def _kind_of(columns: list[str]) -> tuple[str, dict] | None:
 
 
 def _to_sheet(frame: pd.DataFrame, name: str) -> Sheet | None:
+    frame.columns = [str(c).strip() for c in frame.columns]
     found = _kind_of(list(frame.columns))
     if found is None:
         return None
     kind, spec = found
-    frame = frame.rename(columns=lambda c: str(c).strip())[list(spec)].rename(columns=spec)
-    frame = frame.astype("string").apply(lambda s: s.str.strip())
-    frame = frame.dropna(how="all")
+    frame = frame[list(spec)].set_axis(list(spec.values()), axis=1)
     frame.insert(0, "row_number", frame.index + 2)
-    return Sheet(kind, name, frame.reset_index(drop=True))
+    return Sheet(kind, name, frame)
+
+
+def tidy(frame: pd.DataFrame) -> pd.DataFrame:
+    """Cells as text without surrounding blanks, rows with no cell at all dropped. Done once over a
+    whole batch of files: per file it costs more than reading the file."""
+    cells = [c for c in frame.columns if c != "row_number" and not c.startswith("_") and c != "sheet"]
+    frame = frame.dropna(how="all", subset=cells)
+    return frame.assign(**{c: frame[c].astype("string").str.strip() for c in cells})
 
 
 def _read_csv(raw: bytes) -> list[pd.DataFrame]:
@@ -74,7 +81,8 @@ def _read_xlsx(raw: bytes) -> dict[str, pd.DataFrame]:
         raise UnreadableFile("Excel文件已损坏，无法读取", f"corrupt Excel file: {type(exc).__name__}") from exc
 
 
-def read_submission(path: Path) -> list[Sheet]:
+def read_submission(path: Path, tidied: bool = True) -> list[Sheet]:
+    """The sheets of a submission file; ``tidied=False`` leaves ``tidy`` to the caller (a batch)."""
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in (".xlsx", ".csv"):
@@ -94,4 +102,7 @@ def read_submission(path: Path) -> list[Sheet]:
     if not sheets:
         raise UnreadableFile("表头不符合填报模板（缺少必需列）",
                              "header does not match the template (required columns missing)")
+    if tidied:
+        for sheet in sheets:
+            sheet.frame = tidy(sheet.frame).reset_index(drop=True)
     return sheets

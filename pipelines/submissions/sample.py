@@ -25,7 +25,7 @@ SHARE_LATE = 0.12
 SILENT_MONTHS = (7, 8)  # one unit per document sends nothing these two months
 
 
-def _u(*parts) -> float:
+def uniform(*parts) -> float:
     """A uniform number in [0, 1) fixed by its inputs."""
     h = hashlib.sha256("|".join(map(str, parts)).encode()).digest()
     return int.from_bytes(h[:8], "big") / 2**64
@@ -36,28 +36,35 @@ def _due(task: dict) -> date | None:
     return date.fromisoformat(max(dates)) if dates else None
 
 
-def _progress_row(task: dict, unit: str, year: int, month: int) -> list:
-    """The state of a task at the end of ``month``: a fixed story per task, consistent over periods."""
-    u = _u(task["task_id"], "fate")
+def task_state(task: dict, year: int, month: int) -> tuple[str, int, str]:
+    """(status, percent, completed_on) of a task at the end of ``month`` of ``year`` (13… = the months
+    after it): a fixed story per task, consistent over periods and the same whichever unit reports it."""
+    u = uniform(task["task_id"], "fate")
     due = _due(task)
-    period_end = date(year, month, 28)
+    period_end = date(year + (month - 1) // 12, (month - 1) % 12 + 1, 28)  # month 13 = January next year
+    month = min(month, 12)
     if u < 0.6:  # completed at some point in the year
-        done_on = date(year, 1, 15) + timedelta(days=int(_u(task["task_id"], "day") * 330))
-        if due and _u(task["task_id"], "ontime") < 0.7:
+        done_on = date(year, 1, 15) + timedelta(days=int(uniform(task["task_id"], "day") * 330))
+        if due and uniform(task["task_id"], "ontime") < 0.7:
             done_on = min(done_on, due)
         if done_on <= period_end:
-            status, percent, completed = "已完成", 100, done_on.isoformat()
-        else:
-            status, percent, completed = "推进中", round(100 * month / 12 * 0.8), ""
-    elif u < 0.85:
-        status, percent, completed = "推进中", round(30 + 50 * _u(task["task_id"], "pct") * month / 12), ""
-    elif u < 0.93:
-        status, percent, completed = "滞后", round(20 * month / 12), ""
-    else:
-        status, percent, completed = "未启动", 0, ""
-    deadline = "；".join(d["text"] for d in task["deadlines"])
-    return [task["task_id"], task["text"], deadline, ROLE_ZH["lead"], f"{year}-{month:02d}", unit, status,
-            percent, completed, f"{SAMPLE_MARK}：{status}", SAMPLE_MARK]
+            return "已完成", 100, done_on.isoformat()
+        return "推进中", round(100 * month / 12 * 0.8), ""
+    if u < 0.85:
+        return "推进中", round(30 + 50 * uniform(task["task_id"], "pct") * month / 12), ""
+    if u < 0.93:
+        return "滞后", round(20 * month / 12), ""
+    return "未启动", 0, ""
+
+
+def deadline_text(task: dict) -> str:
+    return "；".join(d["text"] for d in task["deadlines"])
+
+
+def _progress_row(task: dict, unit: str, year: int, month: int) -> list:
+    status, percent, completed = task_state(task, year, month)
+    return [task["task_id"], task["text"], deadline_text(task), ROLE_ZH["lead"], f"{year}-{month:02d}", unit,
+            status, percent, completed, f"{SAMPLE_MARK}：{status}", SAMPLE_MARK]
 
 
 def _lead_units(task: dict) -> list[str]:
@@ -91,7 +98,7 @@ def _level(target: dict) -> float:
 
 def _observation_value(kpi: dict, level: float, region: str, year: int, month: int) -> float:
     """Monthly values around the level: concentrations peak in winter; rates drift upward."""
-    noise = _u(kpi["kpi"], region, year, month) - 0.5
+    noise = uniform(kpi["kpi"], region, year, month) - 0.5
     if kpi["comparator"] == "rank":
         return float(max(1, round(level * (1.0 + 0.2 * noise))))
     if kpi["comparator"] == "<=":
@@ -125,9 +132,8 @@ def _bad_progress_rows(task: dict, unit: str, year: int) -> list[list]:
     ]
 
 
-def _report_months(doc: dict, year: int, cadence: str) -> range:
-    if cadence == "year_end":  # one report per unit and year: the benchmark's lighter load
-        return range(12, 13)
+def report_months(doc: dict, year: int) -> range:
+    """From the month the plan was issued (January for a plan of an earlier year) to December."""
     issued = date.fromisoformat(doc["issue_date"]) if doc.get("issue_date") else None
     return range(issued.month if issued and issued.year == year else 1, 13)
 
@@ -137,26 +143,26 @@ def _reported(unit: str, year: int, month: int, silent: str) -> bool:
         return True
     if unit == silent and month in SILENT_MONTHS:
         return False
-    return _u(unit, year, month, "missing") >= SHARE_MISSING
+    return uniform(unit, year, month, "missing") >= SHARE_MISSING
 
 
 def _silent_unit(by_unit: dict[tuple[str, int], list[dict]]) -> str:
     """The unit that goes quiet for two months: a fixed choice among units with several tasks."""
     busy = sorted(unit for (unit, _), tasks in by_unit.items() if len(tasks) >= 3)
-    return min(busy, key=lambda u: _u(u, "silent"), default="")
+    return min(busy, key=lambda u: uniform(u, "silent"), default="")
 
 
-def _received_on(unit: str, year: int, month: int) -> datetime:
+def received_on(unit: str, year: int, month: int) -> datetime:
     """When the unit's report for the month arrives: early the next month, or weeks late."""
     first_of_next = date(year + month // 12, month % 12 + 1, 1)
-    if _u(unit, year, month, "late") < SHARE_LATE:
-        day = first_of_next + timedelta(days=14 + int(_u(unit, year, month, "delay") * 30))
+    if uniform(unit, year, month, "late") < SHARE_LATE:
+        day = first_of_next + timedelta(days=14 + int(uniform(unit, year, month, "delay") * 30))
     else:
-        day = first_of_next + timedelta(days=int(_u(unit, year, month, "day") * 7))
-    return datetime.combine(day, time(9)) + timedelta(minutes=int(_u(unit, year, month, "min") * 480))
+        day = first_of_next + timedelta(days=int(uniform(unit, year, month, "day") * 7))
+    return datetime.combine(day, time(9)) + timedelta(minutes=int(uniform(unit, year, month, "min") * 480))
 
 
-def generate(docs: list[dict], catalogue: dict[str, dict], inbox: Path, cadence: str = "monthly") -> list[Path]:
+def generate(docs: list[dict], catalogue: dict[str, dict], inbox: Path) -> list[Path]:
     """Write the sample files for ``docs`` (parse results) into ``inbox``; returns the paths.
 
     Each progress file's modification time is the day the unit sent it (see ingest.received_at)."""
@@ -172,7 +178,7 @@ def generate(docs: list[dict], catalogue: dict[str, dict], inbox: Path, cadence:
                     by_unit.setdefault((unit, p["year"]), []).append(t)
         silent = _silent_unit(by_unit)
         for (unit, year), tasks in sorted(by_unit.items()):
-            for month in _report_months(d, year, cadence):
+            for month in report_months(d, year):
                 if not _reported(unit, year, month, silent):
                     continue
                 rows = [_progress_row(t, unit, year, month) for t in tasks]
@@ -182,17 +188,17 @@ def generate(docs: list[dict], catalogue: dict[str, dict], inbox: Path, cadence:
                 template = UnitTemplate(region, unit, f"{year}-{month:02d}")
                 path = inbox / f"{SAMPLE_MARK}_{template.file_name}"
                 _write_progress(path, template, rows)
-                stamp = _received_on(unit, year, month).timestamp()
+                stamp = received_on(unit, year, month).timestamp()
                 os.utime(path, (stamp, stamp))
                 written.append(path)
-        written += _write_observations(d, catalogue, inbox)
+        written += write_observations(d, catalogue, inbox)
     broken = inbox / f"{SAMPLE_MARK}_损坏文件.xlsx"
     broken.write_bytes(b"PK\x03\x04 this is not a real workbook")
     written.append(broken)
     return written
 
 
-def _write_observations(doc: dict, catalogue: dict[str, dict], inbox: Path) -> list[Path]:
+def write_observations(doc: dict, catalogue: dict[str, dict], inbox: Path) -> list[Path]:
     goals = [g for p in doc["plans"] for g in p["targets"] if g["kpi"] in catalogue and g["year"]]
     levels: dict[tuple[str, int], tuple[float, dict]] = {}
     for g in sorted(goals, key=lambda g: g["stretch"]):  # the binding target before the stretch one

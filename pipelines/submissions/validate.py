@@ -20,11 +20,17 @@ PERIOD_ANY = r"^\d{4}(-(0[1-9]|1[0-2]))?$"
 @dataclass
 class Validated:
     good: pd.DataFrame
-    bad: pd.DataFrame  # row_number, column_name, rule, reason_zh, reason_en, original
+    bad: pd.DataFrame  # row_number, column_name, rule, reason_zh, reason_en, original (index: the row's label)
+
+
+def _per_row(text, hit: pd.DataFrame):
+    """A reason is one text, or a Series of texts (one per row: it names the row's own sender)."""
+    return text.loc[hit.index].to_numpy() if isinstance(text, pd.Series) else text
 
 
 def _failures(frame: pd.DataFrame, rules: list[tuple]) -> pd.DataFrame:
     parts = []
+    shown = [c for c in frame.columns if c != "row_number" and not c.startswith("_")]
     for column, rule, zh, en, mask in rules:
         mask = mask.fillna(True) if hasattr(mask, "fillna") else mask
         hit = frame.loc[mask.astype(bool)]
@@ -32,39 +38,68 @@ def _failures(frame: pd.DataFrame, rules: list[tuple]) -> pd.DataFrame:
             continue
         parts.append(pd.DataFrame({
             "row_number": hit["row_number"].astype(int),
-            "column_name": column, "rule": rule, "reason_zh": zh, "reason_en": en,
-            "original": [json.dumps({k: (None if pd.isna(v) else str(v)) for k, v in r.items() if k != "row_number"},
-                                    ensure_ascii=False) for r in hit.to_dict("records")],
-        }))
+            "column_name": column, "rule": rule, "reason_zh": _per_row(zh, hit), "reason_en": _per_row(en, hit),
+            "original": [json.dumps({k: (None if pd.isna(v) else str(v)) for k, v in r.items()}, ensure_ascii=False)
+                         for r in hit[shown].to_dict("records")],
+        }, index=hit.index))
     if not parts:
         return pd.DataFrame(columns=["row_number", "column_name", "rule", "reason_zh", "reason_en", "original"])
-    return pd.concat(parts, ignore_index=True).sort_values(["row_number", "column_name"], kind="stable")
+    bad = pd.concat(parts)
+    bad["_order"] = bad.index
+    return bad.sort_values(["_order", "column_name"], kind="stable").drop(columns="_order")
 
 
 def _split(frame: pd.DataFrame, rules: list[tuple]) -> Validated:
     bad = _failures(frame, rules)
-    good = frame.loc[~frame["row_number"].isin(bad["row_number"])].copy()
+    good = frame.loc[~frame.index.isin(bad.index)].copy()
     return Validated(good, bad)
 
 
 def _duplicated(frame: pd.DataFrame, keys: list[str]) -> pd.Series:
-    return frame.duplicated(subset=keys, keep="first")
+    """Repeated keys within one file (``_file`` tells the files of a batch apart)."""
+    return frame.duplicated(subset=[c for c in ("_file",) if c in frame] + keys, keep="first")
 
 
-def validate_progress(frame: pd.DataFrame, responsibilities: pd.DataFrame, canonical: dict,
-                      today: date, sender: tuple[str, str] | None = None,
-                      task_regions: dict[str, str] | None = None) -> Validated:
-    """``responsibilities``: task_id, unit (canonical) for every parsed task and role. ``sender``:
-    (region, unit) of the account that uploaded the file: it may report only as itself, and only
-    for tasks of its own region."""
+@dataclass
+class Responsibilities:
+    """Who may report on what, built once per ingest: every task, and every (task_id, unit) pair a unit
+    may report under (canonical name, name printed in the plan, or an alias of its region)."""
+    tasks: pd.Index
+    pairs: pd.MultiIndex
+    task_regions: pd.Series  # region by task_id
+
+    @classmethod
+    def of(cls, pairs: pd.DataFrame, task_regions: pd.DataFrame) -> "Responsibilities":
+        return cls(pd.Index(task_regions["task_id"].unique()),
+                   pd.MultiIndex.from_frame(pairs[["task_id", "unit"]].drop_duplicates()),
+                   task_regions.set_index("task_id")["region"])
+
+
+def _sender_rule(f: pd.DataFrame, known_task: pd.Series, responsibilities: Responsibilities) -> tuple | None:
+    """A file uploaded by a unit's account (``_sender_region``/``_sender_unit`` set) may report only as that
+    unit and only for tasks of its region."""
+    if "_sender_unit" not in f or f["_sender_unit"].isna().all():
+        return None
+    sent = f["_sender_unit"].notna()
+    in_region = f["task_id"].map(responsibilities.task_regions).eq(f["_sender_region"])
+    who = f["_sender_region"].fillna("") + f["_sender_unit"].fillna("")
+    who_en = f["_sender_region"].fillna("") + " " + f["_sender_unit"].fillna("")
+    return ("reporting_unit", "sender_unit", "只能以登录单位（" + who + "）的身份填报本单位负责的任务",
+            "you may report only as your own unit (" + who_en + ") and for its tasks",
+            sent & known_task & (f["unit"].ne(f["_sender_unit"]) | ~in_region.fillna(False)))
+
+
+def validate_progress(frame: pd.DataFrame, responsibilities: Responsibilities, canonical: dict,
+                      today: date) -> Validated:
+    """Progress rows of one file or of a batch of files (column ``_file``), set-wise."""
     f = frame.copy()
-    f["unit"] = f["reporting_unit"].map(lambda u: canonical.get(u, u) if isinstance(u, str) else u)
+    f["unit"] = f["reporting_unit"].map(canonical).fillna(f["reporting_unit"])
     f["status_code"] = f["status"].map(STATUS_CODES)
     f["percent_num"] = pd.to_numeric(f["percent"], errors="coerce")
     f["completed_date"] = pd.to_datetime(f["completed_on"], format="%Y-%m-%d", errors="coerce")
-    known_task = f["task_id"].isin(set(responsibilities["task_id"]))
-    pairs = set(zip(responsibilities["task_id"], responsibilities["unit"]))
-    responsible = pd.Series([(t, u) in pairs for t, u in zip(f["task_id"], f["unit"])], index=f.index)
+    known_task = pd.Series(f["task_id"].isin(responsibilities.tasks), index=f.index)
+    responsible = pd.Series(pd.MultiIndex.from_arrays([f["task_id"], f["unit"]]).isin(responsibilities.pairs),
+                            index=f.index)
     done = f["status_code"].eq("done")
     rules = [
         ("task_id", "task_exists", "任务编号不存在于已解析的计划中", "task_id not found in the parsed plans",
@@ -86,13 +121,8 @@ def validate_progress(frame: pd.DataFrame, responsibilities: pd.DataFrame, canon
         ("task_id", "duplicate_in_file", "同一文件中该任务、报告期、单位重复填报",
          "duplicate task, period and unit in the same file", _duplicated(f, ["task_id", "period", "unit"])),
     ]
-    if sender is not None:
-        region, unit = sender
-        in_region = f["task_id"].map(task_regions or {}).eq(region)
-        rules.append(("reporting_unit", "sender_unit",
-                      f"只能以登录单位（{region}{unit}）的身份填报本单位负责的任务",
-                      f"you may report only as your own unit ({region} {unit}) and for its tasks",
-                      known_task & (f["unit"].ne(unit) | ~in_region)))
+    if (sender := _sender_rule(f, known_task, responsibilities)) is not None:
+        rules.append(sender)
     result = _split(f, rules)
     good = result.good
     good["percent"] = good["percent_num"]
@@ -102,15 +132,18 @@ def validate_progress(frame: pd.DataFrame, responsibilities: pd.DataFrame, canon
 
 
 def validate_observations(frame: pd.DataFrame, catalogue: pd.DataFrame, regions: set[str]) -> Validated:
+    """Observation rows of one file or a batch; a unit's upload (``_sender_region``) only for its region."""
     f = frame.copy()
     f["value_num"] = pd.to_numeric(f["value"], errors="coerce")
     # A unitless KPI (a coefficient such as 农田灌溉水利用系数) has an empty unit cell.
     unit_of = {k: ("" if pd.isna(u) else u) for k, u in zip(catalogue["kpi"], catalogue["unit"])}
     known = f["kpi"].isin(set(unit_of))
+    region_ok = f["region"].isin(regions)
+    if "_sender_region" in f:
+        region_ok &= f["_sender_region"].isna() | f["region"].eq(f["_sender_region"]).fillna(False)
     rules = [
         ("kpi", "kpi_known", "指标代码不在指标目录中", "kpi code not in the KPI catalogue", ~known),
-        ("region", "region_known", "地区不在行政区划表中", "region not in the region hierarchy",
-         ~f["region"].isin(regions)),
+        ("region", "region_known", "地区不在行政区划表中", "region not in the region hierarchy", ~region_ok),
         ("period", "period_format", "报告期格式应为YYYY-MM或YYYY", "period must be YYYY-MM or YYYY",
          ~f["period"].fillna("").str.match(PERIOD_ANY)),
         ("value", "value_numeric", "数值须为数字", "value must be a number", f["value_num"].isna()),

@@ -1,14 +1,16 @@
 """A synthetic province (示例省) for benchmarks: N plan documents written in the style of the five seeds.
 
 Document i is seed i mod 5 issued by a synthetic government of the same level (a 市 for a city seed, a
-县 for a county seed), its own region name replaced everywhere in the text, so every document parses as
-its seed does. The reference data are extended with the new regions (under synthetic cities) and with
+县 for a county seed), its own region name replaced everywhere in the text (so its units are other units),
+its years moved back by 0–2 years and its concentration targets changed by a few µg/m³, so every
+document parses as its seed does but the parser does the real work on each one. The reference data are extended with the new regions (under synthetic cities) and with
 the seed region's unit aliases for each new region. Same size and seed in, same bytes out.
 """
 from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,6 +59,20 @@ def _names(i: int, city_level: bool) -> tuple[str, str]:
     return f"示例{_word(i)}县", f"示例{_word(i // COUNTIES_PER_CITY)}州市"
 
 
+YEAR = re.compile(r"(20[12]\d)(?=\s*年)")
+CONCENTRATION = re.compile(r"(\d+(?:\.\d+)?)(?=\s*微克)")
+
+
+def _vary(text: str, i: int, n_seeds: int) -> str:
+    """Other years and other numbers for document i (the first n_seeds documents keep the seeds' own)."""
+    back, more = (i // n_seeds) % 3, (i // n_seeds) % 4
+    if back:
+        text = YEAR.sub(lambda m: str(int(m.group(1)) - back), text)
+    if more:
+        text = CONCENTRATION.sub(lambda m: f"{float(m.group(1)) + more:g}", text)
+    return text
+
+
 def province(seeds: list[Path], n_docs: int) -> list[SyntheticDoc]:
     seeds = sorted(seeds)
     regions = _seed_regions(seeds)
@@ -65,7 +81,7 @@ def province(seeds: list[Path], n_docs: int) -> list[SyntheticDoc]:
         seed = seeds[i % len(seeds)]
         seed_region = regions[seed]
         region, city = _names(i, seed_region in CITY_SEEDS)
-        text = "\n".join(read_lines(seed)).replace(seed_region, region) + "\n"
+        text = _vary("\n".join(read_lines(seed)).replace(seed_region, region), i, len(seeds)) + "\n"
         docs.append(SyntheticDoc(f"{i:05d}_{region}.txt", region, city, seed_region, text))
     return docs
 
@@ -118,3 +134,31 @@ def write_province(seeds: list[Path], n_docs: int, reference_dir: Path, root: Pa
     for name, text in reference_tables(docs, reference_dir).items():
         (root / "reference" / f"{name}.csv").write_text(text, encoding="utf-8")
     return written
+
+
+def write_corpus(seeds: list[Path], n_docs: int, reference_dir: Path, root: Path, log=print) -> dict:
+    """A whole data folder: plans, reference tables, and a year of monthly submissions in root/inbox."""
+    import time
+
+    from ..config import DataPaths
+    from ..parsing.folder import parse_folder
+    from ..reference import kpi_catalogue
+    from .reports import write_province_reports
+    started = time.perf_counter()
+    paths = DataPaths(root).ensure()
+    plans = write_province(seeds, n_docs, reference_dir, root)
+    log(f"计划文件 / plan files: {len(plans)} ({time.perf_counter() - started:.1f} s)")
+    parsed = parse_folder(paths.plans, paths.reference)
+    tasks = sum(len(p["tasks"]) for d in parsed.docs for p in d["plans"])
+    log(f"解析 / parsed: {len(parsed.docs)} documents, {tasks} tasks ({time.perf_counter() - started:.1f} s)")
+    catalogue = {r["kpi"]: r for r in kpi_catalogue(paths.reference).rows}
+    step = max(1, len(parsed.docs) // 10)
+
+    def progress(done: int, total: int, rows: int) -> None:
+        if done % step == 0 or done == total:
+            log(f"填报文件 / submissions: {done}/{total} regions, {rows} progress rows "
+                f"({time.perf_counter() - started:.1f} s)")
+
+    files, rows = write_province_reports(parsed.docs, catalogue, paths.inbox, progress)
+    return {"plan_files": len(plans), "tasks": tasks, "submission_files": len(files), "progress_rows": rows,
+            "seconds": round(time.perf_counter() - started, 1)}

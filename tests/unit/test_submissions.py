@@ -152,8 +152,8 @@ def test_a_crash_inside_a_file_leaves_the_warehouse_as_before(paths, monkeypatch
                                               [task, "x", "", "2023-7", "市城管局", "推进中", 40, "", "", ""]])
     real_insert = ingest._insert
 
-    def insert_then_fail(con, table, frame):
-        real_insert(con, table, frame)
+    def insert_then_fail(con, table, query):
+        real_insert(con, table, query)
         if table == "quarantine":  # progress rows are in, the quarantine too: then the disk fails
             raise OSError("disk full")
     monkeypatch.setattr(ingest, "_insert", insert_then_fail)
