@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,7 +58,23 @@ def _snapshot_connection() -> duckdb.DuckDBPyConnection:
         return _connections[key]
 
 
+_recorded = threading.local()
+
+
+@contextmanager
+def recording():
+    """Collects (sql, params) of every query made inside the block on this thread: the benchmark replays
+    them on a bare connection to compare a callback with the queries it makes."""
+    _recorded.queries = []
+    try:
+        yield _recorded.queries
+    finally:
+        _recorded.queries = None
+
+
 def _query(sql: str, params: list | dict | None = None) -> pd.DataFrame:
+    if getattr(_recorded, "queries", None) is not None:
+        _recorded.queries.append((sql, params))
     cursor = _snapshot_connection().cursor()  # a cursor per query: callbacks run on several threads
     try:
         return cursor.execute(sql, params or []).df()

@@ -26,6 +26,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
+from dashboards.callback_requests import router_body
+
 LOAD_ACCOUNT = "loadtest"
 
 PAGES = ["/", "/tasks", f"/tasks?region={quote('阳泉市')}&overdue=1", "/targets", f"/targets?region={quote('晋城市')}",
@@ -75,13 +77,7 @@ def signed_in(base: str, username: str, password: str) -> urllib.request.OpenerD
 
 
 def _router_request(client: urllib.request.OpenerDirector, base: str, page: str) -> bytes:
-    path, _, search = page.partition("?")
-    body = {"output": ".._pages_content.children..._pages_store.data..",
-            "outputs": [{"id": "_pages_content", "property": "children"}, {"id": "_pages_store", "property": "data"}],
-            "inputs": [{"id": "_pages_location", "property": "pathname", "value": path},
-                       {"id": "_pages_location", "property": "search", "value": "?" + search if search else ""}],
-            "changedPropIds": ["_pages_location.pathname"], "state": []}
-    request = urllib.request.Request(base + "/_dash-update-component", data=json.dumps(body).encode(),
+    request = urllib.request.Request(base + "/_dash-update-component", data=json.dumps(router_body(page)).encode(),
                                      headers={"Content-Type": "application/json"})
     with client.open(request, timeout=30) as response:
         return response.read()

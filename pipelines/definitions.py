@@ -2,7 +2,8 @@
 import dagster as dg
 
 from .defs.assets import parsed_plans, reference_data, submissions
-from .defs.automation import all_assets_job, daily_schedule, inbox_sensor, submissions_job
+from .defs.automation import (all_assets_job, daily_schedule, inbox_sensor, monthly_templates, publish_job,
+                               submissions_job, templates_job)
 from .defs.checks import gx_checks
 from .defs.dbt import dbt_resource, plankpi_dbt_models
 from .defs.publish import published_snapshot
@@ -16,8 +17,8 @@ def build_defs(plankpi: PlanKpiResource | None = None) -> dg.Definitions:
         assets=[parsed_plans, reference_data, submissions, plankpi_dbt_models, published_snapshot,
                 progress_templates],
         asset_checks=gx_checks,
-        jobs=[all_assets_job, submissions_job],
-        schedules=[daily_schedule],
+        jobs=[all_assets_job, publish_job, submissions_job, templates_job],
+        schedules=[daily_schedule, monthly_templates],
         sensors=[inbox_sensor],
         resources={"plankpi": plankpi or default_resource(), "dbt": dbt_resource()},
         executor=dg.in_process_executor,

@@ -11,6 +11,7 @@ import openpyxl
 import pytest
 import requests
 
+from dashboards.callback_requests import download_body
 from pipelines.accounts import MAX_FAILURES, store_for
 from pipelines.submissions.contract import PROGRESS_COLUMNS
 from pipelines.warehouse.publish import current_snapshot
@@ -64,12 +65,7 @@ def _login_client(app, username, password):
 
 
 def _download_request(table: str) -> dict:
-    trigger = {"type": "download", "table": table, "fmt": "csv"}
-    return {"output": '{"table":["MATCH"],"type":"download-file"}.data',
-            "outputs": {"id": {"type": "download-file", "table": table}, "property": "data"},
-            "inputs": [[{"id": trigger, "property": "n_clicks", "value": 1}]],
-            "state": [{"id": "url", "property": "search", "value": "?region=晋城市"}],
-            "changedPropIds": ['{"fmt":"csv","table":"%s","type":"download"}.n_clicks' % table]}
+    return download_body(table, "?region=晋城市")
 
 
 def test_a_unit_gets_nothing_by_forged_requests_or_urls(world, app_for, passwords):
