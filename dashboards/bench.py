@@ -62,16 +62,26 @@ def _bare(con: duckdb.DuckDBPyConnection, queries: list) -> float:
     return (time.perf_counter() - started) * 1000
 
 
+_APP = []
+
+
+def _app():
+    """One app per process (pages register globally); it reads whichever PLANKPI_DATA is set."""
+    from dashboards.app import create_app
+    if not _APP:
+        _APP.append(create_app())
+    return _APP[0]
+
+
 def measure(root: Path, repeat: int = REPEAT) -> dict:
     """Every case on the published snapshot of the data folder ``root`` (PLANKPI_DATA is set to it)."""
     import os
     os.environ["PLANKPI_DATA"] = str(root)
-    from dashboards.app import create_app
     from dashboards.loadtest import load_account_password
     from pipelines.config import DataPaths
     from pipelines.warehouse.publish import current_snapshot
     password = load_account_password(root)
-    client = create_app().server.test_client()
+    client = _app().server.test_client()
     if client.post("/login", data={"username": BENCH_ACCOUNT, "password": password}).status_code != 302:
         raise RuntimeError("benchmark account could not sign in")
     con = duckdb.connect(str(current_snapshot(DataPaths(root).serving).path), read_only=True)
@@ -85,7 +95,7 @@ def measure(root: Path, repeat: int = REPEAT) -> dict:
             bare.append(_bare(con, queries))
         (p50, p95), (b50, b95) = _percentiles(callback), _percentiles(bare)
         results[name] = {"p50_ms": p50, "p95_ms": p95, "bare_p50_ms": b50, "bare_p95_ms": b95,
-                         "queries": len(queries), "ratio_p95": round(p95 / b95, 1) if b95 else None}
+                         "runs": repeat, "queries": len(queries), "ratio_p95": round(p95 / b95, 1) if b95 else None}
     con.close()
     return results
 

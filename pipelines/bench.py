@@ -85,22 +85,68 @@ def _stage_of(step_key: str) -> str:
     return "GX validation" if "_gx_" in step_key else STAGES.get(step_key, step_key)
 
 
-def run_size(size: str, workdir: Path) -> dict:
-    import dagster as dg
+def run_size(size: str, workdir: Path, templates: bool = True, dashboard: bool = True) -> dict:
+    """Build one size from an empty warehouse (publish_job), then the month's templates (templates_job),
+    then one new submission file through the inbox sensor's job, then the dashboard on the result."""
     from .definitions import build_defs
     from .defs.resources import PlanKpiResource
     root = workdir / f"size-{size}"
     started = time.perf_counter()
     inputs = prepare(size, root)
     prepare_s = time.perf_counter() - started
+    defs = build_defs(PlanKpiResource(data_dir=str(root), as_of=AS_OF))
     sampler = RssSampler()
     sampler.start()
     t0 = time.time()
-    defs = build_defs(PlanKpiResource(data_dir=str(root), as_of=AS_OF))
-    instance = dg.DagsterInstance.ephemeral()
-    result = defs.resolve_job_def("all_assets_job").execute_in_process(instance=instance, raise_on_error=False)
-    wall = time.time() - t0
+    result, stages, wall = run_job(defs, "publish_job", sampler)
+    peak = sampler.peak_mib(t0, time.time())
+    out = {"size": size, "inputs": inputs, **_counts(root), "success": result.success,
+           "prepare_seconds": round(prepare_s, 1), "run_seconds": round(wall, 1), "peak_rss_mib": peak,
+           "stages": stages}
+    if templates and result.success:
+        done, t_stages, t_wall = run_job(defs, "templates_job", sampler)
+        out["templates"] = {"seconds": round(t_wall, 1), "success": done.success,
+                            "files": len(list(DataPaths(root).outbox.glob("*/*.xlsx"))),
+                            "peak_rss_mib": max(s["peak_rss_mib"] for s in t_stages.values())}
+    if result.success:
+        one_more_report(DataPaths(root))
+        done, i_stages, i_wall = run_job(defs, "submissions_job", sampler)
+        out["incremental"] = {"seconds": round(i_wall, 1), "success": done.success,
+                              "stages": {k: v["seconds"] for k, v in i_stages.items()}}
     sampler.stop()
+    if dashboard and result.success:
+        from dashboards.bench import measure
+        print("  dashboard callbacks …", flush=True)
+        out["dashboard"] = measure(root)
+    shutil.rmtree(root, ignore_errors=True)
+    return out
+
+
+def one_more_report(paths: DataPaths) -> Path:
+    """A new file into the inbox: a region's latest consolidated report sent again for the next month
+    (same tasks and units, new period: new rows, not a duplicate)."""
+    import csv
+    import io
+    latest = max(paths.archive.glob("*_进展汇总_*.csv"), key=lambda p: p.name[-11:-4])
+    rows = list(csv.reader(io.StringIO(latest.read_text(encoding="utf-8-sig"))))
+    year, month = map(int, rows[1][3].split("-"))
+    period = f"{year + month // 12}-{month % 12 + 1:02d}"
+    for row in rows[1:]:
+        row[3] = period
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows(rows)
+    target = paths.inbox / latest.name.replace(latest.name[-11:-4], period)
+    target.write_text(buf.getvalue(), encoding="utf-8-sig")
+    return target
+
+
+def run_job(defs, job: str, sampler: "RssSampler") -> tuple[object, dict, float]:
+    """One job in this process; (result, stages with seconds and peak RSS, wall seconds)."""
+    import dagster as dg
+    instance = dg.DagsterInstance.ephemeral()
+    t0 = time.time()
+    result = defs.resolve_job_def(job).execute_in_process(instance=instance, raise_on_error=False)
+    wall = time.time() - t0
     windows: dict[str, list[float]] = {}
     for entry in instance.all_logs(result.run_id):
         event = entry.dagster_event
@@ -111,11 +157,7 @@ def run_size(size: str, workdir: Path) -> dict:
         stage = stages.setdefault(_stage_of(step), {"seconds": 0.0, "peak_rss_mib": 0.0})
         stage["seconds"] = round(stage["seconds"] + max(stamps) - min(stamps), 2)
         stage["peak_rss_mib"] = max(stage["peak_rss_mib"], sampler.peak_mib(min(stamps), max(stamps)))
-    with_counts = _counts(root)
-    shutil.rmtree(root, ignore_errors=True)
-    return {"size": size, "inputs": inputs, **with_counts, "success": result.success,
-            "prepare_seconds": round(prepare_s, 1), "run_seconds": round(wall, 1),
-            "peak_rss_mib": sampler.peak_mib(t0, time.time()), "stages": stages}
+    return result, stages, wall
 
 
 def _counts(root: Path) -> dict:
@@ -136,13 +178,25 @@ def markdown(results: list[dict]) -> str:
         cells = [f"{r['stages'].get(stage, {}).get('seconds', '—')} / {r['stages'].get(stage, {}).get('peak_rss_mib', '—')}"
                  for r in results]
         lines.append(f"| {stage} | " + " | ".join(cells) + " |")
-    lines.append("| **whole run** | " + " | ".join(f"**{r['run_seconds']} / {r['peak_rss_mib']}**" for r in results) + " |")
+    lines.append("| **to publish, from an empty warehouse** | "
+                 + " | ".join(f"**{r['run_seconds']} / {r['peak_rss_mib']}**" for r in results) + " |")
+    lines.append("| one new file → published (submissions_job) | "
+                 + " | ".join(f"{r['incremental']['seconds']}" if "incremental" in r else "—" for r in results) + " |")
+    lines.append("| templates of one period (templates_job) | "
+                 + " | ".join(f"{r['templates']['seconds']} ({r['templates']['files']} files)"
+                              if "templates" in r else "not run" for r in results) + " |")
     lines.append("")
     for r in results:
         lines.append(f"- {r['size']}: {r['inputs']['plan_files']} plan files, {r['tasks']} tasks, "
                      f"{r['inputs']['submission_files']} submission files, {r['progress_rows']} progress rows, "
                      f"snapshot {r['snapshot_mib']} MiB, inputs prepared in {r['prepare_seconds']} s, "
                      f"run {'succeeded' if r['success'] else 'FAILED'}")
+    for r in results:
+        if "dashboard" in r:
+            from dashboards.bench import markdown as dashboard_table
+            lines += ["", f"Dashboard callbacks at {r['size']} docs (signed-in auditor, Flask test client, "
+                          f"warm, {next(iter(r['dashboard'].values()))['runs']} runs each):", "",
+                      dashboard_table(r["dashboard"])]
     return "\n".join(lines) + "\n"
 
 
@@ -150,17 +204,20 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m pipelines.bench")
     parser.add_argument("--sizes", default="seeds,50", help="comma-separated: seeds and/or document counts")
     parser.add_argument("--out", default=str(RESULTS))
+    parser.add_argument("--no-templates", dest="templates", action="store_false",
+                        help="skip the monthly templates job (≈ 25 ms per unit: minutes at province scale)")
+    parser.add_argument("--no-dashboard", dest="dashboard", action="store_false")
     args = parser.parse_args(argv)
     os.environ.setdefault("DO_NOT_TRACK", "1")
     results = []
     with tempfile.TemporaryDirectory(prefix="plankpi-bench-") as tmp:
         for size in args.sizes.split(","):
             print(f"bench: {size} …", flush=True)
-            results.append(run_size(size.strip(), Path(tmp)))
+            results.append(run_size(size.strip(), Path(tmp), args.templates, args.dashboard))
             print(json.dumps(results[-1], ensure_ascii=False), flush=True)
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    stem = out / date.today().isoformat()
+    stem = out / f"{date.today().isoformat()}-{'-'.join(r['size'] for r in results)}"
     meta = {"date": date.today().isoformat(), "machine": f"{platform.machine()} {os.cpu_count()} cores",
             "python": platform.python_version(), "as_of": AS_OF}
     stem.with_suffix(".json").write_text(json.dumps({**meta, "results": results}, ensure_ascii=False, indent=2),
@@ -169,7 +226,9 @@ def main(argv: list[str] | None = None) -> int:
     stem.with_suffix(".md").write_text(f"# Pipeline benchmark {meta['date']} ({meta['machine']})\n\n{table}",
                                        encoding="utf-8")
     print(table)
-    return 0 if all(r["success"] for r in results) else 1
+    ok = all(r["success"] and r.get("incremental", {}).get("success", True)
+             and r.get("templates", {}).get("success", True) for r in results)
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":
