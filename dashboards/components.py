@@ -20,6 +20,10 @@ from dashboards.tables import TABLES
 PAGES = (("/", "overview"), ("/tasks", "tasks_page"), ("/targets", "targets_page"), ("/units", "units_page"),
          ("/quality", "quality_page"), ("/my", "my_page"), ("/audit", "audit_page"), ("/accounts", "accounts_page"))
 PAGE_SIZE = 20
+# A grid holds at most this many rows in the browser (the first, in the table's order); the count above
+# it is the whole view's, and the CSV / Excel downloads hold every row. A province's 140,000 tasks in
+# one page would be tens of MB of JSON per click.
+GRID_MAX_ROWS = 1000
 
 
 def parse_query(search: str | None) -> dict:
@@ -103,11 +107,16 @@ def table_block(name: str, query: dict, frame_: pd.DataFrame | None = None, row_
                 height: int = 560) -> html.Div:
     """A sortable, paged grid of TABLES[name] with its row count and CSV / Excel downloads."""
     lang = lang_of(query)
-    df = TABLES[name](query) if frame_ is None else frame_
+    if frame_ is None:
+        shown = TABLES[name](query, limit=GRID_MAX_ROWS)
+        total = int(shown["_total"].iat[0]) if len(shown) else 0
+        shown = shown.drop(columns="_total")
+    else:
+        shown, total = frame_.head(GRID_MAX_ROWS), len(frame_)
     grid = dag.AgGrid(
         id=f"grid-{name}",
-        rowData=df.astype(object).where(df.notna(), None).to_dict("records"),
-        columnDefs=[{"field": c, "headerName": column(c, lang)} for c in df.columns],
+        rowData=shown.astype(object).where(shown.notna(), None).to_dict("records"),
+        columnDefs=[{"field": c, "headerName": column(c, lang)} for c in shown.columns],
         defaultColDef={"sortable": True, "resizable": True, "filter": True, "minWidth": 90},
         dashGridOptions={"pagination": True, "paginationPageSize": PAGE_SIZE, "animateRows": False,
                          "enableCellTextSelection": True,
@@ -118,7 +127,9 @@ def table_block(name: str, query: dict, frame_: pd.DataFrame | None = None, row_
     )
     return html.Div([
         html.Div([
-            html.Span(t("rows", lang, n=len(df)), id=f"count-{name}", className="me-3 text-muted"),
+            html.Span(t("rows", lang, n=total), id=f"count-{name}", className="me-3 text-muted"),
+            *([html.Span(t("rows_shown", lang, n=GRID_MAX_ROWS), id=f"capped-{name}", className="me-3 text-warning")]
+              if total > GRID_MAX_ROWS else []),
             dbc.Button(t("download_csv", lang), id={"type": "download", "table": name, "fmt": "csv"},
                        size="sm", color="secondary", outline=True, className="me-2"),
             dbc.Button(t("download_xlsx", lang), id={"type": "download", "table": name, "fmt": "xlsx"},

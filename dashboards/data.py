@@ -5,8 +5,10 @@ page's URL query (a dict of strings) and become SQL parameters, never SQL text.
 """
 from __future__ import annotations
 
+import functools
 import json
 import threading
+from collections import OrderedDict
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -72,14 +74,41 @@ def recording():
         _recorded.queries = None
 
 
+CACHE_ENTRIES = 512  # per worker process; a province's pages hold a few MB each at most
+_cache: OrderedDict = OrderedDict()
+
+
+def _key(params) -> tuple:
+    items = params.items() if isinstance(params, dict) else enumerate(params or [])
+    return tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in items)
+
+
 def _query(sql: str, params: list | dict | None = None) -> pd.DataFrame:
+    """The result of ``sql`` on this request's snapshot. A published snapshot never changes, so a result
+    is kept (least recently used out) under (snapshot, sql, params): a page many readers open is
+    computed once per worker and snapshot; a new snapshot is new keys. Callers get their own copy."""
     if getattr(_recorded, "queries", None) is not None:
         _recorded.queries.append((sql, params))
+    key = (_current_path(), sql, _key(params))
+    with _lock:
+        if key in _cache:
+            _cache.move_to_end(key)
+            return _cache[key].copy()
     cursor = _snapshot_connection().cursor()  # a cursor per query: callbacks run on several threads
     try:
-        return cursor.execute(sql, params or []).df()
+        frame = cursor.execute(sql, params or []).df()
     finally:
         cursor.close()
+    with _lock:
+        _cache[key] = frame
+        while len(_cache) > CACHE_ENTRIES:
+            _cache.popitem(last=False)
+    return frame.copy()
+
+
+def clear_cache() -> None:
+    with _lock:
+        _cache.clear()
 
 
 def snapshot_info() -> SnapshotInfo | None:
@@ -88,9 +117,15 @@ def snapshot_info() -> SnapshotInfo | None:
         path = Path(_current_path())
     except LookupError:
         return None
-    manifest_path = path.with_suffix(".json")
+    return _info(str(path))
+
+
+@functools.lru_cache(maxsize=8)
+def _info(path: str) -> SnapshotInfo:
+    """A snapshot's manifest, read once (a province's lists every input file: megabytes of JSON)."""
+    manifest_path = Path(path).with_suffix(".json")
     m = json.loads(manifest_path.read_text(encoding="utf-8")) if manifest_path.exists() else {}
-    return SnapshotInfo(path.name, m.get("published_at", ""), m.get("run_id", ""), m)
+    return SnapshotInfo(Path(path).name, m.get("published_at", ""), m.get("run_id", ""), m)
 
 
 # --- overview -------------------------------------------------------------------------------------
@@ -188,14 +223,16 @@ def plan_files() -> pd.DataFrame:
                      order by status <> 'rejected', source""")
 
 
-def tasks(f: dict) -> pd.DataFrame:
-    """Tasks as of the snapshot's as-of date, filtered by the page's query."""
+def tasks(f: dict, limit: int | None = None) -> pd.DataFrame:
+    """Tasks as of the snapshot's as-of date, filtered by the page's query; with ``limit``, the first
+    rows only and the whole view's count in ``_total`` (a page shows a province's tasks in part)."""
     params = {k: (f.get(k) or None) for k in TASK_FILTERS}
     params["overdue"] = f.get("overdue") == "1"
+    params["limit"] = limit
     return _query(f"""
         select s.task_id, s.region, s.plan_title, s.domain, s.category, s.no, s.title, s.lead_units,
                s.due_date, s.due_basis, s.status_class as status, s.latest_status, s.latest_period,
-               s.days_overdue, s.source, s.start_line, {_location('s')}
+               s.days_overdue, s.source, s.start_line, {_location('s')}, count(*) over () as _total
         from marts.mart_task_status s
         where ($region is null or s.region = $region)
           and ($plan is null or s.plan_title = $plan)
@@ -207,7 +244,8 @@ def tasks(f: dict) -> pd.DataFrame:
                 select 1 from staging.stg_task_units u
                 where u.task_id = s.task_id and ($unit is null or u.unit = $unit)
                   and ($role is null or u.role = $role)))
-        order by s.region, s.plan_title, s.start_line""", params)
+        order by s.region, s.plan_title, s.start_line
+        limit $limit""", params)
 
 
 def task(task_id: str) -> dict | None:

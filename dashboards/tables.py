@@ -19,20 +19,27 @@ def _source(frame: pd.DataFrame, line_col: str) -> pd.Series:
     """file:line, and where that line sits in a .docx/.pdf: 计划.pdf:212（第7页第3行）."""
     ref = frame["source"] + ":" + frame[line_col].astype("Int64").astype(str)
     if "location" in frame:
-        ref = ref + frame["location"].map(lambda loc: f"（{loc}）" if isinstance(loc, str) and loc else "")
+        loc = frame["location"].astype("string")
+        ref = ref + ("（" + loc + "）").where(loc.notna() & loc.ne(""), "").astype(object)
     return ref
 
 
-def tasks_table(query: dict) -> pd.DataFrame:
+def _labels(codes: pd.Series, table: dict, lang: str) -> pd.Series:
+    """Codes to words, once per distinct code (a province's table has 100,000s of rows, a few codes)."""
+    return codes.map({c: pick(table, c, lang) for c in codes.dropna().unique()})
+
+
+def tasks_table(query: dict, limit: int | None = None) -> pd.DataFrame:
     lang = lang_of(query)
-    df = data.tasks(query)
-    df["status"] = df["status"].map(lambda c: pick(TASK_STATUS, c, lang))
-    df["domain"] = df["domain"].map(lambda c: pick(DOMAIN, c, lang))
-    df["due_basis"] = df["due_basis"].map(lambda c: pick(DUE_BASIS, c, lang))
+    df = data.tasks(query, limit)
+    df["status"] = _labels(df["status"], TASK_STATUS, lang)
+    df["domain"] = _labels(df["domain"], DOMAIN, lang)
+    df["due_basis"] = _labels(df["due_basis"], DUE_BASIS, lang)
     df["due_date"] = df["due_date"].astype(str).replace({"NaT": "", "None": ""})
     df["source"] = _source(df, "start_line")
     return df[["task_id", "title", "status", "due_date", "days_overdue", "lead_units", "region", "plan_title",
-               "no", "category", "domain", "due_basis", "latest_status", "latest_period", "source"]]
+               "no", "category", "domain", "due_basis", "latest_status", "latest_period", "source"]
+              + (["_total"] if limit is not None else [])]
 
 
 def overdue_table(query: dict) -> pd.DataFrame:
@@ -148,18 +155,25 @@ TABLES: dict[str, Callable[[dict], pd.DataFrame]] = {
 }
 
 
-def _within_scope(table: Callable[[dict], pd.DataFrame]) -> Callable[[dict], pd.DataFrame]:
-    """A leader of a city or county sees the rows of their regions only, on screen and in downloads."""
-    def scoped(query: dict) -> pd.DataFrame:
-        df = table(query)
+# Tables whose query can return the first rows only (and the view's count in ``_total``).
+LIMITED = {"tasks"}
+
+
+def _within_scope(name: str, table: Callable[..., pd.DataFrame]) -> Callable[..., pd.DataFrame]:
+    """A leader of a city or county sees the rows of their regions only, on screen and in downloads.
+    ``limit``: the first rows of the view, for a grid (``_total`` counts them all)."""
+    def scoped(query: dict, limit: int | None = None) -> pd.DataFrame:
         regions = access.region_scope()
+        if regions is None and limit is not None and name in LIMITED:
+            return table(query, limit)
+        df = table(query)
         if regions is not None and "region" in df.columns:
             df = df[df["region"].isin(regions)].reset_index(drop=True)
-        return df
+        return df if limit is None else df.head(limit).assign(_total=len(df))
     return scoped
 
 
-TABLES = {name: _within_scope(table) for name, table in TABLES.items()}
+TABLES = {name: _within_scope(name, table) for name, table in TABLES.items()}
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

@@ -26,8 +26,14 @@ def _headline_cards(h: dict, lang: str) -> dbc.Row:
     ])
 
 
-def _completion_chart(dimension: str, lang: str) -> dcc.Graph:
-    df = data.completion_by(dimension, access.region_scope()).sort_values("completion_rate")
+CHART_MAX_BARS = 30
+TARGET_ROWS = 50  # the overview's target table; the targets page and its download hold them all  # a province has thousands of plans and regions: the chart shows the lowest
+
+
+def _completion_chart(dimension: str, lang: str) -> html.Div:
+    df = data.completion_by(dimension, access.region_scope()).sort_values(["completion_rate", "dimension_value"])
+    total = len(df)
+    df = df.head(CHART_MAX_BARS)
     pct_ = (df["completion_rate"] * 100).round(1)
     hover = (f"%{{y}}<br>{t('completion', lang)} %{{x:.1f}}%<br>"
              + "%{customdata[0]} / %{customdata[1]} · " + t("overdue", lang) + " %{customdata[2]}<extra></extra>")
@@ -38,19 +44,27 @@ def _completion_chart(dimension: str, lang: str) -> dcc.Graph:
               "layout": {"height": max(260, 30 * len(df)), "margin": {"l": 10, "r": 10, "t": 10, "b": 30},
                          "font": FONT, "xaxis": {"range": [0, 100], "title": {"text": f"{t('completion', lang)} (%)"}},
                          "yaxis": {"automargin": True}}}
-    return dcc.Graph(figure=figure, id=f"completion-by-{dimension}", config={"displaylogo": False})
+    note = ([html.Div(t("lowest_shown", lang, n=CHART_MAX_BARS, total=total), className="small text-muted",
+                      id=f"completion-by-{dimension}-note")] if total > CHART_MAX_BARS else [])
+    return html.Div(note + [dcc.Graph(figure=figure, id=f"completion-by-{dimension}", config={"displaylogo": False})])
 
 
 def _target_table(query: dict) -> dbc.Table:
     """Status in colour *and* words, so it reads in grey-scale."""
     lang = lang_of(query)
-    df = TABLES["targets"](query)
+    df = TABLES["targets"](query, limit=TARGET_ROWS)
+    total = int(df["_total"].iat[0]) if len(df) else 0
+    df = df.drop(columns="_total")
     cols = [c for c in df.columns if c != "status_code"]
     rows = [html.Tr([html.Td(dbc.Badge(r["status"], color=STATUS_COLOR.get(r["status_code"], "secondary")))
                      if c == "status" else html.Td("—" if r[c] is None or r[c] != r[c] else str(r[c]))
                      for c in cols]) for _, r in df.iterrows()]
-    return dbc.Table([html.Thead(html.Tr([html.Th(column(c, lang)) for c in cols])), html.Tbody(rows)],
-                     bordered=True, hover=True, size="sm", responsive=True, id="target-table")
+    table = dbc.Table([html.Thead(html.Tr([html.Th(column(c, lang)) for c in cols])), html.Tbody(rows)],
+                      bordered=True, hover=True, size="sm", responsive=True, id="target-table")
+    if total <= TARGET_ROWS:
+        return table
+    return html.Div([html.Div([t("rows", lang, n=total), "，", t("rows_shown", lang, n=TARGET_ROWS)],
+                              className="small text-warning", id="target-table-capped"), table])
 
 
 @guarded(PATH)

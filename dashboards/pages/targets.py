@@ -10,6 +10,7 @@ from dashboards.components import filter_dropdown, frame, guarded, table_block
 from dashboards.i18n import STATUS, STATUS_COLOR, lang_of, pick, t, target_label
 
 PATH = "/targets"
+MAX_PANELS = 60
 dash.register_page(__name__, path=PATH, name="指标目标 Targets", title="PlanKPI")
 FONT = dict(family="Noto Sans CJK SC, Noto Sans SC, sans-serif")
 
@@ -60,6 +61,8 @@ def _panels(query: dict, lang: str) -> list:
     scope = access.region_scope()
     keys = sorted(k for k in set(zip(trends["kpi"], trends["region"], trends["year"]))
                   | set(zip(targets["kpi"], targets["region"], targets["year"])) if scope is None or k[1] in scope)
+    if len(keys) > MAX_PANELS:  # a province's thousands of charts: one region or KPI at a time
+        return [dbc.Alert(t("choose_region_for_charts", lang, n=len(keys)), color="info", id="targets-choose")]
     panels = []
     for k, reg, year in keys:
         series = trends[(trends["kpi"] == k) & (trends["region"] == reg) & (trends["year"] == year)]
