@@ -9,7 +9,7 @@ export DO_NOT_TRACK := 1
 export GX_ANALYTICS_ENABLED := false
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: install manifest run pipeline sample users dashboard dagster test test-fast browser-deps clean bench bench-dashboard
+.PHONY: install manifest run pipeline sample users dashboard dagster test test-fast browser-deps clean bench bench-province bench-dashboard bench-load
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -67,16 +67,24 @@ test: install browser-deps
 test-fast: install
 	$(BIN)/pytest -m "not browser and not pipeline"
 
-# The real pipeline on the seeds and on a 50-document synthetic province: time and peak memory per stage,
-# written to bench/results/<date>.json and .md.
+# The real pipeline (Dagster, as a user runs it) on the seeds and on a 50-document synthetic province:
+# time and peak memory per stage, one new file through the sensor's job, the month's templates, every
+# dashboard callback next to its bare DuckDB queries. Results: bench/results/<date>-<sizes>.json and .md.
 bench: install
 	$(BIN)/python -m pipelines.bench --sizes seeds,50
 
-# Server time of every dashboard callback on the published snapshot (run `make pipeline` first).
+# The same at province scale: 50, 500 and 2,000 documents (≈ 3M report rows); ≈ 20 min on 2 cores.
+# Templates are left out (≈ 25 ms a unit: 40,000 units; they are a monthly job).
+bench-province: install
+	$(BIN)/python -m pipelines.bench --sizes 50,500,2000 --no-templates
+
+# Server time of every dashboard callback on the published snapshot of PLANKPI_DATA.
 bench-dashboard: install
-	mkdir -p docs/bench
-	{ echo "# make bench-dashboard — $$(date -u +%F), $$(nproc) cores, PLANKPI_DATA=$(PLANKPI_DATA)"; \
-	  $(BIN)/python -m dashboards.bench; } | tee docs/bench/dashboard.txt
+	$(BIN)/python -m dashboards.bench
+
+# 50 simulated readers against gunicorn for 30 s while a new snapshot is published (PLANKPI_DATA's).
+bench-load: install
+	$(BIN)/python -m dashboards.loadtest --users 50 --seconds 30
 
 clean:
 	rm -rf $(PLANKPI_DATA)/{inbox,archive,quarantine,outbox,warehouse,serving,quality} $(DAGSTER_HOME) dbt_project/target

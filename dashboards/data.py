@@ -282,6 +282,15 @@ def kpi_options() -> pd.DataFrame:
                      order by kpi""")
 
 
+def trend_keys(region: str | None = None, kpi: str | None = None) -> pd.DataFrame:
+    """(kpi, region, year) of every trend or target: one chart each."""
+    return _query("""select distinct kpi, region, year from marts.mart_kpi_trends
+                     where ($region is null or region = $region) and ($kpi is null or kpi = $kpi)
+                     union select distinct kpi, region, year from marts.mart_target_attainment
+                     where ($region is null or region = $region) and ($kpi is null or kpi = $kpi)""",
+                  {"region": region, "kpi": kpi})
+
+
 def trends(region: str | None = None, kpi: str | None = None) -> pd.DataFrame:
     return _query("""select kpi, kpi_name_zh, kpi_name_en, unit, aggregation, region, year, month, period, value,
                             ytd_mean, judged_value, direction, target_threshold, stretch_threshold,

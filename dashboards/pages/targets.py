@@ -56,13 +56,13 @@ def _target_notes(targets: pd.DataFrame, lang: str) -> list:
 
 def _panels(query: dict, lang: str) -> list:
     region, kpi = query.get("region") or None, query.get("kpi") or None
-    trends = data.trends(region, kpi)
-    targets = data.target_attainment(region, kpi)
     scope = access.region_scope()
-    keys = sorted(k for k in set(zip(trends["kpi"], trends["region"], trends["year"]))
-                  | set(zip(targets["kpi"], targets["region"], targets["year"])) if scope is None or k[1] in scope)
+    keys = sorted(k for k in data.trend_keys(region, kpi).itertuples(index=False, name=None)
+                  if scope is None or k[1] in scope)
     if len(keys) > MAX_PANELS:  # a province's thousands of charts: one region or KPI at a time
         return [dbc.Alert(t("choose_region_for_charts", lang, n=len(keys)), color="info", id="targets-choose")]
+    trends = data.trends(region, kpi)
+    targets = data.target_attainment(region, kpi)
     panels = []
     for k, reg, year in keys:
         series = trends[(trends["kpi"] == k) & (trends["region"] == reg) & (trends["year"] == year)]
@@ -81,7 +81,7 @@ def _panels(query: dict, lang: str) -> list:
 def layout(**query):
     lang = lang_of(query)
     kpis = data.kpi_options()
-    regions = sorted(set(data.trends()["region"]) | set(data.target_attainment()["region"]))
+    regions = sorted(set(data.trend_keys()["region"]))
     return frame(PATH, query,
         dbc.Row([
             filter_dropdown("region", "filter_region", [{"label": r, "value": r} for r in regions],
