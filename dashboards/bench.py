@@ -29,19 +29,24 @@ def _percentiles(runs: list[float]) -> tuple[float, float]:
     return round(statistics.median(runs), 1), round(runs[int(0.95 * (len(runs) - 1))], 1)
 
 
-def cases(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str, object]]:
-    """(kind, argument) per case, with a real region and task of the snapshot."""
-    from dashboards.callback_requests import download_body, router_body
+def sample_pages(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """Named page URLs with a real region and task of the snapshot (the most overdue task's)."""
     region, task = con.execute("""select region, task_id from marts.mart_task_status
                                   order by days_overdue desc nulls last, task_id limit 1""").fetchall()[0]
     r = quote(region)
-    pages = {"page / (overview)": "/", "page /?lang=en": "/?lang=en", "page /tasks": "/tasks",
-             "page /tasks (region, overdue)": f"/tasks?region={r}&overdue=1",
-             "page /tasks?task= (detail)": f"/tasks?region={r}&task={task}",
-             "page /targets": "/targets", "page /targets (region)": f"/targets?region={r}",
-             "page /units": "/units", "page /quality": "/quality"}
-    out = {name: router_body(page) for name, page in pages.items()}
-    out["download tasks.csv (region)"] = download_body("tasks", f"?region={r}")
+    return {"page / (overview)": "/", "page /?lang=en": "/?lang=en", "page /tasks": "/tasks",
+            "page /tasks (region, overdue)": f"/tasks?region={r}&overdue=1",
+            "page /tasks?task= (detail)": f"/tasks?region={r}&task={task}",
+            "page /targets": "/targets", "page /targets (region)": f"/targets?region={r}",
+            "page /units": "/units", "page /quality": "/quality"}
+
+
+def cases(con: duckdb.DuckDBPyConnection) -> dict[str, dict]:
+    """The callback request of every case."""
+    from dashboards.callback_requests import download_body, router_body
+    out = {name: router_body(page) for name, page in sample_pages(con).items()}
+    region = con.execute("select min(region) from marts.mart_task_status").fetchall()[0][0]
+    out["download tasks.csv (region)"] = download_body("tasks", f"?region={quote(region)}")
     out["download units.csv"] = download_body("units")
     return out
 

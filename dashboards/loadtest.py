@@ -3,8 +3,9 @@
 Starts the dashboard under gunicorn (as `make dashboard` does) on the published snapshot of PLANKPI_DATA,
 then N simulated users, each a thread with its own signed-in session (an auditor account "loadtest",
 its password reset for the run), render pages through the same request the browser makes for a
-page (Dash's router callback) for a bounded time. Half-way through, the current build database is
-published again as a new snapshot (the write–audit–publish swap). Reports p50 / p95 / max latency, the
+page (Dash's router callback) for a bounded time. A third of the way through, a real pipeline run
+(the inbox sensor's job, in its own process) ingests a new file and publishes a new snapshot (the
+write–audit–publish swap) while the readers go on. Reports p50 / p95 / max latency, the
 error count, and which snapshots the pages were rendered from (each page must name exactly one).
 """
 from __future__ import annotations
@@ -24,14 +25,12 @@ import time
 import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 from dashboards.callback_requests import router_body
 
 LOAD_ACCOUNT = "loadtest"
 
-PAGES = ["/", "/tasks", f"/tasks?region={quote('阳泉市')}&overdue=1", "/targets", f"/targets?region={quote('晋城市')}",
-         "/units", "/quality", "/?lang=en"]
 
 
 def _free_port() -> int:
@@ -86,11 +85,12 @@ def _router_request(client: urllib.request.OpenerDirector, base: str, page: str)
 _RUN = re.compile(r"(?:运行|run) ([0-9a-z-]{8})")
 
 
-def _user(base: str, password: str, until: float, seed: int, out: list, lock: threading.Lock) -> None:
+def _user(base: str, password: str, pages: list[str], until: float, seed: int, out: list,
+          lock: threading.Lock) -> None:
     rng = random.Random(seed)
     client = signed_in(base, LOAD_ACCOUNT, password)
     while time.time() < until:
-        page = rng.choice(PAGES)
+        page = rng.choice(pages)
         started = time.perf_counter()
         try:
             body, ok = _router_request(client, base, page).decode(), True
@@ -103,26 +103,44 @@ def _user(base: str, password: str, until: float, seed: int, out: list, lock: th
         time.sleep(rng.uniform(0.05, 0.3))  # a reader's pause between clicks
 
 
+def _pipeline_run_publishes(paths) -> float:
+    """A real pipeline run in its own process, as the inbox sensor starts one: a new submission file,
+    ingested, marts rebuilt, audited and published as a new snapshot. Returns its seconds."""
+    from pipelines.bench import one_more_report
+    one_more_report(paths)
+    started = time.perf_counter()
+    subprocess.run([str(Path(sys.executable).parent / "plankpi"), "run", "--ephemeral", "--job", "submissions_job"],
+                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                   env={**os.environ, "PLANKPI_DATA": str(paths.root)})
+    return round(time.perf_counter() - started, 1)
+
+
 def run(users: int, seconds: float, workers: int, publish: bool) -> dict:
     from pipelines.config import data_paths
-    from pipelines.warehouse.publish import current_snapshot, publish as publish_snapshot
+    from pipelines.warehouse.publish import current_snapshot
+    import duckdb
+
+    from dashboards.bench import sample_pages
     paths = data_paths()
     password = load_account_password(paths.root)
+    with duckdb.connect(str(current_snapshot(paths.serving).path), read_only=True) as con:
+        pages = list(sample_pages(con).values())
     with gunicorn_server(workers) as (base, _):
         warm = signed_in(base, LOAD_ACCOUNT, password)
-        for page in PAGES:  # every worker opens the snapshot once before the clock starts
+        for page in pages:  # every worker opens the snapshot once before the clock starts
             _router_request(warm, base, page)
         before = current_snapshot(paths.serving).path.name
         results, lock = [], threading.Lock()
         until = time.time() + seconds
-        threads = [threading.Thread(target=_user, args=(base, password, until, i, results, lock))
+        threads = [threading.Thread(target=_user, args=(base, password, pages, until, i, results, lock))
                    for i in range(users)]
         for t in threads:
             t.start()
-        published = None
+        published, pipeline_seconds = None, None
         if publish:
-            time.sleep(seconds / 2)
-            published = publish_snapshot(paths.build_db, paths.serving, f"loadtest-{int(time.time())}").path.name
+            time.sleep(seconds / 3)
+            pipeline_seconds = _pipeline_run_publishes(paths)
+            published = current_snapshot(paths.serving).path.name
         for t in threads:
             t.join()
     latencies = sorted(ms for _, ms, ok, _ in results if ok)
@@ -136,7 +154,7 @@ def run(users: int, seconds: float, workers: int, publish: bool) -> dict:
         "p50_ms": round(statistics.median(latencies), 1) if latencies else None,
         "p95_ms": round(latencies[int(0.95 * (len(latencies) - 1))], 1) if latencies else None,
         "max_ms": round(latencies[-1], 1) if latencies else None,
-        "snapshot_before": before, "snapshot_published_during": published,
+        "snapshot_before": before, "snapshot_published_during": published, "pipeline_seconds": pipeline_seconds,
         "pages_per_snapshot": pages_per_snapshot,  # a key with '+' would be a page mixing two snapshots
     }
 

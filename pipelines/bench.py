@@ -1,8 +1,8 @@
 """The pipeline benchmark: the real Dagster job on growing inputs, wall time and peak memory per stage.
 
 `python -m pipelines.bench --sizes seeds,50` (make bench). For each size a fresh data folder is built
-(the seeds with their monthly sample, or a synthetic province of N documents with one year-end report
-per unit), then the whole job runs in this process as `plankpi run` runs it. A thread samples the RSS of
+(the seeds with their monthly sample, or `plankpi synth --docs N`: a synthetic province with a year of
+monthly reports), then the whole job runs in this process as `plankpi run` runs it. A thread samples the RSS of
 this process and its children (dbt runs as one) every 50 ms; each stage's peak is the highest sample
 between its steps' start and end events. Results go to bench/results/<date>.json and .md.
 """
@@ -123,20 +123,22 @@ def run_size(size: str, workdir: Path, templates: bool = True, dashboard: bool =
 
 
 def one_more_report(paths: DataPaths) -> Path:
-    """A new file into the inbox: a region's latest consolidated report sent again for the next month
-    (same tasks and units, new period: new rows, not a duplicate)."""
-    import csv
-    import io
-    latest = max(paths.archive.glob("*_进展汇总_*.csv"), key=lambda p: p.name[-11:-4])
-    rows = list(csv.reader(io.StringIO(latest.read_text(encoding="utf-8-sig"))))
-    year, month = map(int, rows[1][3].split("-"))
+    """A new file into the inbox: the archived progress report of the latest period sent again for the
+    next month by the same units (same tasks, new period: new rows, not a duplicate), as .csv."""
+    import re
+
+    from .submissions.contract import PROGRESS_COLUMNS
+    from .submissions.read import read_submission
+    period_of = re.compile(r"(\d{4})-(\d{2})")
+    latest = max((p for p in paths.archive.glob("*.*") if "监测" not in p.name and period_of.search(p.name)),
+                 key=lambda p: (period_of.findall(p.name)[-1], p.name))
+    frame = next(s.frame for s in read_submission(latest) if s.kind == "progress")
+    year, month = map(int, period_of.findall(latest.name)[-1])
     period = f"{year + month // 12}-{month % 12 + 1:02d}"
-    for row in rows[1:]:
-        row[3] = period
-    buf = io.StringIO()
-    csv.writer(buf, lineterminator="\n").writerows(rows)
-    target = paths.inbox / latest.name.replace(latest.name[-11:-4], period)
-    target.write_text(buf.getvalue(), encoding="utf-8-sig")
+    frame = frame.drop(columns="row_number").assign(period=period)
+    frame.columns = list(PROGRESS_COLUMNS)
+    target = paths.inbox / f"{latest.stem.replace(f'{year}-{month:02d}', period)}_bench.csv"
+    frame.to_csv(target, index=False, encoding="utf-8-sig")
     return target
 
 

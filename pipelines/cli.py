@@ -81,7 +81,7 @@ def cmd_run(args) -> int:
     """Materialise every asset through Dagster, recorded in DAGSTER_HOME like a UI run."""
     import dagster as dg
     from .definitions import defs
-    job = defs.resolve_job_def("all_assets_job")
+    job = defs.resolve_job_def(args.job)
     instance = dg.DagsterInstance.get() if args.persist else dg.DagsterInstance.ephemeral()
     result = job.execute_in_process(instance=instance, raise_on_error=False)
     print(f"Dagster run {result.run_id}: {'成功 / success' if result.success else '失败 / failed'}")
@@ -208,6 +208,9 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("run", help="运行全部资产 / materialise every asset through Dagster")
     p.add_argument("--ephemeral", dest="persist", action="store_false",
                    help="do not record the run in DAGSTER_HOME")
+    p.add_argument("--job", default="all_assets_job",
+                   choices=("all_assets_job", "publish_job", "submissions_job", "templates_job"),
+                   help="默认全部 / default: everything; submissions_job: ingest the inbox and publish")
     p.set_defaults(func=cmd_run)
     p = sub.add_parser("audit", help="最近一次校验结果 / latest validation summary (exit 1 if blocking)")
     p.set_defaults(func=cmd_audit)

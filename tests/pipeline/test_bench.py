@@ -16,4 +16,12 @@ def test_bench_harness_runs_on_two_documents(tmp_path):
     assert set(result["stages"]) >= {"parse + load plans", "ingest submissions", "dbt build", "GX validation",
                                      "publish"}
     assert all(s["seconds"] > 0 and s["peak_rss_mib"] > 0 for s in result["stages"].values())
-    assert "| dbt build |" in next(tmp_path.glob("*.md")).read_text(encoding="utf-8")
+    # one new file through the sensor's job: ingested, marts rebuilt, published — no plan parsing
+    assert result["incremental"]["success"] and "parse + load plans" not in result["incremental"]["stages"]
+    assert result["templates"]["success"] and result["templates"]["files"] > 0
+    # every dashboard callback answered, next to the SQL it ran replayed bare
+    pages = result["dashboard"]
+    assert {"page / (overview)", "page /tasks", "page /targets", "download tasks.csv (region)"} <= set(pages)
+    assert all(p["queries"] > 0 and p["p95_ms"] >= p["p50_ms"] > 0 and p["bare_p95_ms"] > 0 for p in pages.values())
+    table = next(tmp_path.glob("*.md")).read_text(encoding="utf-8")
+    assert "| dbt build |" in table and "one new file → published" in table and "| page /tasks |" in table
