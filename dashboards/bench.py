@@ -24,7 +24,8 @@ REPEAT = 20
 BENCH_ACCOUNT = "loadtest"
 
 
-def _percentiles(runs: list[float]) -> tuple[float, float]:
+def percentiles(runs: list[float]) -> tuple[float, float]:
+    """(p50, p95) of timings in ms, rounded to 0.1."""
     runs = sorted(runs)
     return round(statistics.median(runs), 1), round(runs[int(0.95 * (len(runs) - 1))], 1)
 
@@ -103,7 +104,7 @@ def measure(root: Path, repeat: int = REPEAT) -> dict:
             cold.append(elapsed)
             warm.append(_timed_callback(client, body)[0])  # warm: the same page again, results cached
             bare.append(_bare(con, queries))
-        (p50, p95), (w50, w95), (b50, b95) = _percentiles(cold), _percentiles(warm), _percentiles(bare)
+        (p50, p95), (w50, w95), (b50, b95) = percentiles(cold), percentiles(warm), percentiles(bare)
         results[name] = {"p50_ms": p50, "p95_ms": p95, "warm_p50_ms": w50, "warm_p95_ms": w95,
                          "bare_p50_ms": b50, "bare_p95_ms": b95, "runs": repeat, "queries": len(queries),
                          "ratio_p95": round(p95 / b95, 1) if b95 else None}

@@ -17,7 +17,6 @@ import os
 import random
 import re
 import socket
-import statistics
 import subprocess
 import sys
 import threading
@@ -120,7 +119,7 @@ def run(users: int, seconds: float, workers: int, publish: bool) -> dict:
     from pipelines.warehouse.publish import current_snapshot
     import duckdb
 
-    from dashboards.bench import sample_pages
+    from dashboards.bench import percentiles, sample_pages
     paths = data_paths()
     password = load_account_password(paths.root)
     with duckdb.connect(str(current_snapshot(paths.serving).path), read_only=True) as con:
@@ -151,8 +150,7 @@ def run(users: int, seconds: float, workers: int, publish: bool) -> dict:
     return {
         "users": users, "seconds": seconds, "workers": workers, "requests": len(results),
         "errors": sum(1 for _, _, ok, _ in results if not ok),
-        "p50_ms": round(statistics.median(latencies), 1) if latencies else None,
-        "p95_ms": round(latencies[int(0.95 * (len(latencies) - 1))], 1) if latencies else None,
+        **dict(zip(("p50_ms", "p95_ms"), percentiles(latencies) if latencies else (None, None))),
         "max_ms": round(latencies[-1], 1) if latencies else None,
         "snapshot_before": before, "snapshot_published_during": published, "pipeline_seconds": pipeline_seconds,
         "pages_per_snapshot": pages_per_snapshot,  # a key with '+' would be a page mixing two snapshots

@@ -129,12 +129,13 @@ def one_more_report(paths: DataPaths) -> Path:
 
     from .submissions.contract import PROGRESS_COLUMNS
     from .submissions.read import read_submission
+    from .submissions.sample import calendar_month
     period_of = re.compile(r"(\d{4})-(\d{2})")
     latest = max((p for p in paths.archive.glob("*.*") if "监测" not in p.name and period_of.search(p.name)),
                  key=lambda p: (period_of.findall(p.name)[-1], p.name))
     frame = next(s.frame for s in read_submission(latest) if s.kind == "progress")
     year, month = map(int, period_of.findall(latest.name)[-1])
-    period = f"{year + month // 12}-{month % 12 + 1:02d}"
+    period = "{}-{:02d}".format(*calendar_month(year, month + 1))
     frame = frame.drop(columns="row_number").assign(period=period)
     frame.columns = list(PROGRESS_COLUMNS)
     target = paths.inbox / f"{latest.stem.replace(f'{year}-{month:02d}', period)}_bench.csv"
@@ -197,7 +198,7 @@ def markdown(results: list[dict]) -> str:
         if "dashboard" in r:
             from dashboards.bench import markdown as dashboard_table
             lines += ["", f"Dashboard callbacks at {r['size']} docs (signed-in auditor, Flask test client, "
-                          f"warm, {next(iter(r['dashboard'].values()))['runs']} runs each):", "",
+                          f"cold and warm, {next(iter(r['dashboard'].values()))['runs']} runs each):", "",
                       dashboard_table(r["dashboard"])]
     return "\n".join(lines) + "\n"
 

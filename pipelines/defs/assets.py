@@ -55,15 +55,12 @@ def submissions(context: dg.AssetExecutionContext, plankpi: PlanKpiResource):
 
     reports = steps.ingest_submissions(plankpi.paths, progress=progress)
     problems = [r for r in reports if r.status in ("partial", "rejected")]
-    for r in problems[:MAX_LOGGED_FILES]:
-        context.log.warning(r.format())
+    logged = reports if len(reports) <= MAX_LOGGED_FILES else problems[:MAX_LOGGED_FILES]
+    for r in logged:
+        (context.log.warning if r.status in ("partial", "rejected") else context.log.info)(r.format())
     if len(problems) > MAX_LOGGED_FILES:  # every file's verdict is in raw.ingested_files and on 数据质量
         context.log.warning(f"另有 {len(problems) - MAX_LOGGED_FILES} 个文件有拒收行，见数据质量页 / "
                             f"{len(problems) - MAX_LOGGED_FILES} more files with rejected rows: see raw.ingested_files")
-    if len(reports) <= MAX_LOGGED_FILES:
-        for r in reports:
-            if r not in problems:
-                context.log.info(r.format())
     summary = {
         "files": len(reports),
         "files_rejected": sum(r.status == "rejected" for r in reports),

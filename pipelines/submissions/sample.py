@@ -31,6 +31,19 @@ def uniform(*parts) -> float:
     return int.from_bytes(h[:8], "big") / 2**64
 
 
+def calendar_month(year: int, month: int) -> tuple[int, int]:
+    """(year, month) of the ``month``-th month counted from January of ``year`` (13 = January next year)."""
+    return year + (month - 1) // 12, (month - 1) % 12 + 1
+
+
+def csv_text(header: list[str], rows: list[list]) -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buf.getvalue()
+
+
 def _due(task: dict) -> date | None:
     dates = [d["due_date"] for d in task["deadlines"] if d.get("due_date")]
     return date.fromisoformat(max(dates)) if dates else None
@@ -41,7 +54,7 @@ def task_state(task: dict, year: int, month: int) -> tuple[str, int, str]:
     after it): a fixed story per task, consistent over periods and the same whichever unit reports it."""
     u = uniform(task["task_id"], "fate")
     due = _due(task)
-    period_end = date(year + (month - 1) // 12, (month - 1) % 12 + 1, 28)  # month 13 = January next year
+    period_end = date(*calendar_month(year, month), 28)
     month = min(month, 12)
     if u < 0.6:  # completed at some point in the year
         done_on = date(year, 1, 15) + timedelta(days=int(uniform(task["task_id"], "day") * 330))
@@ -154,7 +167,7 @@ def _silent_unit(by_unit: dict[tuple[str, int], list[dict]]) -> str:
 
 def received_on(unit: str, year: int, month: int) -> datetime:
     """When the unit's report for the month arrives: early the next month, or weeks late."""
-    first_of_next = date(year + month // 12, month % 12 + 1, 1)
+    first_of_next = date(*calendar_month(year, month + 1), 1)
     if uniform(unit, year, month, "late") < SHARE_LATE:
         day = first_of_next + timedelta(days=14 + int(uniform(unit, year, month, "delay") * 30))
     else:
@@ -224,11 +237,7 @@ def write_observations(doc: dict, catalogue: dict[str, dict], inbox: Path) -> li
         [first_kpi, region, f"{first_year + 1}-01", "N/A", catalogue[first_kpi]["unit"], f"{SAMPLE_MARK}：错误示例（非数字）"],
         [first_kpi, region, f"{first_year + 1}-02", 12, "mg/L", f"{SAMPLE_MARK}：错误示例（单位不符）"],
     ]
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(list(OBSERVATION_COLUMNS))
-    writer.writerows(rows)
-    text = buf.getvalue()
+    text = csv_text(list(OBSERVATION_COLUMNS), rows)
     path = inbox / f"{SAMPLE_MARK}_监测数据_{region}.csv"
     try:  # offices send GBK as often as UTF-8: use it whenever the content allows (µg/m³ is not GBK)
         data = text.encode("gbk")

@@ -3,8 +3,9 @@
 Document i is seed i mod 5 issued by a synthetic government of the same level (a 市 for a city seed, a
 县 for a county seed), its own region name replaced everywhere in the text (so its units are other units),
 its years moved back by 0–2 years and its concentration targets changed by a few µg/m³, so every
-document parses as its seed does but the parser does the real work on each one. The reference data are extended with the new regions (under synthetic cities) and with
-the seed region's unit aliases for each new region. Same size and seed in, same bytes out.
+document parses as its seed does but the parser does the real work on each one. The reference data are
+extended with the new regions (under synthetic cities) and with the seed region's unit aliases for each
+new region. Same size and seed in, same bytes out.
 """
 from __future__ import annotations
 

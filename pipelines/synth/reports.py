@@ -11,14 +11,12 @@ bytes out; every file name carries 示例数据 (synthetic data is labelled as s
 """
 from __future__ import annotations
 
-import csv
-import io
 import os
 from pathlib import Path
 
 from ..submissions.contract import PROGRESS_COLUMNS, SAMPLE_MARK
-from ..submissions.sample import (SHARE_MISSING, deadline_text, received_on, report_months, task_state,
-                                  uniform, write_observations)
+from ..submissions.sample import (SHARE_MISSING, calendar_month, csv_text, deadline_text, received_on,
+                                  report_months, task_state, uniform, write_observations)
 
 
 def _units(task: dict) -> list[str]:
@@ -31,10 +29,11 @@ def _month_rows(doc: dict, year: int, month: int, open_tasks: dict[str, dict]) -
     rows = []
     for task_id, task in list(open_tasks.items()):
         status, percent, completed = task_state(task, year, month)
+        deadline = deadline_text(task)
         for unit in _units(task):
             if month % 12 and uniform(doc["region"], unit, year, month, "missing") < SHARE_MISSING:
                 continue
-            rows.append([task_id, task["text"], deadline_text(task), period, unit, status, percent, completed,
+            rows.append([task_id, task["text"], deadline, period, unit, status, percent, completed,
                          f"{SAMPLE_MARK}：{status}", SAMPLE_MARK])
         if status == "已完成":
             del open_tasks[task_id]
@@ -42,15 +41,7 @@ def _month_rows(doc: dict, year: int, month: int, open_tasks: dict[str, dict]) -
 
 
 def _period(year: int, month: int) -> str:
-    return f"{year + (month - 1) // 12}-{(month - 1) % 12 + 1:02d}"
-
-
-def _write_csv(path: Path, rows: list[list]) -> None:
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(list(PROGRESS_COLUMNS))
-    writer.writerows(rows)
-    path.write_text(buf.getvalue(), encoding="utf-8-sig")
+    return "{}-{:02d}".format(*calendar_month(year, month))
 
 
 def write_region_reports(doc: dict, catalogue: dict[str, dict], inbox: Path) -> tuple[list[Path], int]:
@@ -67,7 +58,7 @@ def write_region_reports(doc: dict, catalogue: dict[str, dict], inbox: Path) -> 
             if not rows:
                 continue
             path = inbox / f"{SAMPLE_MARK}_进展汇总_{doc['region']}_{_period(year, month)}.csv"
-            _write_csv(path, rows)
+            path.write_text(csv_text(list(PROGRESS_COLUMNS), rows), encoding="utf-8-sig")
             stamp = received_on(doc["region"], year, month).timestamp()
             os.utime(path, (stamp, stamp))
             written.append(path)
