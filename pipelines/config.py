@@ -52,6 +52,13 @@ class DataPaths:
         return self.warehouse / "build.duckdb"
 
     @property
+    def dbt_target(self) -> Path:
+        # One dbt target folder per warehouse: runs are serial (one DuckDB writer), each run overwrites
+        # the last one's artifacts, and dbt's partial_parse.msgpack from the previous run (same profile,
+        # same vars) spares a full re-parse.
+        return self.warehouse / "dbt_target"
+
+    @property
     def serving(self) -> Path:
         return self.root / "serving"
 

@@ -25,8 +25,9 @@ templates_job = dg.define_asset_job("templates_job", selection=TEMPLATES, execut
 
 # A new submission changes no plan: ingest it, rebuild what depends on submissions, audit and publish —
 # no re-parsing, no templates.
+SUBMISSIONS_JOB = "submissions_job"
 submissions_job = dg.define_asset_job(
-    "submissions_job",
+    SUBMISSIONS_JOB,
     selection=dg.AssetSelection.keys(*SUBMISSION_KEYS).downstream() - TEMPLATES,
     executor_def=dg.in_process_executor,
     description="Ingest the inbox, rebuild the marts that depend on submissions, audit, publish.")

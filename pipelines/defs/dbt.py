@@ -10,6 +10,7 @@ from dagster_dbt import DbtCliResource, DbtProject, dbt_assets
 from ..config import DBT_PROJECT_DIR
 from ..quality import dbt_results
 from ..warehouse.schema import connect, ensure_raw_schema
+from .automation import SUBMISSIONS_JOB
 from .resources import PlanKpiResource
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
@@ -27,9 +28,13 @@ def plankpi_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, p
     os.environ["PLANKPI_DATA"] = str(plankpi.paths.root)  # profiles.yml reads it
     os.environ.setdefault("DO_NOT_TRACK", "1")
     args = ["build"]
+    if context.run.job_name != SUBMISSIONS_JOB:
+        # Incremental models append what the inbox brought; every other run rebuilds them from raw, so
+        # the daily publish never depends on earlier increments.
+        args.append("--full-refresh")
     if plankpi.as_of:
         args += ["--vars", json.dumps({"as_of": plankpi.as_of})]
-    invocation = dbt.cli(args, context=context, raise_on_error=False)
+    invocation = dbt.cli(args, context=context, raise_on_error=False, target_path=plankpi.paths.dbt_target)
     yield from invocation.stream()
     # Results go into the warehouse (after dbt has let go of the file) so the snapshot shows them.
     with connect(plankpi.paths.build_db) as con:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 
 @dataclass(frozen=True)
@@ -10,6 +11,13 @@ class SuiteTarget:
     asset: tuple[str, ...]  # the Dagster asset key the check belongs to
     query: str
     row_id: str | None = None  # the column that names a failing row in the results (task_id, file#row…)
+    landed_at: str | None = None  # the column saying when a row landed: lets a run check only its own rows
+
+    def sql(self, landed_since: datetime | None = None) -> tuple[str, list]:
+        """The suite's query, limited to rows landed since ``landed_since`` when given and possible."""
+        if landed_since is None or self.landed_at is None:
+            return self.query, []
+        return f"{self.query} where {self.landed_at} >= ?", [landed_since]
 
 
 SUITES = (
@@ -40,16 +48,16 @@ SUITES = (
         """, row_id="target_id"),
     SuiteTarget(
         "raw_progress_reports", ("raw", "progress_reports"),
-        """
+        r"""
         select r.file_name || '#' || r.row_number as row_ref, r.task_id, r.status_code, r.percent, r.period,
                coalesce(regexp_full_match(r.period, '\d{4}-(0[1-9]|1[0-2])'), false) as period_ok,
                r.status_code <> 'done' or r.completed_on is not null as done_has_date,
                t.task_id is not null as task_known
         from raw.progress_reports r left join raw.tasks t using (task_id)
-        """, row_id="row_ref"),
+        """, row_id="row_ref", landed_at="r.ingested_at"),
     SuiteTarget(
         "raw_observations", ("raw", "observations"),
-        """
+        r"""
         select o.file_name || '#' || o.row_number as row_ref, o.kpi, o.region, o.period, o.value,
                c.kpi is not null as kpi_known,
                g.region is not null as region_known,
@@ -58,7 +66,7 @@ SUITES = (
         from raw.observations o
         left join raw.ref_kpi_catalogue c using (kpi)
         left join raw.ref_regions g on g.region = o.region
-        """, row_id="row_ref"),
+        """, row_id="row_ref", landed_at="o.ingested_at"),
     SuiteTarget("mart_completion", ("marts", "mart_completion"), "select * from marts.mart_completion",
                 row_id="dimension_value"),
     SuiteTarget("mart_target_attainment", ("marts", "mart_target_attainment"),

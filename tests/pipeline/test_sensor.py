@@ -1,4 +1,6 @@
 """The inbox sensor asks for a run when files wait in the inbox, and only then."""
+import shutil
+
 import dagster as dg
 import pytest
 
@@ -22,6 +24,7 @@ def test_a_new_file_is_published_without_reparsing_the_plans(world, tmp_path):
     import duckdb
     from pipelines.definitions import build_defs
     from pipelines.defs.resources import PlanKpiResource
+    from pipelines.bench import one_more_report
     from pipelines.warehouse.publish import current_snapshot
     from tests.conftest import AS_OF, world_after_a_good_run
     assert inbox_sensor.job_name == "submissions_job"
@@ -29,6 +32,8 @@ def test_a_new_file_is_published_without_reparsing_the_plans(world, tmp_path):
     (paths.inbox / "监测数据_阳泉市_复核.csv").write_text(
         "指标代码,地区,报告期,数值,单位,数据来源\npm25_concentration,阳泉市,2023-12,33.5,µg/m³,复核\n",
         encoding="utf-8-sig")
+    shutil.copytree(world.paths.archive, paths.archive, dirs_exist_ok=True)
+    report = one_more_report(paths)  # the latest archived progress report again, for the next month
     defs = build_defs(PlanKpiResource(data_dir=str(paths.root), as_of=AS_OF))
     result = defs.resolve_job_def("submissions_job").execute_in_process(
         instance=dg.DagsterInstance.ephemeral(), raise_on_error=False)
@@ -40,4 +45,16 @@ def test_a_new_file_is_published_without_reparsing_the_plans(world, tmp_path):
     with duckdb.connect(str(current_snapshot(paths.serving).path), read_only=True) as con:
         value = con.execute("""select value from marts.mart_kpi_trends
                                where region = '阳泉市' and kpi = 'pm25_concentration' and period = '2023-12'""").fetchone()
-    assert value == (33.5,)  # the resubmission supersedes the sample's December value
+        assert value == (33.5,)  # the resubmission supersedes the sample's December value
+        landed = con.execute("select rows_landed from raw.ingested_files where file_name = ?", [report.name]).fetchone()[0]
+        # stg_progress_reports is incremental here: it appended this run's rows, each once
+        counts = con.execute("""select (select count(*) from raw.progress_reports),
+                                       (select count(*) from staging.stg_progress_reports),
+                                       (select count(*) from staging.stg_progress_reports where file_name = ?)""",
+                             [report.name]).fetchone()
+    assert landed > 0 and counts == (counts[0], counts[0], landed)
+    # GX checked only the rows this run landed (earlier rows were checked against the same plans)
+    checks = {e.asset_check_key.name: e.metadata for e in result.get_asset_check_evaluations()}
+    assert checks["gx_raw_progress_reports"]["rows_validated"].value == landed
+    assert checks["gx_raw_observations"]["rows_validated"].value == 1
+    assert checks["gx_raw_progress_reports"]["rows"].value == "landed by this run"

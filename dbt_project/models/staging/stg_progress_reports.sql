@@ -1,5 +1,9 @@
 -- Every landed report row. A later report for the same task and period supersedes an earlier
 -- one (see int_task_latest_report); all stay here.
+-- Incremental: raw.progress_reports only ever grows (a file lands once, by checksum), so a run of the
+-- inbox's submissions_job appends the rows landed since the last build instead of copying millions
+-- again. Every other run (the daily publish) rebuilds it with --full-refresh (pipelines/defs/dbt.py).
+{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail') }}
 select
     task_id,
     period,
@@ -14,3 +18,7 @@ select
     evidence,
     {{ submission_provenance() }}
 from {{ source('raw', 'progress_reports') }}
+{% if is_incremental() %}
+-- by file identity, not by clock: a file lands whole, in one run
+where file_checksum not in (select distinct file_checksum from {{ this }} where file_checksum is not null)
+{% endif %}
