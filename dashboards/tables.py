@@ -52,9 +52,12 @@ def overdue_table(query: dict) -> pd.DataFrame:
                "days_overdue", "source"]]
 
 
-def targets_table(query: dict) -> pd.DataFrame:
+def targets_table(query: dict, limit: int | None = None) -> pd.DataFrame:
     lang = lang_of(query)
     df = data.target_attainment(query.get("region") or None, query.get("kpi") or None)
+    total = len(df)
+    if limit is not None:  # words for the rows a grid shows, not for a province's 8,000 targets
+        df = df.head(limit).copy()
     stretch = "（力争）" if lang == "zh" else " (stretch)"
     df["target"] = [target_label(r.comparator, r.target_value, r.unit, r.direction, r.threshold, r.kpi_unit, lang)
                     + (stretch if r.stretch else "") for r in df.itertuples()]
@@ -62,8 +65,9 @@ def targets_table(query: dict) -> pd.DataFrame:
     df["status_code"] = df["status"]
     df["status"] = df["status"].map(lambda c: pick(STATUS, c, lang))
     df["source"] = _source(df, "line")
-    return df[["region", "year", "kpi_name_zh", "target", "baseline", "actual", "gap", "progress_from_baseline",
-               "status", "status_code", "source"]]
+    shown = df[["region", "year", "kpi_name_zh", "target", "baseline", "actual", "gap", "progress_from_baseline",
+                "status", "status_code", "source"]]
+    return shown if limit is None else shown.assign(_total=total)
 
 
 def units_table(query: dict) -> pd.DataFrame:
@@ -156,7 +160,7 @@ TABLES: dict[str, Callable[[dict], pd.DataFrame]] = {
 
 
 # Tables whose query can return the first rows only (and the view's count in ``_total``).
-LIMITED = {"tasks"}
+LIMITED = {"tasks", "targets"}
 
 
 def _within_scope(name: str, table: Callable[..., pd.DataFrame]) -> Callable[..., pd.DataFrame]:
@@ -179,14 +183,20 @@ TABLES = {name: _within_scope(name, table) for name, table in TABLES.items()}
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _inert(value):
-    """Text that a spreadsheet would run as a formula (=, +, -, @…) gets a leading apostrophe."""
-    return "'" + value if isinstance(value, str) and value.startswith(_FORMULA_START) else value
+def _inert(values: pd.Series) -> pd.Series:
+    """Text that a spreadsheet would run as a formula (=, +, -, @…) gets a leading apostrophe. Checked once
+    per distinct value: a province's download has 50,000 rows and a few thousand distinct texts."""
+    risky = [v for v in values.dropna().unique() if isinstance(v, str) and v.startswith(_FORMULA_START)]
+    if not risky:
+        return values
+    hit = values.isin(risky)
+    return values.where(~hit, "'" + values[hit].astype(str))
 
 
 def labelled(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     """The frame as downloaded: headers in the reader's language, no text cell that Excel would evaluate."""
     out = frame.rename(columns={c: column(c, lang) for c in frame.columns})
     text = out.select_dtypes(include=["object", "string"]).columns
-    out[text] = out[text].map(_inert)
+    for name in text:
+        out[name] = _inert(out[name])
     return out

@@ -14,7 +14,7 @@ dash.register_page(__name__, path=PATH, name="责任单位 Units", title="PlanKP
 @guarded(PATH)
 def layout(**query):
     lang = lang_of(query)
-    regions = sorted(data.unit_scorecard()["region"].unique())
+    regions = data.unit_regions()
     return frame(PATH, query,
         dbc.Row([filter_dropdown("region", "filter_region", [{"label": r, "value": r} for r in regions],
                                  query.get("region"), lang)], className="g-2 mb-2"),

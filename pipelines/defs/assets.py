@@ -4,6 +4,7 @@ import dagster as dg
 from .. import steps
 from ..reference import REFERENCE_TABLES
 from ..warehouse.load import PLAN_TABLES
+from .memory import release_freed_memory
 from .resources import PlanKpiResource
 
 PLAN_KEYS = [dg.AssetKey(["raw", t]) for t in PLAN_TABLES]
@@ -25,11 +26,14 @@ def parsed_plans(context: dg.AssetExecutionContext, plankpi: PlanKpiResource):
         context.log.error(f"无法解析计划文件 / cannot parse plan file: {failure}")
     loaded = steps.load_parsed_plans(paths, parsed)
     context.log.info(f"loaded {loaded.counts} in {loaded.seconds:.2f}s")
+    files, failures = len(parsed.checksums), len(parsed.failures)
+    del parsed
+    release_freed_memory()
     for key in PLAN_KEYS:
         table = key.path[-1]
         yield dg.MaterializeResult(asset_key=key, metadata={
-            "rows": loaded.counts[table], "files": len(parsed.checksums),
-            "unreadable_files": len(parsed.failures), "seconds": round(loaded.seconds, 3)})
+            "rows": loaded.counts[table], "files": files,
+            "unreadable_files": failures, "seconds": round(loaded.seconds, 3)})
 
 
 @dg.multi_asset(
@@ -54,6 +58,7 @@ def submissions(context: dg.AssetExecutionContext, plankpi: PlanKpiResource):
         context.log.info(f"已接收 {done}/{total} 个文件，{rows} 行 / files ingested: {done}/{total}, rows: {rows}")
 
     reports = steps.ingest_submissions(plankpi.paths, progress=progress)
+    release_freed_memory()
     problems = [r for r in reports if r.status in ("partial", "rejected")]
     logged = reports if len(reports) <= MAX_LOGGED_FILES else problems[:MAX_LOGGED_FILES]
     for r in logged:

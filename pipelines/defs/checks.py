@@ -7,6 +7,7 @@ import dagster as dg
 from ..quality.checks import SUITES, SuiteTarget
 from ..warehouse.schema import connect, ensure_raw_schema
 from .automation import SUBMISSIONS_JOB
+from .memory import release_freed_memory
 from .resources import PlanKpiResource
 
 
@@ -42,6 +43,9 @@ def _make_check(target: SuiteTarget) -> dg.AssetChecksDefinition:
         started = time.perf_counter()
         outcome = run_suite(target.suite, frame, paths.quality / "data_docs", target.row_id)
         seconds = time.perf_counter() - started
+        rows = len(frame)
+        del frame
+        release_freed_memory()
         with connect(paths.build_db) as con:
             ensure_raw_schema(con)
             _record(con, context.run.run_id, outcome, "/".join(target.asset))
@@ -53,7 +57,7 @@ def _make_check(target: SuiteTarget) -> dg.AssetChecksDefinition:
                 "expectations": len(outcome.outcomes),
                 "failed_blocking": [f"{o.expectation}({o.column})" for o in blocking],
                 "failed_warning": [f"{o.expectation}({o.column})" for o in warnings],
-                "rows_validated": len(frame),
+                "rows_validated": rows,
                 "rows": "landed by this run" if since and target.landed_at else "all",
                 "seconds": round(seconds, 3),
             })

@@ -98,15 +98,23 @@ def publish(build_db: Path, serving: Path, run_id: str) -> Snapshot:
     return Snapshot(serving / name, manifest)
 
 
-def current_snapshot(serving: Path) -> Snapshot | None:
+def current_snapshot_path(serving: Path) -> Path | None:
+    """The published snapshot's file, from the pointer alone (readers ask on every request; a province's
+    manifest is megabytes of JSON, read only by those who need it)."""
     pointer = serving / POINTER
     if not pointer.exists():
         return None
-    name = pointer.read_text(encoding="utf-8").strip()
-    path = serving / name
+    path = serving / pointer.read_text(encoding="utf-8").strip()
+    return path if path.exists() else None
+
+
+def current_snapshot(serving: Path) -> Snapshot | None:
+    path = current_snapshot_path(serving)
+    if path is None:
+        return None
     manifest_path = path.with_suffix(".json")
     manifest = json.loads(manifest_path.read_text(encoding="utf-8")) if manifest_path.exists() else {}
-    return Snapshot(path, manifest) if path.exists() else None
+    return Snapshot(path, manifest)
 
 
 def prune(serving: Path, keep: int = KEEP_SNAPSHOTS) -> None:

@@ -38,31 +38,38 @@ measured as (
     from t
     join {{ ref('stg_kpi_catalogue') }} k using (kpi)
     left join {{ ref('int_kpi_year_values') }} y on y.kpi = t.kpi and y.region = t.region and y.year = t.year
+),
+attainment as (
+    select
+        target_id, plan_id, task_id, source, line, region, year, kpi, kpi_name_zh, kpi_name_en,
+        indicator, scope, comparator, target_value, unit, kpi_unit, stretch, aggregation,
+        rank_of, rank_side, baseline_year, round(baseline, 2) as baseline, round(threshold, 2) as threshold,
+        direction,
+        coalesce(months_reported, 0) as months_reported, latest_period, actual_latest,
+        round(actual_ytd, 2) as actual_ytd, round(actual, 2) as actual,
+        round(actual - threshold, 2) as gap,
+        round((actual - baseline) / nullif(threshold - baseline, 0), 4) as progress_from_baseline,
+        final,
+        case
+            when threshold is null then 'no_data'
+            when actual is null then 'no_data'
+            when final and satisfied then 'met'
+            when final then 'missed'
+            when satisfied then 'on_track'
+            else 'at_risk'
+        end as status,
+        case
+            when threshold is null then 'no_threshold'
+            when actual is null then 'no_observation'
+            when final then 'year_final'
+            else 'year_to_date'
+        end as status_reason,
+        includes_sample_data,
+        {{ as_of() }} as as_of
+    from measured
 )
-select
-    target_id, plan_id, task_id, source, line, region, year, kpi, kpi_name_zh, kpi_name_en,
-    indicator, scope, comparator, target_value, unit, kpi_unit, stretch, aggregation,
-    rank_of, rank_side, baseline_year, round(baseline, 2) as baseline, round(threshold, 2) as threshold,
-    direction,
-    coalesce(months_reported, 0) as months_reported, latest_period, actual_latest,
-    round(actual_ytd, 2) as actual_ytd, round(actual, 2) as actual,
-    round(actual - threshold, 2) as gap,
-    round((actual - baseline) / nullif(threshold - baseline, 0), 4) as progress_from_baseline,
-    final,
-    case
-        when threshold is null then 'no_data'
-        when actual is null then 'no_data'
-        when final and satisfied then 'met'
-        when final then 'missed'
-        when satisfied then 'on_track'
-        else 'at_risk'
-    end as status,
-    case
-        when threshold is null then 'no_threshold'
-        when actual is null then 'no_observation'
-        when final then 'year_final'
-        else 'year_to_date'
-    end as status_reason,
-    includes_sample_data,
-    {{ as_of() }} as as_of
-from measured
+-- the printed sentence of each target and where it sits in a .docx/.pdf: the 指标 page shows them beside
+-- every figure, and looking them up in the plans' 1.4M lines per request cost more than the page itself
+select a.*, l.text as line_text, l.location
+from attainment a
+left join {{ source('raw', 'plan_lines') }} l on l.source = a.source and l.line_no = a.line
