@@ -85,7 +85,7 @@ _RUN = re.compile(r"(?:运行|run) ([0-9a-z-]{8})")
 
 
 def _user(base: str, password: str, pages: list[str], until: float, seed: int, out: list,
-          lock: threading.Lock) -> None:
+          lock: threading.Lock, think: tuple[float, float]) -> None:
     rng = random.Random(seed)
     client = signed_in(base, LOAD_ACCOUNT, password)
     while time.time() < until:
@@ -99,7 +99,7 @@ def _user(base: str, password: str, pages: list[str], until: float, seed: int, o
         runs = set(_RUN.findall(body)) if ok else set()  # the snapshot(s) the page names
         with lock:
             out.append((page, elapsed, ok, tuple(sorted(runs))))
-        time.sleep(rng.uniform(0.05, 0.3))  # a reader's pause between clicks
+        time.sleep(rng.uniform(*think))  # a reader's pause between clicks
 
 
 def _pipeline_run_publishes(paths) -> float:
@@ -114,7 +114,7 @@ def _pipeline_run_publishes(paths) -> float:
     return round(time.perf_counter() - started, 1)
 
 
-def run(users: int, seconds: float, workers: int, publish: bool) -> dict:
+def run(users: int, seconds: float, workers: int, publish: bool, think: tuple[float, float] = (0.05, 0.3)) -> dict:
     from pipelines.config import data_paths
     from pipelines.warehouse.publish import current_snapshot
     import duckdb
@@ -131,7 +131,7 @@ def run(users: int, seconds: float, workers: int, publish: bool) -> dict:
         before = current_snapshot(paths.serving).path.name
         results, lock = [], threading.Lock()
         until = time.time() + seconds
-        threads = [threading.Thread(target=_user, args=(base, password, pages, until, i, results, lock))
+        threads = [threading.Thread(target=_user, args=(base, password, pages, until, i, results, lock, think))
                    for i in range(users)]
         for t in threads:
             t.start()
@@ -148,7 +148,8 @@ def run(users: int, seconds: float, workers: int, publish: bool) -> dict:
         key = "+".join(runs) or "?"
         pages_per_snapshot[key] = pages_per_snapshot.get(key, 0) + 1
     return {
-        "users": users, "seconds": seconds, "workers": workers, "requests": len(results),
+        "users": users, "seconds": seconds, "workers": workers, "think_seconds": list(think),
+        "requests": len(results),
         "errors": sum(1 for _, _, ok, _ in results if not ok),
         **dict(zip(("p50_ms", "p95_ms"), percentiles(latencies) if latencies else (None, None))),
         "max_ms": round(latencies[-1], 1) if latencies else None,
@@ -163,8 +164,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--no-publish", dest="publish", action="store_false")
+    parser.add_argument("--think", default="0.05,0.3",
+                        help="each user's pause between requests, MIN,MAX seconds (default: a fast clicker; "
+                             "people reading a page pause seconds)")
     args = parser.parse_args(argv)
-    result = run(args.users, args.seconds, args.workers, args.publish)
+    think = tuple(float(x) for x in args.think.split(","))
+    result = run(args.users, args.seconds, args.workers, args.publish, think)
     print(json.dumps(result, ensure_ascii=False, indent=2))
     return 0 if result["errors"] == 0 else 1
 
