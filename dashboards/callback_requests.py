@@ -2,6 +2,8 @@
 (the load test, the benchmark, tests of forged requests)."""
 from __future__ import annotations
 
+import re
+
 
 def router_body(page: str) -> dict:
     """Dash's page router: render the page of a URL (path and query)."""
@@ -21,3 +23,35 @@ def download_body(table: str, search: str = "", fmt: str = "csv") -> dict:
             "inputs": [[{"id": trigger, "property": "n_clicks", "value": 1}]],
             "state": [{"id": "url", "property": "search", "value": search}],
             "changedPropIds": ['{"fmt":"%s","table":"%s","type":"download"}.n_clicks' % (fmt, table)]}
+
+
+def grid_rows_body(table: str, search: str = "", start: int = 0, end: int = 100,
+                   sort: list | None = None, filters: dict | None = None, snapshot: str | None = None) -> dict:
+    """A grid asking for a block of its rows (AG Grid's infinite row model), on the page whose URL query
+    is ``search``, rendered from ``snapshot`` (the grid's context)."""
+    request = {"startRow": start, "endRow": end, "sortModel": sort or [], "filterModel": filters or {},
+               "context": {"snapshot": snapshot}}
+    return {"output": f"..grid-{table}.getRowsResponse...count-{table}.children..",
+            "outputs": [{"id": f"grid-{table}", "property": "getRowsResponse"},
+                        {"id": f"count-{table}", "property": "children"}],
+            "inputs": [{"id": f"grid-{table}", "property": "getRowsRequest", "value": request}],
+            "state": [{"id": "url", "property": "search", "value": search}],
+            "changedPropIds": [f"grid-{table}.getRowsRequest"]}
+
+
+_GRID_ID = re.compile(r'"id":\s*"grid-([a-z_]+)"')
+_GRID_SNAPSHOT = re.compile(r'"context":\s*\{"snapshot":\s*"([^"]+)"')
+
+
+def page_search(body: dict) -> str | None:
+    """The URL query of a page-router request (None for any other callback)."""
+    if body.get("outputs", [{}])[0].get("id") != "_pages_content":
+        return None
+    return body["inputs"][1]["value"]
+
+
+def first_blocks(search: str, rendered: str) -> list[dict]:
+    """The requests the grids of a rendered page make as they appear: the first block of each."""
+    snapshot = _GRID_SNAPSHOT.search(rendered)
+    return [grid_rows_body(name, search, snapshot=snapshot.group(1) if snapshot else None)
+            for name in dict.fromkeys(_GRID_ID.findall(rendered))]

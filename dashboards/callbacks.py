@@ -9,21 +9,24 @@ from dash import ALL, MATCH, Input, Output, State, ctx, dcc
 from dash.exceptions import PreventUpdate
 
 from dashboards import access, data, uploads
-from dashboards.components import href, parse_query
-from dashboards.i18n import lang_of
-from dashboards.tables import TABLES, labelled
+from dashboards.components import grid_records, href, options_matching, parse_query
+from dashboards.grid_model import Window
+from dashboards.i18n import lang_of, t
+from dashboards.tables import TABLES, labelled, rows
 
 
 def register(app: dash.Dash) -> None:
     """Controls rewrite the URL (the page then renders from it); downloads rebuild the table on screen."""
     @app.callback(Output("url", "search", allow_duplicate=True),
                   Input({"type": "filter", "name": ALL}, "value"),
+                  Input({"type": "filter-search", "name": ALL}, "value"),
                   State("url", "search"),
                   prevent_initial_call=True)
-    def filters_to_url(values, search):
+    def filters_to_url(values, searched_values, search):
         query = parse_query(search)
         chosen = {spec["id"]["name"]: ("1" if value else None) if isinstance(value, list) else value
-                  for spec, value in zip(ctx.inputs_list[0], values)}  # a checklist is on or off
+                  for specs, given in zip(ctx.inputs_list, (values, searched_values))
+                  for spec, value in zip(specs, given)}  # a checklist is on or off
         if all(query.get(name) == value for name, value in chosen.items()):
             raise PreventUpdate  # the page was just rendered from this URL
         query.update(chosen)
@@ -49,6 +52,20 @@ def register(app: dash.Dash) -> None:
         df.to_excel(buf, index=False, sheet_name=name)
         return dcc.send_bytes(buf.getvalue(), f"{stem}.xlsx")
 
+    for name in TABLES:
+        _serve_grid_rows(app, name)
+
+    @app.callback(Output({"type": "filter-search", "name": MATCH}, "options"),
+                  Input({"type": "filter-search", "name": MATCH}, "search_value"),
+                  State({"type": "filter-search", "name": MATCH}, "value"),
+                  State("url", "pathname"),
+                  State("url", "search"),
+                  prevent_initial_call=True)
+    def search_filter_options(text, value, path, search):
+        if not text or not access.may_see_page(path):
+            raise PreventUpdate
+        return options_matching(path, ctx.triggered_id["name"], text, value, lang_of(parse_query(search)))
+
     @app.callback(Output("upload-result", "children"),
                   Input("upload", "contents"),
                   State("upload", "filename"),
@@ -67,3 +84,20 @@ def register(app: dash.Dash) -> None:
         if not clicked or not clicked.get("rowId"):
             raise PreventUpdate
         return href("", parse_query(search), task=clicked["rowId"])
+
+
+def _serve_grid_rows(app: dash.Dash, name: str) -> None:
+    """The block of rows the grid of table ``name`` asks for (as it is shown, scrolled, sorted or
+    filtered), over the view of the page's URL, and the view's row count above the grid."""
+    @app.callback(Output(f"grid-{name}", "getRowsResponse"),
+                  Output(f"count-{name}", "children"),
+                  Input(f"grid-{name}", "getRowsRequest"),
+                  State("url", "search"),
+                  prevent_initial_call=True)
+    def grid_rows(request, search):
+        if not request or not access.may_see_table(name):  # a forged request for a table the role may not see
+            raise PreventUpdate
+        data.pin_snapshot((request.get("context") or {}).get("snapshot"))
+        query = parse_query(search)
+        block, total = rows(name, query, Window.from_request(request))
+        return {"rowData": grid_records(block), "rowCount": total}, t("rows", lang_of(query), n=total)

@@ -6,6 +6,7 @@ string, so a link reproduces a view. Controls only rewrite the URL; the page the
 from __future__ import annotations
 
 import functools
+from typing import Callable
 from urllib.parse import parse_qsl, urlencode
 
 import dash_ag_grid as dag
@@ -15,15 +16,12 @@ from dash import dcc, html
 
 from dashboards import access, data
 from dashboards.i18n import GRID_LOCALE_ZH, column, lang_of, t
-from dashboards.tables import TABLES
+from dashboards.grid_model import BLOCK_ROWS
+from dashboards.tables import COLUMNS
 
 PAGES = (("/", "overview"), ("/tasks", "tasks_page"), ("/targets", "targets_page"), ("/units", "units_page"),
          ("/quality", "quality_page"), ("/my", "my_page"), ("/audit", "audit_page"), ("/accounts", "accounts_page"))
 PAGE_SIZE = 20
-# A grid holds at most this many rows in the browser (the first, in the table's order); the count above
-# it is the whole view's, and the CSV / Excel downloads hold every row. A province's 140,000 tasks in
-# one page would be tens of MB of JSON per click.
-GRID_MAX_ROWS = 1000
 
 
 def parse_query(search: str | None) -> dict:
@@ -103,23 +101,19 @@ def card(label: str, value: str, test_id: str) -> dbc.Col:
     ])), lg=True, md=3, xs=6, className="mb-2")
 
 
-def table_block(name: str, query: dict, frame_: pd.DataFrame | None = None, row_id: str | None = None,
-                height: int = 560) -> html.Div:
-    """A sortable, paged grid of TABLES[name] with its row count and CSV / Excel downloads."""
+def table_block(name: str, query: dict, row_id: str | None = None, height: int = 560) -> html.Div:
+    """A grid of TABLES[name] with its row count and CSV / Excel downloads. The page carries its columns
+    only: the grid fetches the rows it shows, a block at a time, sorted and filtered over the whole view
+    (callbacks.grid_rows), which also writes the count."""
     lang = lang_of(query)
-    if frame_ is None:
-        shown = TABLES[name](query, limit=GRID_MAX_ROWS)
-        total = int(shown["_total"].iat[0]) if len(shown) else 0
-        shown = shown.drop(columns="_total")
-    else:
-        shown, total = frame_.head(GRID_MAX_ROWS), len(frame_)
     grid = dag.AgGrid(
         id=f"grid-{name}",
-        rowData=shown.astype(object).where(shown.notna(), None).to_dict("records"),
-        columnDefs=[{"field": c, "headerName": column(c, lang)} for c in shown.columns],
+        rowModelType="infinite",
+        columnDefs=[{"field": c, "headerName": column(c, lang)} for c in COLUMNS[name]],
         defaultColDef={"sortable": True, "resizable": True, "filter": True, "minWidth": 90},
-        dashGridOptions={"pagination": True, "paginationPageSize": PAGE_SIZE, "animateRows": False,
-                         "enableCellTextSelection": True,
+        dashGridOptions={"pagination": True, "paginationPageSize": PAGE_SIZE, "cacheBlockSize": BLOCK_ROWS,
+                         "maxBlocksInCache": 20, "animateRows": False, "enableCellTextSelection": True,
+                         "context": {"snapshot": data.snapshot_info().name},  # its blocks come from it too
                          **({} if lang == "en" else {"localeText": GRID_LOCALE_ZH})},
         getRowId=f"params.data.{row_id}" if row_id else None,
         columnSize="autoSize",
@@ -127,9 +121,7 @@ def table_block(name: str, query: dict, frame_: pd.DataFrame | None = None, row_
     )
     return html.Div([
         html.Div([
-            html.Span(t("rows", lang, n=total), id=f"count-{name}", className="me-3 text-muted"),
-            *([html.Span(t("rows_shown", lang, n=GRID_MAX_ROWS), id=f"capped-{name}", className="me-3 text-warning")]
-              if total > GRID_MAX_ROWS else []),
+            html.Span("…", id=f"count-{name}", className="me-3 text-muted"),
             dbc.Button(t("download_csv", lang), id={"type": "download", "table": name, "fmt": "csv"},
                        size="sm", color="secondary", outline=True, className="me-2"),
             dbc.Button(t("download_xlsx", lang), id={"type": "download", "table": name, "fmt": "xlsx"},
@@ -140,10 +132,57 @@ def table_block(name: str, query: dict, frame_: pd.DataFrame | None = None, row_
     ], className="mb-4")
 
 
+def grid_records(frame: pd.DataFrame) -> list[dict]:
+    """Rows as the grid takes them: missing values as null."""
+    return frame.astype(object).where(frame.notna(), None).to_dict("records")
+
+
+# A dropdown of more values than this (a province's 7,200 plans, 2,000 regions) ships the chosen value and
+# the first of them; the rest are found as the reader types (callbacks.search_filter_options). The
+# whole list in every page was 1 MB of JSON on /tasks.
+OPTIONS_INLINE = 100
+_option_sources: dict[tuple[str, str], Callable[[str], list[dict]]] = {}
+
+
 def filter_dropdown(name: str, label_key: str, options: list, value, lang: str) -> dbc.Col:
     """A filter whose value is written to the URL query under ``name``."""
-    return dbc.Col([
-        dbc.Label(t(label_key, lang), className="small mb-0"),
-        dcc.Dropdown(id={"type": "filter", "name": name}, options=options, value=value,
-                     placeholder=t("all", lang), clearable=True),
-    ], md=3, lg=True, className="mb-2")
+    return _filter_col(label_key, lang, dcc.Dropdown(id={"type": "filter", "name": name}, options=options,
+                                                     value=value, placeholder=t("all", lang), clearable=True))
+
+
+def searched_options(path: str, name: str):
+    """Registers, when a page module is imported (so every worker knows it), the function of the reader's
+    language that lists every value of the filter ``name`` on ``path`` (read on the request's snapshot)."""
+    def register(options_of: Callable[[str], list[dict]]) -> Callable[[str], list[dict]]:
+        _option_sources[(path, name)] = options_of
+        return options_of
+    return register
+
+
+def searched_dropdown(path: str, name: str, label_key: str, value, lang: str) -> dbc.Col:
+    """A filter over many values (listed by a @searched_options function): the page carries the chosen
+    one and the first OPTIONS_INLINE."""
+    options = _option_sources[(path, name)](lang)
+    inline = _chosen(options, value) + [o for o in options[:OPTIONS_INLINE] if o["value"] != value]
+    placeholder = t("all", lang) if len(options) <= OPTIONS_INLINE else t("type_to_search", lang, n=len(options))
+    return _filter_col(label_key, lang, dcc.Dropdown(id={"type": "filter-search", "name": name}, options=inline,
+                                                     value=value, placeholder=placeholder, clearable=True))
+
+
+def options_matching(path: str, name: str, text: str, value, lang: str) -> list[dict]:
+    """The chosen option and the first OPTIONS_INLINE whose label holds ``text`` (any case); none for a
+    filter no page lists."""
+    if (path, name) not in _option_sources:
+        return []
+    options = _option_sources[(path, name)](lang)
+    text = text.lower()
+    hits = [o for o in options if text in str(o["label"]).lower() and o["value"] != value]
+    return _chosen(options, value) + hits[:OPTIONS_INLINE]
+
+
+def _chosen(options: list[dict], value) -> list[dict]:
+    return [o for o in options if o["value"] == value][:1]
+
+
+def _filter_col(label_key: str, lang: str, dropdown: dcc.Dropdown) -> dbc.Col:
+    return dbc.Col([dbc.Label(t(label_key, lang), className="small mb-0"), dropdown], md=3, lg=True, className="mb-2")

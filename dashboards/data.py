@@ -46,6 +46,17 @@ def _current_path() -> str:
     return str(path)
 
 
+def pin_snapshot(name: str | None) -> None:
+    """This request reads the snapshot file ``name`` — the one its page was rendered from — while it is
+    still kept: a grid's later blocks then match the page they sit in, across a publication. A name
+    that is not a kept snapshot's (pruned, or forged) leaves the request on the newest."""
+    if not name or not has_request_context():
+        return
+    path = data_paths().serving / Path(name).name  # a file name only, never a path from the request
+    if path.name.startswith("snapshot-") and path.suffix == ".duckdb" and path.exists():
+        g.plankpi_snapshot = str(path)
+
+
 def _snapshot_connection() -> duckdb.DuckDBPyConnection:
     """One read-only connection per published snapshot, opened once (opening costs ~20 ms; a query on
     an open one ~1 ms). A snapshot file is never written after publication, so holding it is safe.
@@ -178,6 +189,12 @@ TASK_FILTERS = ("region", "plan", "domain", "category", "unit", "role", "status"
 
 
 def task_filter_options() -> dict[str, list]:
+    """The values of each task filter (shared: callers copy before changing)."""
+    return _task_facets(_current_path())
+
+
+@functools.lru_cache(maxsize=4)
+def _task_facets(snapshot: str) -> dict[str, list]:
     facets = _query("select facet, value from marts.mart_task_facets order by facet, value")
     return {facet: list(facets.loc[facets["facet"] == facet, "value"])
             for facet in ("region", "plan", "domain", "category", "unit")}
@@ -236,21 +253,32 @@ def _task_filter(f: dict) -> tuple[str, dict]:
     return ("where " + " and ".join(conditions)) if conditions else "", params
 
 
-def tasks(f: dict, limit: int | None = None) -> pd.DataFrame:
-    """Tasks as of the snapshot's as-of date, filtered by the page's query; with ``limit``, the first
-    rows only and the whole view's count in ``_total`` (a page shows a province's tasks in part)."""
+# The task grid's columns that sort in SQL, by what they are made of (a label by its code, the source
+# reference by file and line). Identifiers from this table only: a request names a column, never SQL.
+TASK_SORT = {"task_id": ["s.task_id"], "title": ["s.title"], "status": ["s.status_class"],
+             "due_date": ["s.due_date"], "days_overdue": ["s.days_overdue"], "lead_units": ["s.lead_units"],
+             "region": ["s.region"], "plan_title": ["s.plan_title"], "no": ["s.no"], "category": ["s.category"],
+             "domain": ["s.domain"], "due_basis": ["s.due_basis"], "latest_status": ["s.latest_status"],
+             "latest_period": ["s.latest_period"], "source": ["s.source", "s.start_line"]}
+
+
+def tasks(f: dict, limit: int | None = None, offset: int = 0, sort: tuple[tuple[str, bool], ...] = ()) -> pd.DataFrame:
+    """Tasks as of the snapshot's as-of date, filtered by the page's query, in the page's order or by
+    ``sort`` ((column of TASK_SORT, descending) pairs); with ``limit``, rows [offset, offset + limit)
+    only and the whole view's count in ``_total`` (a page shows a province's tasks a block at a time)."""
     where, params = _task_filter(f)
+    order = [f"{key} {'desc' if desc else 'asc'} nulls last" for column, desc in sort for key in TASK_SORT[column]]
     rows = _query(f"""
         select s.task_id, s.region, s.plan_title, s.domain, s.category, s.no, s.title, s.lead_units,
                s.due_date, s.due_basis, s.status_class as status, s.latest_status, s.latest_period,
                s.days_overdue, s.source, s.start_line, s.location
         from marts.mart_task_status s {where}
-        order by s.list_order
-        limit $limit""", {**params, "limit": limit})
+        order by {", ".join(order + ["s.list_order"])}
+        limit $limit offset $offset""", {**params, "limit": limit, "offset": offset})
     if limit is None:
         return rows
-    # counted apart, and only when the page is full: a window count would materialise every row
-    total = len(rows) if len(rows) < limit else int(
+    # counted apart, and only when the block is full: a window count would materialise every row
+    total = offset + len(rows) if 0 < len(rows) < limit or offset == 0 and not len(rows) else int(
         _query(f"select count(*) as n from marts.mart_task_status s {where}", params)["n"].iat[0])
     return rows.assign(_total=total)
 

@@ -76,6 +76,7 @@ LABELS = {
     "filter_status": ("任务状态", "Status"), "filter_overdue": ("只看逾期", "Overdue only"),
     "filter_kpi": ("指标", "Indicator"),
     "all": ("全部", "All"),
+    "type_to_search": ("全部（共 {n} 项，输入文字查找）", "All ({n}: type to search)"),
     "task_detail": ("任务详情", "Task detail"),
     "click_a_task": ("点击表格中的任务查看原文、责任单位、时限、填报记录和附件台账。",
                      "Click a task to see its source sentence, units, deadlines, reports and annex ledger row."),

@@ -26,7 +26,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlencode
 
-from dashboards.callback_requests import router_body
+from dashboards.callback_requests import first_blocks, router_body
 
 LOAD_ACCOUNT = "loadtest"
 
@@ -74,11 +74,19 @@ def signed_in(base: str, username: str, password: str) -> urllib.request.OpenerD
     return opener
 
 
-def _router_request(client: urllib.request.OpenerDirector, base: str, page: str) -> bytes:
-    request = urllib.request.Request(base + "/_dash-update-component", data=json.dumps(router_body(page)).encode(),
+def _post(client: urllib.request.OpenerDirector, base: str, body: dict) -> str:
+    request = urllib.request.Request(base + "/_dash-update-component", data=json.dumps(body).encode(),
                                      headers={"Content-Type": "application/json"})
     with client.open(request, timeout=30) as response:
-        return response.read()
+        return response.read().decode()
+
+
+def _page_view(client: urllib.request.OpenerDirector, base: str, page: str) -> str:
+    """What a reader's browser asks to show a page: the page (Dash's router callback), then the first
+    block of rows of each grid on it. Returns everything received."""
+    rendered = _post(client, base, router_body(page))
+    search = "?" + page.partition("?")[2] if "?" in page else ""
+    return rendered + "".join(_post(client, base, block) for block in first_blocks(search, rendered))
 
 
 _RUN = re.compile(r"(?:运行|run) ([0-9a-z-]{8})")
@@ -90,28 +98,28 @@ def _user(base: str, password: str, pages: list[str], until: float, seed: int, o
     client = signed_in(base, LOAD_ACCOUNT, password)
     while time.time() < until:
         page = rng.choice(pages)
-        started = time.perf_counter()
+        at, started = time.time(), time.perf_counter()
         try:
-            body, ok = _router_request(client, base, page).decode(), True
+            body, ok = _page_view(client, base, page), True
         except Exception as exc:  # every failure is counted and shown
             body, ok = repr(exc), False
         elapsed = (time.perf_counter() - started) * 1000
         runs = set(_RUN.findall(body)) if ok else set()  # the snapshot(s) the page names
         with lock:
-            out.append((page, elapsed, ok, tuple(sorted(runs))))
+            out.append((page, elapsed, ok, tuple(sorted(runs)), at))
         time.sleep(rng.uniform(*think))  # a reader's pause between clicks
 
 
-def _pipeline_run_publishes(paths) -> float:
+def _pipeline_run_publishes(paths) -> tuple[float, float]:
     """A real pipeline run in its own process, as the inbox sensor starts one: a new submission file,
-    ingested, marts rebuilt, audited and published as a new snapshot. Returns its seconds."""
+    ingested, marts rebuilt, audited and published as a new snapshot. Returns when it started and ended."""
     from pipelines.bench import one_more_report
     one_more_report(paths)
-    started = time.perf_counter()
+    started = time.time()
     subprocess.run([str(Path(sys.executable).parent / "plankpi"), "run", "--ephemeral", "--job", "submissions_job"],
                    check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                    env={**os.environ, "PLANKPI_DATA": str(paths.root)})
-    return round(time.perf_counter() - started, 1)
+    return started, time.time()
 
 
 def run(users: int, seconds: float, workers: int, publish: bool, think: tuple[float, float] = (0.05, 0.3)) -> dict:
@@ -127,7 +135,7 @@ def run(users: int, seconds: float, workers: int, publish: bool, think: tuple[fl
     with gunicorn_server(workers) as (base, _):
         warm = signed_in(base, LOAD_ACCOUNT, password)
         for page in pages:  # every worker opens the snapshot once before the clock starts
-            _router_request(warm, base, page)
+            _page_view(warm, base, page)
         before = current_snapshot(paths.serving).path.name
         results, lock = [], threading.Lock()
         until = time.time() + seconds
@@ -135,25 +143,31 @@ def run(users: int, seconds: float, workers: int, publish: bool, think: tuple[fl
                    for i in range(users)]
         for t in threads:
             t.start()
-        published, pipeline_seconds = None, None
+        published, pipeline = None, (until, until)
         if publish:
             time.sleep(seconds / 3)
-            pipeline_seconds = _pipeline_run_publishes(paths)
+            pipeline = _pipeline_run_publishes(paths)
             published = current_snapshot(paths.serving).path.name
         for t in threads:
             t.join()
-    latencies = sorted(ms for _, ms, ok, _ in results if ok)
+    latencies = sorted(ms for _, ms, ok, _, _ in results if ok)
+    during = sorted(ms for _, ms, ok, _, at in results if ok and pipeline[0] <= at <= pipeline[1])
     pages_per_snapshot: dict[str, int] = {}
-    for *_, runs in results:
+    for _, _, _, runs, _ in results:
         key = "+".join(runs) or "?"
         pages_per_snapshot[key] = pages_per_snapshot.get(key, 0) + 1
     return {
         "users": users, "seconds": seconds, "workers": workers, "think_seconds": list(think),
         "requests": len(results),
-        "errors": sum(1 for _, _, ok, _ in results if not ok),
+        "errors": sum(1 for _, _, ok, _, _ in results if not ok),
         **dict(zip(("p50_ms", "p95_ms"), percentiles(latencies) if latencies else (None, None))),
         "max_ms": round(latencies[-1], 1) if latencies else None,
-        "snapshot_before": before, "snapshot_published_during": published, "pipeline_seconds": pipeline_seconds,
+        # the same while the pipeline ran beside the readers (it shares the cores)
+        "requests_during_pipeline": len(during),
+        **dict(zip(("p50_ms_during_pipeline", "p95_ms_during_pipeline"),
+                   percentiles(during) if during else (None, None))),
+        "snapshot_before": before, "snapshot_published_during": published,
+        "pipeline_seconds": round(pipeline[1] - pipeline[0], 1) if publish else None,
         "pages_per_snapshot": pages_per_snapshot,  # a key with '+' would be a page mixing two snapshots
     }
 

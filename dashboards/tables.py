@@ -9,10 +9,38 @@ from typing import Callable
 
 import pandas as pd
 
-from dashboards import access, data
+from dashboards import access, data, grid_model
 from dashboards.auth import store
+from dashboards.grid_model import Window
 from dashboards.i18n import (DOMAIN, DUE_BASIS, PLAN_FILE_STATUS, ROLE, STATUS, TASK_STATUS, column, lang_of, pick,
                              target_label)
+
+
+# What each table shows, in order: the grid's columns (known before any row is fetched) and the download's.
+COLUMNS: dict[str, list[str]] = {
+    "tasks": ["task_id", "title", "status", "due_date", "days_overdue", "lead_units", "region", "plan_title", "no",
+              "category", "domain", "due_basis", "latest_status", "latest_period", "source"],
+    "overdue": ["task_id", "region", "plan_title", "no", "title", "lead_units", "due_date", "due_basis",
+                "days_overdue", "source"],
+    "targets": ["region", "year", "kpi_name_zh", "target", "baseline", "actual", "gap", "progress_from_baseline",
+                "status", "status_code", "source"],
+    "units": ["region", "unit", "lead_tasks", "support_tasks", "implement_tasks", "lead_completion_rate",
+              "lead_on_time_rate", "lead_overdue", "reports_due", "reports_on_time", "reports_late",
+              "reports_missing", "reporting_rate"],
+    "gx": ["suite", "expectation", "column_name", "success", "severity", "observed_value", "unexpected_count",
+           "sample_unexpected"],
+    "gx_history": ["run_id", "validated_at", "expectations", "failed_critical", "failed_warning"],
+    "dbt": ["name", "resource_type", "status", "failures", "message"],
+    "inputs": ["kind", "file", "sha256", "status", "rows_landed", "rows_rejected"],
+    "quarantine": ["file_name", "row_number", "column_name", "rule", "reason_zh", "reason_en", "original",
+                   "quarantined_at"],
+    "plan_files": ["source", "format", "status", "reason", "seconds", "checksum"],
+    "my_tasks": ["task_id", "my_role", "plan_title", "no", "title", "due_date", "status", "latest_status",
+                 "latest_period"],
+    "my_uploads": ["at", "target", "detail", "ingest_status", "rows_landed", "rows_rejected", "checksum"],
+    "audit_log": ["seq", "at", "actor", "action", "target", "detail", "checksum"],
+    "accounts": ["username", "role", "region", "unit", "disabled"],
+}
 
 
 def _source(frame: pd.DataFrame, line_col: str) -> pd.Series:
@@ -29,17 +57,17 @@ def _labels(codes: pd.Series, table: dict, lang: str) -> pd.Series:
     return codes.map({c: pick(table, c, lang) for c in codes.dropna().unique()})
 
 
-def tasks_table(query: dict, limit: int | None = None) -> pd.DataFrame:
+def tasks_table(query: dict, window: Window | None = None) -> pd.DataFrame:
+    """Every task of the view; with ``window``, its block only, sorted in SQL, and ``_total``."""
     lang = lang_of(query)
-    df = data.tasks(query, limit)
+    df = (data.tasks(query) if window is None else
+          data.tasks(query, window.end - window.start, window.start, window.sort))
     df["status"] = _labels(df["status"], TASK_STATUS, lang)
     df["domain"] = _labels(df["domain"], DOMAIN, lang)
     df["due_basis"] = _labels(df["due_basis"], DUE_BASIS, lang)
     df["due_date"] = df["due_date"].astype(str).replace({"NaT": "", "None": ""})
     df["source"] = _source(df, "start_line")
-    return df[["task_id", "title", "status", "due_date", "days_overdue", "lead_units", "region", "plan_title",
-               "no", "category", "domain", "due_basis", "latest_status", "latest_period", "source"]
-              + (["_total"] if limit is not None else [])]
+    return df[COLUMNS["tasks"] + (["_total"] if window is not None else [])]
 
 
 def overdue_table(query: dict) -> pd.DataFrame:
@@ -48,16 +76,22 @@ def overdue_table(query: dict) -> pd.DataFrame:
     df["due_basis"] = df["due_basis"].map(lambda c: pick(DUE_BASIS, c, lang))
     df["due_date"] = df["due_date"].astype(str)
     df["source"] = _source(df, "start_line")
-    return df[["task_id", "region", "plan_title", "no", "title", "lead_units", "due_date", "due_basis",
-               "days_overdue", "source"]]
+    return df[COLUMNS["overdue"]]
 
 
-def targets_table(query: dict, limit: int | None = None) -> pd.DataFrame:
+# The targets grid's columns by what they are made of: a block is sorted before its words are made.
+_TARGET_SORT = {"kpi_name_zh": ["kpi"], "target": ["target_value"], "status": ["status"], "status_code": ["status"],
+                "source": ["source", "line"]}
+
+
+def targets_table(query: dict, window: Window | None = None) -> pd.DataFrame:
+    """Every target of the view; with ``window``, its block only, and ``_total``."""
     lang = lang_of(query)
     df = data.target_attainment(query.get("region") or None, query.get("kpi") or None)
     total = len(df)
-    if limit is not None:  # words for the rows a grid shows, not for a province's 8,000 targets
-        df = df.head(limit).copy()
+    if window is not None:  # words for the rows a grid shows, not for a province's 8,000 targets
+        df, total = grid_model.block(df, window, _TARGET_SORT)
+        df = df.copy()
     stretch = "（力争）" if lang == "zh" else " (stretch)"
     df["target"] = [target_label(r.comparator, r.target_value, r.unit, r.direction, r.threshold, r.kpi_unit, lang)
                     + (stretch if r.stretch else "") for r in df.itertuples()]
@@ -65,9 +99,7 @@ def targets_table(query: dict, limit: int | None = None) -> pd.DataFrame:
     df["status_code"] = df["status"]
     df["status"] = df["status"].map(lambda c: pick(STATUS, c, lang))
     df["source"] = _source(df, "line")
-    shown = df[["region", "year", "kpi_name_zh", "target", "baseline", "actual", "gap", "progress_from_baseline",
-                "status", "status_code", "source"]]
-    return shown if limit is None else shown.assign(_total=total)
+    return df[COLUMNS["targets"]] if window is None else df[COLUMNS["targets"]].assign(_total=total)
 
 
 def units_table(query: dict) -> pd.DataFrame:
@@ -94,8 +126,7 @@ def inputs_table(query: dict) -> pd.DataFrame:
     plans = pd.DataFrame(inputs.get("plans", []), columns=["file", "sha256", "status"]).assign(kind="plan")
     subs = pd.DataFrame(inputs.get("submissions", []),
                         columns=["file", "sha256", "status", "rows_landed", "rows_rejected"]).assign(kind="submission")
-    return pd.concat([plans, subs], ignore_index=True)[["kind", "file", "sha256", "status", "rows_landed",
-                                                         "rows_rejected"]]
+    return pd.concat([plans, subs], ignore_index=True)
 
 
 def quarantine_table(query: dict) -> pd.DataFrame:
@@ -116,8 +147,7 @@ def my_tasks_table(query: dict) -> pd.DataFrame:
     df["my_role"] = df.pop("role_rank").map(lambda r: pick(ROLE, ("lead", "support", "implement")[r], lang))
     df["status"] = df["status"].map(lambda c: pick(TASK_STATUS, c, lang))
     df["due_date"] = df["due_date"].astype(str).replace({"NaT": "", "None": ""})
-    return df[["task_id", "my_role", "plan_title", "no", "title", "due_date", "status", "latest_status",
-               "latest_period"]]
+    return df
 
 
 def my_uploads_table(query: dict) -> pd.DataFrame:
@@ -128,7 +158,7 @@ def my_uploads_table(query: dict) -> pd.DataFrame:
     log = log[log["action"] == "upload"]
     landed = data.ingested_by(acc.username).rename(columns={"file_checksum": "checksum", "status": "ingest_status"})
     out = log.merge(landed, on="checksum", how="left")
-    return out[["at", "target", "detail", "ingest_status", "rows_landed", "rows_rejected", "checksum"]]
+    return out
 
 
 def audit_log_table(query: dict) -> pd.DataFrame:
@@ -159,25 +189,36 @@ TABLES: dict[str, Callable[[dict], pd.DataFrame]] = {
 }
 
 
-# Tables whose query can return the first rows only (and the view's count in ``_total``).
-LIMITED = {"tasks", "targets"}
+# Tables that answer a grid's block themselves (in SQL, or before labelling), when the grid sets no
+# column filter: the rest are built whole (cached queries) and cut in pandas.
+WINDOWED = {"tasks": tasks_table, "targets": targets_table}
 
 
-def _within_scope(name: str, table: Callable[..., pd.DataFrame]) -> Callable[..., pd.DataFrame]:
-    """A leader of a city or county sees the rows of their regions only, on screen and in downloads.
-    ``limit``: the first rows of the view, for a grid (``_total`` counts them all)."""
-    def scoped(query: dict, limit: int | None = None) -> pd.DataFrame:
+def _shown(name: str, table: Callable[..., pd.DataFrame]) -> Callable[..., pd.DataFrame]:
+    """The table's COLUMNS; a leader of a city or county sees the rows of their regions only, on screen
+    and in downloads."""
+    def scoped(query: dict) -> pd.DataFrame:
         regions = access.region_scope()
-        if regions is None and limit is not None and name in LIMITED:
-            return table(query, limit)
         df = table(query)
         if regions is not None and "region" in df.columns:
             df = df[df["region"].isin(regions)].reset_index(drop=True)
-        return df if limit is None else df.head(limit).assign(_total=len(df))
+        return df[COLUMNS[name]]
     return scoped
 
 
-TABLES = {name: _within_scope(name, table) for name, table in TABLES.items()}
+TABLES = {name: _shown(name, table) for name, table in TABLES.items()}
+
+
+def rows(name: str, query: dict, window: Window) -> tuple[pd.DataFrame, int]:
+    """The block of TABLES[name] a grid asks for, and how many rows the view has (after its filters)."""
+    fast = WINDOWED.get(name)
+    sortable = name != "tasks" or all(column in data.TASK_SORT for column, _ in window.sort)
+    if fast is not None and access.region_scope() is None and not window.filters and sortable:
+        df = fast(query, window)
+        total = int(df["_total"].iat[0]) if len(df) else (0 if window.start == 0 else int(
+            fast(query, Window(0, 1))["_total"].iat[0]))
+        return df.drop(columns="_total"), total
+    return grid_model.block(TABLES[name](query), window)
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

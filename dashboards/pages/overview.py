@@ -6,7 +6,8 @@ from dash import dcc, html
 from dashboards import access, data
 from dashboards.components import card, frame, guarded, pct, table_block
 from dashboards.i18n import STATUS_COLOR, column, lang_of, t
-from dashboards.tables import TABLES
+from dashboards.grid_model import Window
+from dashboards.tables import rows
 
 PATH = "/"
 dash.register_page(__name__, path=PATH, name="总览 Overview", title="PlanKPI")
@@ -52,14 +53,12 @@ def _completion_chart(dimension: str, lang: str) -> html.Div:
 def _target_table(query: dict) -> dbc.Table:
     """Status in colour *and* words, so it reads in grey-scale."""
     lang = lang_of(query)
-    df = TABLES["targets"](query, limit=TARGET_ROWS)
-    total = int(df["_total"].iat[0]) if len(df) else 0
-    df = df.drop(columns="_total")
+    df, total = rows("targets", query, Window(0, TARGET_ROWS))
     cols = [c for c in df.columns if c != "status_code"]
-    rows = [html.Tr([html.Td(dbc.Badge(r["status"], color=STATUS_COLOR.get(r["status_code"], "secondary")))
-                     if c == "status" else html.Td("—" if r[c] is None or r[c] != r[c] else str(r[c]))
-                     for c in cols]) for _, r in df.iterrows()]
-    table = dbc.Table([html.Thead(html.Tr([html.Th(column(c, lang)) for c in cols])), html.Tbody(rows)],
+    rows_ = [html.Tr([html.Td(dbc.Badge(r["status"], color=STATUS_COLOR.get(r["status_code"], "secondary")))
+                      if c == "status" else html.Td("—" if r[c] is None or r[c] != r[c] else str(r[c]))
+                      for c in cols]) for r in df.to_dict("records")]
+    table = dbc.Table([html.Thead(html.Tr([html.Th(column(c, lang)) for c in cols])), html.Tbody(rows_)],
                       bordered=True, hover=True, size="sm", responsive=True, id="target-table")
     if total <= TARGET_ROWS:
         return table

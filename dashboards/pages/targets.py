@@ -6,7 +6,8 @@ import pandas as pd
 from dash import dcc, html
 
 from dashboards import access, data
-from dashboards.components import filter_dropdown, frame, guarded, table_block
+from dashboards.components import (filter_dropdown, frame, guarded, searched_dropdown, searched_options,
+                                   table_block)
 from dashboards.i18n import STATUS, STATUS_COLOR, lang_of, pick, t, target_label
 
 PATH = "/targets"
@@ -77,15 +78,18 @@ def _panels(query: dict, lang: str) -> list:
     return panels
 
 
+@searched_options(PATH, "region")
+def _regions(lang: str) -> list[dict]:
+    return [{"label": r, "value": r} for r in sorted(set(data.trend_keys()["region"]))]
+
+
 @guarded(PATH)
 def layout(**query):
     lang = lang_of(query)
     kpis = data.kpi_options()
-    regions = sorted(set(data.trend_keys()["region"]))
     return frame(PATH, query,
         dbc.Row([
-            filter_dropdown("region", "filter_region", [{"label": r, "value": r} for r in regions],
-                            query.get("region"), lang),
+            searched_dropdown(PATH, "region", "filter_region", query.get("region"), lang),
             filter_dropdown("kpi", "filter_kpi",
                             [{"label": r.kpi_name_en if lang == "en" else r.kpi_name_zh, "value": r.kpi}
                              for r in kpis.itertuples()], query.get("kpi"), lang),

@@ -5,7 +5,8 @@ import pandas as pd
 from dash import dcc, html
 
 from dashboards import access, data
-from dashboards.components import filter_dropdown, frame, guarded, table_block
+from dashboards.components import (filter_dropdown, frame, guarded, searched_dropdown, searched_options,
+                                   table_block)
 from dashboards.i18n import DOMAIN, DUE_BASIS, ROLE, TASK_STATUS, column, lang_of, pick, t
 
 PATH = "/tasks"
@@ -16,15 +17,22 @@ def _options(values, table: dict | None, lang: str) -> list[dict]:
     return [{"label": pick(table, v, lang) if table else v, "value": v} for v in values]
 
 
+def _facet_options(facet: str):
+    return lambda lang: _options(data.task_filter_options()[facet], None, lang)
+
+
+for facet in ("region", "plan", "category", "unit"):  # a province has thousands of each (domains: four)
+    searched_options(PATH, facet)(_facet_options(facet))
+
+
 def _filters(query: dict, lang: str) -> dbc.Row:
     o = data.task_filter_options()
     return dbc.Row([
-        filter_dropdown("region", "filter_region", _options(o["region"], None, lang), query.get("region"), lang),
-        filter_dropdown("plan", "filter_plan", _options(o["plan"], None, lang), query.get("plan"), lang),
+        searched_dropdown(PATH, "region", "filter_region", query.get("region"), lang),
+        searched_dropdown(PATH, "plan", "filter_plan", query.get("plan"), lang),
         filter_dropdown("domain", "filter_domain", _options(o["domain"], DOMAIN, lang), query.get("domain"), lang),
-        filter_dropdown("category", "filter_category", _options(o["category"], None, lang),
-                        query.get("category"), lang),
-        filter_dropdown("unit", "filter_unit", _options(o["unit"], None, lang), query.get("unit"), lang),
+        searched_dropdown(PATH, "category", "filter_category", query.get("category"), lang),
+        searched_dropdown(PATH, "unit", "filter_unit", query.get("unit"), lang),
         filter_dropdown("role", "filter_role", _options(ROLE, ROLE, lang), query.get("role"), lang),
         filter_dropdown("status", "filter_status", _options(TASK_STATUS, TASK_STATUS, lang),
                         query.get("status"), lang),

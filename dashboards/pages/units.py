@@ -4,19 +4,23 @@ import dash
 import dash_bootstrap_components as dbc
 
 from dashboards import data
-from dashboards.components import filter_dropdown, frame, guarded, table_block
+from dashboards.components import frame, guarded, searched_dropdown, searched_options, table_block
 from dashboards.i18n import lang_of
 
 PATH = "/units"
 dash.register_page(__name__, path=PATH, name="责任单位 Units", title="PlanKPI")
 
 
+@searched_options(PATH, "region")
+def _regions(lang: str) -> list[dict]:
+    return [{"label": r, "value": r} for r in data.unit_regions()]
+
+
 @guarded(PATH)
 def layout(**query):
     lang = lang_of(query)
-    regions = data.unit_regions()
     return frame(PATH, query,
-        dbc.Row([filter_dropdown("region", "filter_region", [{"label": r, "value": r} for r in regions],
-                                 query.get("region"), lang)], className="g-2 mb-2"),
+        dbc.Row([searched_dropdown(PATH, "region", "filter_region", query.get("region"), lang)],
+                className="g-2 mb-2"),
         table_block("units", query, height=640),
     )

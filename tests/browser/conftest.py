@@ -39,3 +39,21 @@ def login(dash_duo, username: str, password: str, landing: str = "#nav-overview"
     dash_duo.driver.find_element(By.ID, "login-submit").click()
     if landing:
         dash_duo.wait_for_element(landing, timeout=15)
+
+
+@pytest.fixture
+def app_for(monkeypatch):
+    """A dashboard app reading the data folder ``root``."""
+    def make(root):
+        monkeypatch.setenv("PLANKPI_DATA", str(root))
+        from dashboards.app import create_app
+        return create_app()
+    return make
+
+
+def login_client(app, username: str, password: str):
+    """Flask's test client, signed in through the login form."""
+    client = app.server.test_client()
+    response = client.post("/login", data={"username": username, "password": password})
+    assert response.status_code == 302
+    return client

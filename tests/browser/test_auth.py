@@ -11,11 +11,11 @@ import openpyxl
 import pytest
 import requests
 
-from dashboards.callback_requests import download_body
+from dashboards.callback_requests import download_body, grid_rows_body
 from pipelines.accounts import MAX_FAILURES, store_for
 from pipelines.submissions.contract import PROGRESS_COLUMNS
 from pipelines.warehouse.publish import current_snapshot
-from tests.browser.conftest import login, passwords_for, start
+from tests.browser.conftest import login, login_client, passwords_for, start
 from tests.conftest import AS_OF, world_after_a_good_run
 
 pytestmark = pytest.mark.browser
@@ -36,15 +36,6 @@ def _snapshot(paths, sql, params=None):
         return con.execute(sql, params or []).fetchall()
 
 
-@pytest.fixture
-def app_for(monkeypatch):
-    def make(root: Path):
-        monkeypatch.setenv("PLANKPI_DATA", str(root))
-        from dashboards.app import create_app
-        return create_app()
-    return make
-
-
 @pytest.mark.parametrize("user", list(SEES))
 def test_each_role_sees_exactly_its_pages(world, app_for, dash_duo, passwords, user):
     start(dash_duo, app_for(world.paths.root))
@@ -57,26 +48,21 @@ def test_each_role_sees_exactly_its_pages(world, app_for, dash_duo, passwords, u
     assert not dash_duo.find_elements(".ag-root")  # nothing of the refused page was sent
 
 
-def _login_client(app, username, password):
-    client = app.server.test_client()
-    response = client.post("/login", data={"username": username, "password": password})
-    assert response.status_code == 302
-    return client
-
-
 def _download_request(table: str) -> dict:
     return download_body(table, "?region=晋城市")
 
 
 def test_a_unit_gets_nothing_by_forged_requests_or_urls(world, app_for, passwords):
     app = app_for(world.paths.root)
-    unit = _login_client(app, "yq_sthjj", passwords["yq_sthjj"])
-    auditor = _login_client(app, "auditor", passwords["auditor"])
+    unit = login_client(app, "yq_sthjj", passwords["yq_sthjj"])
+    auditor = login_client(app, "auditor", passwords["auditor"])
     for table in ("tasks", "quarantine", "audit_log", "units"):
         assert auditor.post("/_dash-update-component", json=_download_request(table)).status_code == 200 \
             or table == "units"
         refused = unit.post("/_dash-update-component", json=_download_request(table))
         assert refused.status_code == 204 and refused.data == b""  # a hand-made callback request: nothing
+        rows = unit.post("/_dash-update-component", json=grid_rows_body(table, "?region=晋城市"))
+        assert rows.status_code == 204 and rows.data == b""  # nor a grid's rows
     # its own template only: no parameter names a unit, a query naming another is ignored
     own = unit.get("/my/template.xlsx?region=晋城市&unit=市生态环境局")
     sheet = openpyxl.load_workbook(BytesIO(own.data)).active
@@ -108,9 +94,15 @@ def test_a_city_leader_sees_the_city_and_its_counties_only(world, app_for, dash_
     dash_duo.driver.get(f"{dash_duo.server_url}/tasks?task={other}")
     dash_duo.wait_for_contains_text("#task-detail", "?", timeout=15)  # a task beside their region: nothing
     # the download of the same table holds the same rows only
-    client = _login_client(app_for(world.paths.root), "jc_leader", passwords["jc_leader"])
+    client = login_client(app_for(world.paths.root), "jc_leader", passwords["jc_leader"])
     body = client.post("/_dash-update-component", json=_download_request("tasks")).get_data(as_text=True)
     assert "晋城市" in body and "阳泉市" not in body
+    # and the grid's blocks, in any order the leader sorts them
+    grid = client.post("/_dash-update-component", json=grid_rows_body(
+        "tasks", end=1000, sort=[{"colId": "region", "sort": "desc"}])).get_json()["response"]["grid-tasks"]
+    rows = grid["getRowsResponse"]
+    assert rows["rowCount"] == in_scope == len(rows["rowData"])
+    assert {r["region"] for r in rows["rowData"]} <= scope and rows["rowData"][0]["region"] == "阳城县"
 
 
 def test_wrong_passwords_lock_the_account(world, app_for, dash_duo, passwords):

@@ -7,6 +7,7 @@ from urllib.parse import quote
 
 import duckdb
 import pytest
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.common.by import By
 
 from pipelines.warehouse.publish import current_snapshot
@@ -68,11 +69,24 @@ def test_filter_changes_the_task_table_and_lives_in_the_url(world, app, dash_duo
     assert dash_duo.get_logs() in ([], None)
 
 
+def _loaded_first_row_id(dash_duo, timeout: float = 15) -> str:
+    """The first row's id once its block has arrived (the grid draws placeholder rows while it loads)."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            row_id = dash_duo.find_element('.ag-row[row-index="0"]').get_attribute("row-id")
+            if row_id and row_id.startswith("T"):
+                return row_id
+        except (StaleElementReferenceException, NoSuchElementException):
+            pass  # the placeholder row was just replaced by the loaded one
+        time.sleep(0.2)
+    raise AssertionError("the task grid's first block did not arrive")
+
+
 def test_a_task_opens_down_to_its_printed_sentence(world, app, dash_duo, passwords):
     _start(dash_duo, app, passwords)
     dash_duo.wait_for_page(url=f"{dash_duo.server_url}/tasks?region={quote('阳泉市')}")
-    first = dash_duo.wait_for_element('.ag-row[row-index="0"]', timeout=15)
-    task_id = first.get_attribute("row-id")
+    task_id = _loaded_first_row_id(dash_duo)
     source, start, end = _snapshot_value(world, "select source, start_line, end_line from marts.mart_task_status "
                                                 "where task_id = ?", [task_id])[0]
     printed = _snapshot_value(world, "select text from raw.plan_lines where source = ? and line_no = ?",
@@ -142,14 +156,14 @@ def test_targets_units_and_quality_pages_show_real_values(world, app, dash_duo, 
     _start(dash_duo, app, passwords)
     dash_duo.wait_for_page(url=f"{dash_duo.server_url}/targets?region={quote('阳泉市')}&kpi=pm25_concentration")
     dash_duo.wait_for_element(".target-note", timeout=15)
-    assert f"{pm25:g}" in dash_duo.find_element("#grid-targets").text
+    dash_duo.wait_for_contains_text("#grid-targets", f"{pm25:g}", timeout=10)
     assert "PM2.5" in dash_duo.find_element(".target-note blockquote").text  # the printed sentence
     dash_duo.wait_for_page(url=f"{dash_duo.server_url}/units")
     _wait_count(dash_duo, "units", units)
     dash_duo.wait_for_page(url=f"{dash_duo.server_url}/quality")
     _wait_count(dash_duo, "quarantine", quarantined)
     _wait_count(dash_duo, "plan_files", 6)
-    assert LEGACY_DOC in dash_duo.find_element("#grid-plan_files").text
+    dash_duo.wait_for_contains_text("#grid-plan_files", LEGACY_DOC, timeout=10)
     assert run_id in dash_duo.find_element("#lineage-run").text
     assert dash_duo.find_element("#data-docs-link").get_attribute("href").endswith("/quality-docs/")
     assert dash_duo.get_logs() in ([], None)

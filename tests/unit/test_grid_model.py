@@ -1,0 +1,62 @@
+"""A grid's block request answered on a frame: AG Grid's sort and filter models over the whole view."""
+import pandas as pd
+import pytest
+
+from dashboards.grid_model import Window, block, filtered, sorted_by
+
+VIEW = pd.DataFrame({
+    "task_id": ["T1", "T2", "T3", "T4", "T5"],
+    "title": ["加强大气污染防治", "土壤监测", "大气执法检查", None, "水源地保护"],
+    "days_overdue": [12, None, 3, 40, 0],
+    "source": ["b.docx", "a.pdf", "a.pdf", "c.txt", "b.docx"],
+    "line": [9, 30, 4, 1, 2],
+})
+
+
+def test_request_becomes_a_window():
+    w = Window.from_request({"startRow": 100, "endRow": 200, "sortModel": [{"colId": "days_overdue", "sort": "desc"}],
+                             "filterModel": {"title": {"filterType": "text", "type": "contains", "filter": "大气"}}})
+    assert (w.start, w.end, w.sort) == (100, 200, (("days_overdue", True),))
+    assert w.filters["title"]["filter"] == "大气"
+    assert Window.from_request({}) == Window(0, 100)
+
+
+def test_text_filters_match_chinese_and_treat_missing_as_blank():
+    contains = {"title": {"filterType": "text", "type": "contains", "filter": "大气"}}
+    assert list(filtered(VIEW, contains)["task_id"]) == ["T1", "T3"]
+    not_contains = {"title": {"filterType": "text", "type": "notContains", "filter": "大气"}}
+    assert list(filtered(VIEW, not_contains)["task_id"]) == ["T2", "T4", "T5"]
+    assert list(filtered(VIEW, {"title": {"filterType": "text", "type": "blank"}})["task_id"]) == ["T4"]
+    either = {"title": {"filterType": "text", "operator": "OR",
+                        "conditions": [{"type": "startsWith", "filter": "土壤"}, {"type": "endsWith", "filter": "保护"}]}}
+    assert list(filtered(VIEW, either)["task_id"]) == ["T2", "T5"]
+
+
+def test_number_filters_and_combined_columns():
+    over = {"days_overdue": {"filterType": "number", "type": "greaterThan", "filter": 5}}
+    assert list(filtered(VIEW, over)["task_id"]) == ["T1", "T4"]
+    between = {"days_overdue": {"filterType": "number", "type": "inRange", "filter": 0, "filterTo": 12}}
+    assert list(filtered(VIEW, between)["task_id"]) == ["T1", "T3", "T5"]
+    both = {**over, "title": {"filterType": "text", "type": "notBlank"}}
+    assert list(filtered(VIEW, both)["task_id"]) == ["T1"]
+
+
+def test_unknown_filter_or_column_is_refused_in_both_languages():
+    with pytest.raises(ValueError, match="no such column"):
+        filtered(VIEW, {"nope": {"filterType": "text", "type": "contains", "filter": "x"}})
+    with pytest.raises(ValueError, match="不支持"):
+        filtered(VIEW, {"title": {"filterType": "text", "type": "regex", "filter": "x"}})
+
+
+def test_sort_puts_missing_last_and_uses_the_columns_a_label_is_made_of():
+    assert list(sorted_by(VIEW, (("days_overdue", True),))["task_id"]) == ["T4", "T1", "T3", "T5", "T2"]
+    by_source = sorted_by(VIEW, (("source", False),), {"source": ["source", "line"]})
+    assert list(by_source["task_id"]) == ["T3", "T2", "T5", "T1", "T4"]
+
+
+def test_block_cuts_the_sorted_filtered_view_and_counts_it():
+    rows, total = block(VIEW, Window(1, 3, (("days_overdue", False),),
+                                     {"days_overdue": {"filterType": "number", "type": "notBlank"}}))
+    assert total == 4 and list(rows["task_id"]) == ["T3", "T1"]
+    rows, total = block(VIEW, Window(100, 200))
+    assert total == 5 and rows.empty
