@@ -84,7 +84,7 @@ bench-dashboard: install
 
 # 50 simulated readers against gunicorn for 30 s while a new snapshot is published (PLANKPI_DATA's).
 bench-load: install
-	$(BIN)/python -m dashboards.loadtest --users 50 --seconds 30
+	$(BIN)/python -m dashboards.loadtest --users 50 --seconds 120
 
 clean:
 	rm -rf $(PLANKPI_DATA)/{inbox,archive,quarantine,outbox,warehouse,serving,quality} $(DAGSTER_HOME) dbt_project/target

@@ -45,7 +45,8 @@ _GRID_SNAPSHOT = re.compile(r'"context":\s*\{"snapshot":\s*"([^"]+)"')
 
 def page_search(body: dict) -> str | None:
     """The URL query of a page-router request (None for any other callback)."""
-    if body.get("outputs", [{}])[0].get("id") != "_pages_content":
+    outputs = body.get("outputs")
+    if not isinstance(outputs, list) or outputs[0].get("id") != "_pages_content":
         return None
     return body["inputs"][1]["value"]
 

@@ -92,10 +92,10 @@ def _page_view(client: urllib.request.OpenerDirector, base: str, page: str) -> s
 _RUN = re.compile(r"(?:运行|run) ([0-9a-z-]{8})")
 
 
-def _user(base: str, password: str, pages: list[str], until: float, seed: int, out: list,
+def _user(base: str, client: urllib.request.OpenerDirector, pages: list[str], until: float, seed: int, out: list,
           lock: threading.Lock, think: tuple[float, float]) -> None:
     rng = random.Random(seed)
-    client = signed_in(base, LOAD_ACCOUNT, password)
+    time.sleep(rng.uniform(0, think[1]))  # readers arrive spread out, not in one instant
     while time.time() < until:
         page = rng.choice(pages)
         at, started = time.time(), time.perf_counter()
@@ -122,7 +122,7 @@ def _pipeline_run_publishes(paths) -> tuple[float, float]:
     return started, time.time()
 
 
-def run(users: int, seconds: float, workers: int, publish: bool, think: tuple[float, float] = (0.05, 0.3)) -> dict:
+def run(users: int, seconds: float, workers: int, publish: bool, think: tuple[float, float] = (1, 5)) -> dict:
     from pipelines.config import data_paths
     from pipelines.warehouse.publish import current_snapshot
     import duckdb
@@ -137,9 +137,10 @@ def run(users: int, seconds: float, workers: int, publish: bool, think: tuple[fl
         for page in pages:  # every worker opens the snapshot once before the clock starts
             _page_view(warm, base, page)
         before = current_snapshot(paths.serving).path.name
+        clients = [signed_in(base, LOAD_ACCOUNT, password) for _ in range(users)]  # signed in before the clock
         results, lock = [], threading.Lock()
         until = time.time() + seconds
-        threads = [threading.Thread(target=_user, args=(base, password, pages, until, i, results, lock, think))
+        threads = [threading.Thread(target=_user, args=(base, clients[i], pages, until, i, results, lock, think))
                    for i in range(users)]
         for t in threads:
             t.start()
@@ -178,9 +179,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--workers", type=int, default=3)
     parser.add_argument("--no-publish", dest="publish", action="store_false")
-    parser.add_argument("--think", default="0.05,0.3",
-                        help="each user's pause between requests, MIN,MAX seconds (default: a fast clicker; "
-                             "people reading a page pause seconds)")
+    parser.add_argument("--think", default="1,5",
+                        help="each user's pause between pages, MIN,MAX seconds (default 1,5: a reader looks at a "
+                             "page before the next click, as load tools such as Locust simulate users; "
+                             "0.05,0.3 is a stress test of clickers who never read)")
     args = parser.parse_args(argv)
     think = tuple(float(x) for x in args.think.split(","))
     result = run(args.users, args.seconds, args.workers, args.publish, think)
