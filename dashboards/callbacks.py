@@ -12,7 +12,7 @@ from dashboards import access, data, uploads
 from dashboards.components import grid_records, href, options_matching, parse_query
 from dashboards.grid_model import Window
 from dashboards.i18n import lang_of, t
-from dashboards.tables import TABLES, labelled, rows
+from dashboards.tables import TABLES, csv_text, labelled, rows
 
 
 def register(app: dash.Dash) -> None:
@@ -47,7 +47,7 @@ def register(app: dash.Dash) -> None:
         df = labelled(TABLES[name](query), lang_of(query))
         stem = f"plankpi_{name}_{data.headline()['as_of'].strftime('%Y-%m-%d')}"
         if fmt == "csv":  # with a BOM: Excel opens UTF-8 Chinese correctly only then
-            return dict(content="\ufeff" + df.to_csv(index=False), filename=f"{stem}.csv")
+            return dict(content="\ufeff" + csv_text(df), filename=f"{stem}.csv")
         buf = io.BytesIO()
         df.to_excel(buf, index=False, sheet_name=name)
         return dcc.send_bytes(buf.getvalue(), f"{stem}.xlsx")
