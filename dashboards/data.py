@@ -18,7 +18,7 @@ import pandas as pd
 from flask import g, has_request_context
 
 from pipelines.config import data_paths
-from pipelines.warehouse.publish import current_snapshot_path
+from pipelines.warehouse.publish import current_snapshot_path, kept_snapshot_path
 
 
 @dataclass
@@ -50,10 +50,8 @@ def pin_snapshot(name: str | None) -> None:
     """This request reads the snapshot file ``name`` — the one its page was rendered from — while it is
     still kept: a grid's later blocks then match the page they sit in, across a publication. A name
     that is not a kept snapshot's (pruned, or forged) leaves the request on the newest."""
-    if not name or not has_request_context():
-        return
-    path = data_paths().serving / Path(name).name  # a file name only, never a path from the request
-    if path.name.startswith("snapshot-") and path.suffix == ".duckdb" and path.exists():
+    path = kept_snapshot_path(data_paths().serving, name) if name and has_request_context() else None
+    if path is not None:
         g.plankpi_snapshot = str(path)
 
 

@@ -26,7 +26,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlencode
 
-from dashboards.callback_requests import first_blocks, router_body
+from dashboards.callback_requests import first_blocks, page_search, router_body
 
 LOAD_ACCOUNT = "loadtest"
 
@@ -84,9 +84,10 @@ def _post(client: urllib.request.OpenerDirector, base: str, body: dict) -> str:
 def _page_view(client: urllib.request.OpenerDirector, base: str, page: str) -> str:
     """What a reader's browser asks to show a page: the page (Dash's router callback), then the first
     block of rows of each grid on it. Returns everything received."""
-    rendered = _post(client, base, router_body(page))
-    search = "?" + page.partition("?")[2] if "?" in page else ""
-    return rendered + "".join(_post(client, base, block) for block in first_blocks(search, rendered))
+    page_body = router_body(page)
+    rendered = _post(client, base, page_body)
+    blocks = first_blocks(page_search(page_body), rendered)
+    return rendered + "".join(_post(client, base, block) for block in blocks)
 
 
 _RUN = re.compile(r"(?:运行|run) ([0-9a-z-]{8})")

@@ -79,7 +79,7 @@ def overdue_table(query: dict) -> pd.DataFrame:
     df["due_basis"] = df["due_basis"].map(lambda c: pick(DUE_BASIS, c, lang))
     df["due_date"] = df["due_date"].astype(str)
     df["source"] = _source(df, "start_line")
-    return df[COLUMNS["overdue"]]
+    return df
 
 
 # The targets grid's columns by what they are made of: a block is sorted before its words are made.

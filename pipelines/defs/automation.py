@@ -32,6 +32,12 @@ submissions_job = dg.define_asset_job(
     executor_def=dg.in_process_executor,
     description="Ingest the inbox, rebuild the marts that depend on submissions, audit, publish.")
 
+
+def adds_submissions_only(context: dg.AssetExecutionContext | dg.AssetCheckExecutionContext) -> bool:
+    """Whether this run only adds what the inbox brought (plans and reference tables not re-read): its
+    incremental models append and its checks look at the rows it landed. Every other run rebuilds."""
+    return context.run.job_name == SUBMISSIONS_JOB
+
 daily_schedule = dg.ScheduleDefinition(job=publish_job, cron_schedule="0 6 * * *",
                                        execution_timezone="Asia/Shanghai", name="daily_refresh")
 monthly_templates = dg.ScheduleDefinition(job=templates_job, cron_schedule="0 7 1 * *",

@@ -6,7 +6,7 @@ import dagster as dg
 
 from ..quality.checks import SUITES, SuiteTarget
 from ..warehouse.schema import connect, ensure_raw_schema
-from .automation import SUBMISSIONS_JOB
+from .automation import adds_submissions_only
 from .memory import release_freed_memory
 from .resources import PlanKpiResource
 
@@ -23,7 +23,7 @@ def _landed_since(context: dg.AssetCheckExecutionContext) -> datetime | None:
     validated against the same tasks, KPIs and regions, and their rules look at the row alone. Checking
     only the rows this run landed keeps a new file's publication independent of the warehouse's size.
     Every other run (the daily publish re-reads the plans) checks every row."""
-    if context.run.job_name != SUBMISSIONS_JOB:
+    if not adds_submissions_only(context):
         return None
     record = context.instance.get_run_record_by_id(context.run.run_id)
     started = record.start_time if record and record.start_time else record.create_timestamp.timestamp()

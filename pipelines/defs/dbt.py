@@ -10,7 +10,7 @@ from dagster_dbt import DbtCliResource, DbtProject, dbt_assets
 from ..config import DBT_PROJECT_DIR
 from ..quality import dbt_results
 from ..warehouse.schema import connect, ensure_raw_schema
-from .automation import SUBMISSIONS_JOB
+from .automation import adds_submissions_only
 from .resources import PlanKpiResource
 
 dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
@@ -28,7 +28,7 @@ def plankpi_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, p
     os.environ["PLANKPI_DATA"] = str(plankpi.paths.root)  # profiles.yml reads it
     os.environ.setdefault("DO_NOT_TRACK", "1")
     args = ["build"]
-    if context.run.job_name != SUBMISSIONS_JOB:
+    if not adds_submissions_only(context):
         # Incremental models append what the inbox brought; every other run rebuilds them from raw, so
         # the daily publish never depends on earlier increments.
         args.append("--full-refresh")

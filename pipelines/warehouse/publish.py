@@ -18,6 +18,7 @@ from .schema import connect
 
 KEEP_SNAPSHOTS = 5
 POINTER = "CURRENT"
+SNAPSHOT_FILES = "snapshot-*.duckdb"
 
 
 class PublicationBlocked(Exception):
@@ -108,6 +109,13 @@ def current_snapshot_path(serving: Path) -> Path | None:
     return path if path.exists() else None
 
 
+def kept_snapshot_path(serving: Path, name: str) -> Path | None:
+    """The file of the kept snapshot called ``name`` (a file name, as readers were told it), or None:
+    pruned since, or not a snapshot's name at all (only the name is used, never a path)."""
+    path = serving / Path(name).name
+    return path if path.match(SNAPSHOT_FILES) and path.exists() else None
+
+
 def current_snapshot(serving: Path) -> Snapshot | None:
     path = current_snapshot_path(serving)
     if path is None:
@@ -119,7 +127,7 @@ def current_snapshot(serving: Path) -> Snapshot | None:
 
 def prune(serving: Path, keep: int = KEEP_SNAPSHOTS) -> None:
     current = (serving / POINTER).read_text(encoding="utf-8").strip()
-    snaps = sorted(serving.glob("snapshot-*.duckdb"), key=lambda p: p.stat().st_mtime, reverse=True)
+    snaps = sorted(serving.glob(SNAPSHOT_FILES), key=lambda p: p.stat().st_mtime, reverse=True)
     for old in snaps[keep:]:
         if old.name != current:
             old.unlink(missing_ok=True)
