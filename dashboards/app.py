@@ -10,7 +10,7 @@ from flask import abort, send_from_directory
 
 from pipelines.config import data_paths
 
-from . import callbacks, uploads
+from . import callbacks, downloads, uploads
 from .auth import init_auth
 from .i18n import LABELS
 
@@ -39,6 +39,7 @@ def create_app() -> dash.Dash:
     init_auth(app.server)  # before any route: every request but the login page needs a session
     callbacks.register(app)
     uploads.register_routes(app.server)
+    downloads.register_routes(app.server)
     _serve_data_docs(app.server)
     return app
 

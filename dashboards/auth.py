@@ -10,7 +10,7 @@ from pathlib import Path
 from flask import Flask, redirect, render_template_string, request
 from flask_login import LoginManager, UserMixin, login_user, logout_user
 
-from pipelines.accounts import Account, LoginRefused, store_for
+from pipelines.accounts import Account, AccountStore, LoginRefused, store_for
 from pipelines.config import data_paths
 
 from .access import HOME, account
@@ -25,8 +25,16 @@ class User(UserMixin):
         self.id = acc.username
 
 
-def store():
-    return store_for(data_paths().root)
+_stores: dict[Path, AccountStore] = {}
+
+
+def store() -> AccountStore:
+    """The data folder's account store, opened once per process: every request loads its user, and
+    checking the schema each time cost more than the lookup (≈ 0.6 of 1 ms)."""
+    root = data_paths().root
+    if root not in _stores:
+        _stores[root] = store_for(root)
+    return _stores[root]
 
 
 def _secret_key() -> str:

@@ -1,8 +1,8 @@
 """How fast the dashboard answers: `python -m dashboards.bench` (make bench-dashboard; the pipeline
 benchmark runs it on every size it builds).
 
-Each case is one callback exactly as the browser makes it — the page router rendering a URL, a download
-button — posted to /_dash-update-component through Flask's test client by a signed-in auditor (login,
+Each case is one request exactly as the browser makes it — the page router rendering a URL (posted to
+/_dash-update-component), a download link (a GET) — through Flask's test client by a signed-in auditor (login,
 authorization, layout, JSON: everything but the network). Cold: the query cache emptied first, so the
 callback runs every query; next to it, the same SQL the callback issued (recorded as it ran) replayed on
 a bare read-only DuckDB connection of the same snapshot: the floor the dashboard's own work is measured
@@ -43,32 +43,34 @@ def sample_pages(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
 
 
 def cases(con: duckdb.DuckDBPyConnection) -> dict[str, dict]:
-    """The callback request of every case."""
-    from dashboards.callback_requests import download_body, router_body
-    out = {name: router_body(page) for name, page in sample_pages(con).items()}
+    """The request of every case: a callback's body, or a download link's URL."""
+    from dashboards.callback_requests import router_body
+    out: dict = {name: router_body(page) for name, page in sample_pages(con).items()}
     region = con.execute("select min(region) from marts.mart_task_status").fetchall()[0][0]
-    out["download tasks.csv (region)"] = download_body("tasks", f"?region={quote(region)}")
-    out["download units.csv"] = download_body("units")
+    out["download tasks.csv (region)"] = f"/download/tasks.csv?region={quote(region)}"
+    out["download units.csv"] = "/download/units.csv"
     return out
 
 
-def _timed_callback(client, body: dict) -> tuple[float, list]:
+def _timed_callback(client, body: dict | str) -> tuple[float, list]:
     """One callback; a page's includes the first block of rows of each of its grids (fetched by the grids
     as soon as the page appears: the reader sees no rows before)."""
     from dashboards import data
     from dashboards.callback_requests import first_blocks, page_search
     with data.recording() as queries:
         started = time.perf_counter()
-        rendered = _post(client, body)
-        search = page_search(body)
+        rendered = _send(client, body)
+        search = page_search(body) if isinstance(body, dict) else None
         for block in first_blocks(search, rendered) if search is not None else []:
-            _post(client, block)
+            _send(client, block)
         elapsed = (time.perf_counter() - started) * 1000
     return elapsed, list(queries)
 
 
-def _post(client, body: dict) -> str:
-    response = client.post("/_dash-update-component", json=body)
+def _send(client, body: dict | str) -> str:
+    """A callback request (its JSON body), or a GET of a route (a download link)."""
+    response = (client.get(body) if isinstance(body, str) else
+                client.post("/_dash-update-component", json=body))
     if response.status_code != 200:
         raise RuntimeError(f"callback answered {response.status_code}: {response.get_data(as_text=True)[:300]}")
     return response.get_data(as_text=True)

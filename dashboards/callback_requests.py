@@ -15,16 +15,6 @@ def router_body(page: str) -> dict:
             "changedPropIds": ["_pages_location.pathname"], "state": []}
 
 
-def download_body(table: str, search: str = "", fmt: str = "csv") -> dict:
-    """The download button of a table, on the page whose URL query is ``search``."""
-    trigger = {"type": "download", "table": table, "fmt": fmt}
-    return {"output": '{"table":["MATCH"],"type":"download-file"}.data',
-            "outputs": {"id": {"type": "download-file", "table": table}, "property": "data"},
-            "inputs": [[{"id": trigger, "property": "n_clicks", "value": 1}]],
-            "state": [{"id": "url", "property": "search", "value": search}],
-            "changedPropIds": ['{"fmt":"%s","table":"%s","type":"download"}.n_clicks' % (fmt, table)]}
-
-
 def grid_rows_body(table: str, search: str = "", start: int = 0, end: int = 100,
                    sort: list | None = None, filters: dict | None = None, snapshot: str | None = None) -> dict:
     """A grid asking for a block of its rows (AG Grid's infinite row model), on the page whose URL query

@@ -2,21 +2,19 @@
 list is consumed by the first app only, and tests build several)."""
 from __future__ import annotations
 
-import io
-
 import dash
-from dash import ALL, MATCH, Input, Output, State, ctx, dcc
+from dash import ALL, MATCH, Input, Output, State, ctx
 from dash.exceptions import PreventUpdate
 
 from dashboards import access, data, uploads
 from dashboards.components import grid_records, href, options_matching, parse_query
 from dashboards.grid_model import Window
 from dashboards.i18n import lang_of, t
-from dashboards.tables import TABLES, csv_text, labelled, rows
+from dashboards.tables import TABLES, rows
 
 
 def register(app: dash.Dash) -> None:
-    """Controls rewrite the URL (the page then renders from it); downloads rebuild the table on screen."""
+    """Controls rewrite the URL (the page then renders from it); grids fetch their rows."""
     @app.callback(Output("url", "search", allow_duplicate=True),
                   Input({"type": "filter", "name": ALL}, "value"),
                   Input({"type": "filter-search", "name": ALL}, "value"),
@@ -32,25 +30,6 @@ def register(app: dash.Dash) -> None:
         query.update(chosen)
         query.pop("task", None)  # a new selection closes the detail of a task that may not be in it
         return href("", query)
-
-    @app.callback(Output({"type": "download-file", "table": MATCH}, "data"),
-                  Input({"type": "download", "table": MATCH, "fmt": ALL}, "n_clicks"),
-                  State("url", "search"),
-                  prevent_initial_call=True)
-    def download_table(clicks, search):
-        if not any(clicks or []):
-            raise PreventUpdate
-        name, fmt = ctx.triggered_id["table"], ctx.triggered_id["fmt"]
-        if not access.may_see_table(name):  # a forged request for a table the role may not see
-            raise PreventUpdate
-        query = parse_query(search)
-        df = labelled(TABLES[name](query), lang_of(query))
-        stem = f"plankpi_{name}_{data.headline()['as_of'].strftime('%Y-%m-%d')}"
-        if fmt == "csv":  # with a BOM: Excel opens UTF-8 Chinese correctly only then
-            return dict(content="\ufeff" + csv_text(df), filename=f"{stem}.csv")
-        buf = io.BytesIO()
-        df.to_excel(buf, index=False, sheet_name=name)
-        return dcc.send_bytes(buf.getvalue(), f"{stem}.xlsx")
 
     for name in TABLES:
         _serve_grid_rows(app, name)

@@ -15,6 +15,7 @@ import pandas as pd
 from dash import dcc, html
 
 from dashboards import access, data
+from dashboards.downloads import FORMATS, download_href, file_name
 from dashboards.i18n import GRID_LOCALE_ZH, column, lang_of, t
 from dashboards.grid_model import BLOCK_ROWS
 from dashboards.tables import COLUMNS
@@ -104,7 +105,7 @@ def card(label: str, value: str, test_id: str) -> dbc.Col:
 def table_block(name: str, query: dict, row_id: str | None = None, height: int = 560) -> html.Div:
     """A grid of TABLES[name] with its row count and CSV / Excel downloads. The page carries its columns
     only: the grid fetches the rows it shows, a block at a time, sorted and filtered over the whole view
-    (callbacks.grid_rows), which also writes the count."""
+    (callbacks.grid_rows), which also writes the count. The downloads are links to the same view."""
     lang = lang_of(query)
     grid = dag.AgGrid(
         id=f"grid-{name}",
@@ -122,19 +123,21 @@ def table_block(name: str, query: dict, row_id: str | None = None, height: int =
     return html.Div([
         html.Div([
             html.Span("…", id=f"count-{name}", className="me-3 text-muted"),
-            dbc.Button(t("download_csv", lang), id={"type": "download", "table": name, "fmt": "csv"},
-                       size="sm", color="secondary", outline=True, className="me-2"),
-            dbc.Button(t("download_xlsx", lang), id={"type": "download", "table": name, "fmt": "xlsx"},
-                       size="sm", color="secondary", outline=True),
-            dcc.Download(id={"type": "download-file", "table": name}),
+            *[dbc.Button(t(f"download_{fmt}", lang), id=f"download-{name}-{fmt}", href=download_href(name, fmt, query),
+                         download=file_name(name, fmt), external_link=True, size="sm", color="secondary",
+                         outline=True, className="me-2") for fmt in FORMATS],
         ], className="mb-2"),
         grid,
     ], className="mb-4")
 
 
 def grid_records(frame: pd.DataFrame) -> list[dict]:
-    """Rows as the grid takes them: missing values as null."""
-    return frame.astype(object).where(frame.notna(), None).to_dict("records")
+    """Rows as the grid takes them: missing values as null. Through one object array: pandas' astype /
+    where / to_dict took 5 ms for a block of 100 rows, this 0.7 ms."""
+    values = frame.to_numpy(dtype=object)
+    values[frame.isna().to_numpy()] = None
+    names = list(frame.columns)
+    return [dict(zip(names, row)) for row in values.tolist()]
 
 
 # A dropdown of more values than this (a province's 7,200 plans, 2,000 regions) ships the chosen value and
@@ -162,7 +165,7 @@ def searched_options(path: str, name: str):
 def searched_dropdown(path: str, name: str, label_key: str, value, lang: str) -> dbc.Col:
     """A filter over many values (listed by a @searched_options function): the page carries the chosen
     one and the first OPTIONS_INLINE."""
-    options = _option_sources[(path, name)](lang)
+    options = _listed_options(path, name, lang)
     inline = _chosen(options, value) + [o for o in options[:OPTIONS_INLINE] if o["value"] != value]
     placeholder = t("all", lang) if len(options) <= OPTIONS_INLINE else t("type_to_search", lang, n=len(options))
     return _filter_col(label_key, lang, dcc.Dropdown(id={"type": "filter-search", "name": name}, options=inline,
@@ -174,14 +177,20 @@ def options_matching(path: str, name: str, text: str, value, lang: str) -> list[
     filter no page lists."""
     if (path, name) not in _option_sources:
         return []
-    options = _option_sources[(path, name)](lang)
+    options = _listed_options(path, name, lang)
     text = text.lower()
     hits = [o for o in options if text in str(o["label"]).lower() and o["value"] != value]
     return _chosen(options, value) + hits[:OPTIONS_INLINE]
 
 
+@data.per_snapshot(maxsize=64)
+def _listed_options(path: str, name: str, lang: str) -> list[dict]:
+    """Every option of a searched filter, made once per snapshot and language (7,200 plans: 4 ms a page)."""
+    return _option_sources[(path, name)](lang)
+
+
 def _chosen(options: list[dict], value) -> list[dict]:
-    return [o for o in options if o["value"] == value][:1]
+    return [] if value is None else [o for o in options if o["value"] == value][:1]
 
 
 def _filter_col(label_key: str, lang: str, dropdown: dcc.Dropdown) -> dbc.Col:

@@ -115,9 +115,15 @@ def _query(sql: str, params: list | dict | None = None) -> pd.DataFrame:
     return frame.copy()
 
 
+_memos: list = []  # the per_snapshot functions' memos
+
+
 def clear_cache() -> None:
+    """Forget every result (the benchmark's cold runs; tests that change a snapshot in place)."""
     with _lock:
         _cache.clear()
+    for memo in _memos:
+        memo.cache_clear()
 
 
 def snapshot_info() -> SnapshotInfo | None:
@@ -137,8 +143,26 @@ def _info(path: str) -> SnapshotInfo:
     return SnapshotInfo(Path(path).name, m.get("published_at", ""), m.get("run_id", ""), m)
 
 
+def per_snapshot(maxsize: int = 8):
+    """Memoises a function of what the request's snapshot holds (and of its arguments), per snapshot: a
+    published snapshot never changes. For what every page asks again (the headline, a province's filter
+    values); callers share the result and must not change it."""
+    def wrap(fn):
+        @functools.lru_cache(maxsize=maxsize)
+        def on(snapshot: str, *args):
+            return fn(*args)
+        _memos.append(on)
+
+        @functools.wraps(fn)
+        def call(*args):
+            return on(_current_path(), *args)
+        return call
+    return wrap
+
+
 # --- overview -------------------------------------------------------------------------------------
 
+@per_snapshot()
 def headline() -> dict:
     return _query("select * from marts.mart_headline").iloc[0].to_dict()
 
@@ -165,19 +189,25 @@ def completion_by(dimension: str, regions: frozenset | None = None) -> pd.DataFr
                   {"dimension": dimension, "regions": sorted(regions) if regions is not None else None})
 
 
+def _reference(source: str, line: str, location: str) -> str:
+    """SQL of the reference a reader traces a row by: file:line, and where that line sits in a .docx or
+    .pdf — 计划.pdf:212（第7页第3行）."""
+    return f"coalesce({source} || ':' || {line}, {source}) || coalesce('（' || nullif({location}, '') || '）', '')"
+
+
 def target_attainment(region: str | None = None, kpi: str | None = None) -> pd.DataFrame:
-    return _query("""select target_id, region, year, kpi, kpi_name_zh, kpi_name_en, indicator, comparator,
+    return _query(f"""select target_id, region, year, kpi, kpi_name_zh, kpi_name_en, indicator, comparator,
                             target_value, unit, stretch, threshold, direction, kpi_unit, rank_of, baseline,
                             baseline_year, actual, months_reported, gap, progress_from_baseline, status,
-                            status_reason, source, line, line_text, location
+                            status_reason, source, line, line_text, {_reference('source', 'line', 'location')} as reference
                      from marts.mart_target_attainment
                      where ($region is null or region = $region) and ($kpi is null or kpi = $kpi)
                      order by region, year, kpi, stretch""", {"region": region, "kpi": kpi})
 
 
 def most_overdue(limit: int = 10) -> pd.DataFrame:
-    return _query("""select task_id, region, plan_title, no, title, lead_units, due_date, due_basis, days_overdue,
-                            source, start_line, location
+    return _query(f"""select task_id, region, plan_title, no, title, lead_units, due_date::varchar as due_date,
+                            due_basis, days_overdue, {_reference('source', 'start_line', 'location')} as source
                      from marts.mart_overdue_tasks order by days_overdue desc, task_id limit ?""", [limit])
 
 
@@ -186,13 +216,9 @@ def most_overdue(limit: int = 10) -> pd.DataFrame:
 TASK_FILTERS = ("region", "plan", "domain", "category", "unit", "role", "status", "overdue")
 
 
+@per_snapshot()
 def task_filter_options() -> dict[str, list]:
-    """The values of each task filter (shared: callers copy before changing)."""
-    return _task_facets(_current_path())
-
-
-@functools.lru_cache(maxsize=4)
-def _task_facets(snapshot: str) -> dict[str, list]:
+    """The values of each task filter."""
     facets = _query("select facet, value from marts.mart_task_facets order by facet, value")
     return {facet: list(facets.loc[facets["facet"] == facet, "value"])
             for facet in ("region", "plan", "domain", "category", "unit")}
@@ -268,8 +294,8 @@ def tasks(f: dict, limit: int | None = None, offset: int = 0, sort: tuple[tuple[
     order = [f"{key} {'desc' if desc else 'asc'} nulls last" for column, desc in sort for key in TASK_SORT[column]]
     rows = _query(f"""
         select s.task_id, s.region, s.plan_title, s.domain, s.category, s.no, s.title, s.lead_units,
-               s.due_date, s.due_basis, s.status_class as status, s.latest_status, s.latest_period,
-               s.days_overdue, s.source, s.start_line, s.location
+               s.due_date::varchar as due_date, s.due_basis, s.status_class as status, s.latest_status,
+               s.latest_period, s.days_overdue, {_reference('s.source', 's.start_line', 's.location')} as source
         from marts.mart_task_status s {where}
         order by {", ".join(order + ["s.list_order"])}
         limit $limit offset $offset""", {**params, "limit": limit, "offset": offset})

@@ -5,6 +5,7 @@ query, so a download is exactly the view on screen (filters included), with the 
 """
 from __future__ import annotations
 
+import functools
 import tempfile
 from pathlib import Path
 from typing import Callable
@@ -46,15 +47,6 @@ COLUMNS: dict[str, list[str]] = {
 }
 
 
-def _source(frame: pd.DataFrame, line_col: str) -> pd.Series:
-    """file:line, and where that line sits in a .docx/.pdf: 计划.pdf:212（第7页第3行）."""
-    ref = frame["source"] + ":" + frame[line_col].astype("Int64").astype(str)
-    if "location" in frame:
-        loc = frame["location"].astype("string")
-        ref = ref + ("（" + loc + "）").where(loc.notna() & loc.ne(""), "").astype(object)
-    return ref
-
-
 def _labels(codes: pd.Series, table: dict, lang: str) -> pd.Series:
     """Codes to words, once per distinct code (a province's table has 100,000s of rows, a few codes)."""
     return codes.map({c: pick(table, c, lang) for c in codes.dropna().unique()})
@@ -68,17 +60,13 @@ def tasks_table(query: dict, window: Window | None = None) -> pd.DataFrame:
     df["status"] = _labels(df["status"], TASK_STATUS, lang)
     df["domain"] = _labels(df["domain"], DOMAIN, lang)
     df["due_basis"] = _labels(df["due_basis"], DUE_BASIS, lang)
-    df["due_date"] = df["due_date"].astype(str).replace({"NaT": "", "None": ""})
-    df["source"] = _source(df, "start_line")
     return df[COLUMNS["tasks"] + (["_total"] if window is not None else [])]
 
 
 def overdue_table(query: dict) -> pd.DataFrame:
     lang = lang_of(query)
     df = data.most_overdue()
-    df["due_basis"] = df["due_basis"].map(lambda c: pick(DUE_BASIS, c, lang))
-    df["due_date"] = df["due_date"].astype(str)
-    df["source"] = _source(df, "start_line")
+    df["due_basis"] = _labels(df["due_basis"], DUE_BASIS, lang)
     return df
 
 
@@ -101,7 +89,7 @@ def targets_table(query: dict, window: Window | None = None) -> pd.DataFrame:
     df["kpi_name_zh"] = df["kpi_name_en"] if lang == "en" else df["kpi_name_zh"]
     df["status_code"] = df["status"]
     df["status"] = df["status"].map(lambda c: pick(STATUS, c, lang))
-    df["source"] = _source(df, "line")
+    df["source"] = df["reference"]
     return df[COLUMNS["targets"]] if window is None else df[COLUMNS["targets"]].assign(_total=total)
 
 
@@ -230,7 +218,7 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 def _inert(values: pd.Series) -> pd.Series:
     """Text that a spreadsheet would run as a formula (=, +, -, @…) gets a leading apostrophe. Checked once
     per distinct value: a province's download has 50,000 rows and a few thousand distinct texts."""
-    risky = [v for v in values.dropna().unique() if isinstance(v, str) and v.startswith(_FORMULA_START)]
+    risky = [v for v in pd.unique(values.to_numpy()) if isinstance(v, str) and v.startswith(_FORMULA_START)]
     if not risky:
         return values
     hit = values.isin(risky)
@@ -246,7 +234,14 @@ def labelled(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     return out
 
 
-CSV_BY_DUCKDB_FROM = 5_000  # rows; below, DuckDB's start-up (≈ 20 ms) costs more than it saves
+CSV_BY_DUCKDB_FROM = 5_000  # rows; below, handing the frame to DuckDB costs more than it saves
+
+
+@functools.cache
+def _csv_writer() -> duckdb.DuckDBPyConnection:
+    """In memory, opened once per process (≈ 20 ms) and never before a worker forks; a cursor per
+    download, each with its own view of the frame."""
+    return duckdb.connect()
 
 
 def csv_text(frame: pd.DataFrame) -> str:
@@ -258,9 +253,8 @@ def csv_text(frame: pd.DataFrame) -> str:
     for name in out.columns:
         if pd.api.types.is_bool_dtype(out[name]):  # True / False as pandas writes them, not true / false
             out[name] = out[name].map({True: "True", False: "False"})
-    with tempfile.TemporaryDirectory() as folder:
+    with tempfile.TemporaryDirectory() as folder, _csv_writer().cursor() as con:
         path = Path(folder) / "table.csv"
-        with duckdb.connect() as con:
-            con.register("frame", out)
-            con.execute(f"copy frame to '{path}' (header, delimiter ',', quote '\"')")
+        con.register("frame", out)
+        con.execute(f"copy frame to '{path}' (header, delimiter ',', quote '\"')")
         return path.read_text(encoding="utf-8")

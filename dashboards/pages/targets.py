@@ -50,7 +50,7 @@ def _target_notes(targets: pd.DataFrame, lang: str) -> list:
             dbc.Badge(pick(STATUS, r.status, lang), color=STATUS_COLOR.get(r.status, "secondary"), className="me-2"),
             html.Span(label + ("（力争）" if r.stretch and lang == "zh" else " (stretch)" if r.stretch else "")),
             html.Blockquote(r.line_text or "", className="small border-start ps-2 mt-1 mb-1"),
-            html.Div(f"{r.source}:{r.line}" + (f"（{r.location}）" if isinstance(r.location, str) else ""), className="text-muted small"),
+            html.Div(r.reference, className="text-muted small"),
         ], className="mb-2 target-note"))
     return notes
 

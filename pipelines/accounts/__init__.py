@@ -73,13 +73,13 @@ class AccountStore:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self._connect() as con:
+            con.execute("pragma journal_mode=wal")  # many dashboard workers read while one writes (kept by the file)
             con.executescript(_SCHEMA)
 
     @contextmanager
     def _connect(self):
         con = sqlite3.connect(self.path, timeout=10, isolation_level=None)  # autocommit; explicit begin
         try:
-            con.execute("pragma journal_mode=wal")  # many dashboard workers read while one writes
             yield con
         finally:
             con.close()

@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 import requests
 
-from dashboards.callback_requests import download_body, grid_rows_body
+from dashboards.callback_requests import grid_rows_body
 from pipelines.accounts import MAX_FAILURES, store_for
 from pipelines.submissions.contract import PROGRESS_COLUMNS
 from pipelines.warehouse.publish import current_snapshot
@@ -48,8 +48,8 @@ def test_each_role_sees_exactly_its_pages(world, app_for, dash_duo, passwords, u
     assert not dash_duo.find_elements(".ag-root")  # nothing of the refused page was sent
 
 
-def _download_request(table: str) -> dict:
-    return download_body(table, "?region=晋城市")
+def _download_url(table: str) -> str:
+    return f"/download/{table}.csv?region=晋城市"
 
 
 def test_a_unit_gets_nothing_by_forged_requests_or_urls(world, app_for, passwords):
@@ -57,10 +57,9 @@ def test_a_unit_gets_nothing_by_forged_requests_or_urls(world, app_for, password
     unit = login_client(app, "yq_sthjj", passwords["yq_sthjj"])
     auditor = login_client(app, "auditor", passwords["auditor"])
     for table in ("tasks", "quarantine", "audit_log", "units"):
-        assert auditor.post("/_dash-update-component", json=_download_request(table)).status_code == 200 \
-            or table == "units"
-        refused = unit.post("/_dash-update-component", json=_download_request(table))
-        assert refused.status_code == 204 and refused.data == b""  # a hand-made callback request: nothing
+        assert auditor.get(_download_url(table)).status_code == 200
+        refused = unit.get(_download_url(table))
+        assert refused.status_code == 403 and "晋城市" not in refused.get_data(as_text=True)  # a hand-made link
         rows = unit.post("/_dash-update-component", json=grid_rows_body(table, "?region=晋城市"))
         assert rows.status_code == 204 and rows.data == b""  # nor a grid's rows
     # its own template only: no parameter names a unit, a query naming another is ignored
@@ -72,7 +71,8 @@ def test_a_unit_gets_nothing_by_forged_requests_or_urls(world, app_for, password
                                         [sorted(ids)])}
     assert ids and regions == {"阳泉市"}
     assert auditor.get("/my/template.xlsx").status_code == 403
-    assert app.server.test_client().post("/_dash-update-component", json=_download_request("tasks")).status_code == 401
+    assert app.server.test_client().post("/_dash-update-component", json=grid_rows_body("tasks")).status_code == 401
+    assert app.server.test_client().get(_download_url("tasks")).status_code == 302  # to the login page
     assert app.server.test_client().get("/tasks").status_code == 302  # to the login page
 
 
@@ -95,7 +95,7 @@ def test_a_city_leader_sees_the_city_and_its_counties_only(world, app_for, dash_
     dash_duo.wait_for_contains_text("#task-detail", "?", timeout=15)  # a task beside their region: nothing
     # the download of the same table holds the same rows only
     client = login_client(app_for(world.paths.root), "jc_leader", passwords["jc_leader"])
-    body = client.post("/_dash-update-component", json=_download_request("tasks")).get_data(as_text=True)
+    body = client.get(_download_url("tasks")).get_data(as_text=True)
     assert "晋城市" in body and "阳泉市" not in body
     # and the grid's blocks, in any order the leader sorts them
     grid = client.post("/_dash-update-component", json=grid_rows_body(

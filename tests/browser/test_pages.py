@@ -135,7 +135,7 @@ def test_a_table_downloads_as_csv_with_the_view_on_screen(world, app, dash_duo, 
     _start(dash_duo, app, passwords)
     dash_duo.wait_for_page(url=f"{dash_duo.server_url}/tasks?region={quote('晋城市')}&overdue=1")
     _wait_count(dash_duo, "tasks", overdue)
-    dash_duo.find_element('[id*="\\"fmt\\":\\"csv\\""][id*="\\"table\\":\\"tasks\\""]').click()
+    dash_duo.find_element("#download-tasks-csv").click()
     folder = Path(dash_duo.download_path)
     end = time.time() + 15
     while time.time() < end and not list(folder.glob("*.csv")):
