@@ -68,12 +68,13 @@ def _timed_callback(client, body: dict | str) -> tuple[float, list]:
 
 
 def _send(client, body: dict | str) -> str:
-    """A callback request (its JSON body), or a GET of a route (a download link)."""
+    """A callback request (its JSON body; the answer's text), or a GET of a route (a download link: its
+    bytes are a file the browser saves, not text it reads)."""
     response = (client.get(body) if isinstance(body, str) else
                 client.post("/_dash-update-component", json=body))
     if response.status_code != 200:
         raise RuntimeError(f"callback answered {response.status_code}: {response.get_data(as_text=True)[:300]}")
-    return response.get_data(as_text=True)
+    return "" if isinstance(body, str) else response.get_data(as_text=True)
 
 
 def _bare(con: duckdb.DuckDBPyConnection, queries: list) -> float:

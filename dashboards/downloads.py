@@ -15,10 +15,11 @@ from flask import Response, abort, request
 
 from dashboards import access, data
 from dashboards.i18n import lang_of
-from dashboards.tables import TABLES, csv_text, labelled
+from dashboards.tables import QUERIES, TABLES, csv_from_snapshot, csv_text, labelled
 
 FORMATS = {"csv": "text/csv; charset=utf-8",
            "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+BOM = "\ufeff".encode("utf-8")  # Excel opens a UTF-8 CSV's Chinese correctly only with it
 
 
 def download_href(name: str, fmt: str, query: dict) -> str:
@@ -33,11 +34,13 @@ def file_name(name: str, fmt: str) -> str:
 
 
 def table_file(name: str, fmt: str, query: dict) -> bytes:
-    """The table as the page of ``query`` shows it, as file bytes: CSV with a BOM (Excel opens UTF-8
-    Chinese correctly only then) or an Excel workbook; headers in the reader's language."""
+    """The table as the page of ``query`` shows it, as file bytes: CSV with a BOM or an Excel workbook;
+    headers in the reader's language."""
+    if fmt == "csv" and name in QUERIES:
+        return BOM + csv_from_snapshot(name, query)
     df = labelled(TABLES[name](query), lang_of(query))
     if fmt == "csv":
-        return ("\ufeff" + csv_text(df)).encode("utf-8")
+        return BOM + csv_text(df).encode("utf-8")
     buf = io.BytesIO()
     df.to_excel(buf, index=False, sheet_name=name)
     return buf.getvalue()
