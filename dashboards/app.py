@@ -1,6 +1,8 @@
 """Dash app: `python -m dashboards.app` serves http://127.0.0.1:8050."""
 from __future__ import annotations
 
+import atexit
+import gc
 import os
 
 import dash
@@ -41,6 +43,11 @@ def create_app() -> dash.Dash:
     uploads.register_routes(app.server)
     downloads.register_routes(app.server)
     _serve_data_docs(app.server)
+    # What start-up made (modules, Dash's registries, Plotly's validators: ~110,000 objects) lives as long
+    # as the process: frozen, Python's full collections stop walking it — they ran every ~17 page renders
+    # and took 37 ms each at a province's scale, 0.3 ms so. Unfrozen at exit, so that shutdown frees it.
+    gc.freeze()
+    atexit.register(gc.unfreeze)
     return app
 
 

@@ -7,7 +7,7 @@ from dash import ALL, MATCH, Input, Output, State, ctx
 from dash.exceptions import PreventUpdate
 
 from dashboards import access, data, uploads
-from dashboards.components import grid_records, href, options_matching, parse_query
+from dashboards.components import href, options_matching, parse_query
 from dashboards.grid_model import Window
 from dashboards.i18n import lang_of, t
 from dashboards.tables import TABLES, rows
@@ -38,12 +38,11 @@ def register(app: dash.Dash) -> None:
                   Input({"type": "filter-search", "name": MATCH}, "search_value"),
                   State({"type": "filter-search", "name": MATCH}, "value"),
                   State("url", "pathname"),
-                  State("url", "search"),
                   prevent_initial_call=True)
-    def search_filter_options(text, value, path, search):
+    def search_filter_options(text, value, path):
         if not text or not access.may_see_page(path):
             raise PreventUpdate
-        return options_matching(path, ctx.triggered_id["name"], text, value, lang_of(parse_query(search)))
+        return options_matching(path, ctx.triggered_id["name"], text, value)
 
     @app.callback(Output("upload-result", "children"),
                   Input("upload", "contents"),
@@ -79,4 +78,4 @@ def _serve_grid_rows(app: dash.Dash, name: str) -> None:
         data.pin_snapshot((request.get("context") or {}).get("snapshot"))
         query = parse_query(search)
         block, total = rows(name, query, Window.from_request(request))
-        return {"rowData": grid_records(block), "rowCount": total}, t("rows", lang_of(query), n=total)
+        return {"rowData": block, "rowCount": total}, t("rows", lang_of(query), n=total)

@@ -11,7 +11,6 @@ from urllib.parse import parse_qsl, urlencode
 
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
-import pandas as pd
 from dash import dcc, html
 
 from dashboards import access, data
@@ -131,20 +130,11 @@ def table_block(name: str, query: dict, row_id: str | None = None, height: int =
     ], className="mb-4")
 
 
-def grid_records(frame: pd.DataFrame) -> list[dict]:
-    """Rows as the grid takes them: missing values as null. Through one object array: pandas' astype /
-    where / to_dict took 5 ms for a block of 100 rows, this 0.7 ms."""
-    values = frame.to_numpy(dtype=object)
-    values[frame.isna().to_numpy()] = None
-    names = list(frame.columns)
-    return [dict(zip(names, row)) for row in values.tolist()]
-
-
 # A dropdown of more values than this (a province's 7,200 plans, 2,000 regions) ships the chosen value and
 # the first of them; the rest are found as the reader types (callbacks.search_filter_options). The
 # whole list in every page was 1 MB of JSON on /tasks.
 OPTIONS_INLINE = 100
-_option_sources: dict[tuple[str, str], Callable[[str], list[dict]]] = {}
+_option_sources: dict[tuple[str, str], Callable[[], tuple[str, dict]]] = {}
 
 
 def filter_dropdown(name: str, label_key: str, options: list, value, lang: str) -> dbc.Col:
@@ -153,44 +143,32 @@ def filter_dropdown(name: str, label_key: str, options: list, value, lang: str) 
                                                      value=value, placeholder=t("all", lang), clearable=True))
 
 
-def searched_options(path: str, name: str):
-    """Registers, when a page module is imported (so every worker knows it), the function of the reader's
-    language that lists every value of the filter ``name`` on ``path`` (read on the request's snapshot)."""
-    def register(options_of: Callable[[str], list[dict]]) -> Callable[[str], list[dict]]:
-        _option_sources[(path, name)] = options_of
-        return options_of
-    return register
+def searched_options(path: str, name: str, source: Callable[[], tuple[str, dict]]) -> None:
+    """Registers, when a page module is imported (so every worker knows it), where the values of the
+    filter ``name`` on ``path`` come from: a function giving the query of their ``value`` (data.py)."""
+    _option_sources[(path, name)] = source
 
 
 def searched_dropdown(path: str, name: str, label_key: str, value, lang: str) -> dbc.Col:
-    """A filter over many values (listed by a @searched_options function): the page carries the chosen
-    one and the first OPTIONS_INLINE."""
-    options = _listed_options(path, name, lang)
-    inline = _chosen(options, value) + [o for o in options[:OPTIONS_INLINE] if o["value"] != value]
-    placeholder = t("all", lang) if len(options) <= OPTIONS_INLINE else t("type_to_search", lang, n=len(options))
-    return _filter_col(label_key, lang, dcc.Dropdown(id={"type": "filter-search", "name": name}, options=inline,
-                                                     value=value, placeholder=placeholder, clearable=True))
+    """A filter over many values (registered by searched_options): the page carries the chosen one and
+    the first OPTIONS_INLINE others."""
+    values, total = data.listed_values(_option_sources[(path, name)](), value, limit=OPTIONS_INLINE)
+    placeholder = t("all", lang) if total <= OPTIONS_INLINE else t("type_to_search", lang, n=total)
+    return _filter_col(label_key, lang, dcc.Dropdown(id={"type": "filter-search", "name": name},
+                                                     options=_as_options(values), value=value,
+                                                     placeholder=placeholder, clearable=True))
 
 
-def options_matching(path: str, name: str, text: str, value, lang: str) -> list[dict]:
-    """The chosen option and the first OPTIONS_INLINE whose label holds ``text`` (any case); none for a
-    filter no page lists."""
+def options_matching(path: str, name: str, text: str, value) -> list[dict]:
+    """The chosen option and the first OPTIONS_INLINE others whose value holds ``text`` (any case); none
+    for a filter no page lists."""
     if (path, name) not in _option_sources:
         return []
-    options = _listed_options(path, name, lang)
-    text = text.lower()
-    hits = [o for o in options if text in str(o["label"]).lower() and o["value"] != value]
-    return _chosen(options, value) + hits[:OPTIONS_INLINE]
+    return _as_options(data.listed_values(_option_sources[(path, name)](), value, text, OPTIONS_INLINE)[0])
 
 
-@data.per_snapshot(maxsize=64)
-def _listed_options(path: str, name: str, lang: str) -> list[dict]:
-    """Every option of a searched filter, made once per snapshot and language (7,200 plans: 4 ms a page)."""
-    return _option_sources[(path, name)](lang)
-
-
-def _chosen(options: list[dict], value) -> list[dict]:
-    return [] if value is None else [o for o in options if o["value"] == value][:1]
+def _as_options(values: list[str]) -> list[dict]:
+    return [{"label": v, "value": v} for v in values]  # these filters' values are names: the label is the value
 
 
 def _filter_col(label_key: str, lang: str, dropdown: dcc.Dropdown) -> dbc.Col:

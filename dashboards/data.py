@@ -17,6 +17,7 @@ import duckdb
 import pandas as pd
 from flask import g, has_request_context
 
+from dashboards.grid_model import SqlWindow
 from pipelines.config import data_paths
 from pipelines.warehouse.publish import current_snapshot_path, kept_snapshot_path
 
@@ -115,6 +116,28 @@ def _query(sql: str, params: list | dict | None = None) -> pd.DataFrame:
     return frame.copy()
 
 
+def _records(sql: str, params: dict) -> list[dict]:
+    """The rows of ``sql`` as the grid takes them (dicts, null for missing), straight from DuckDB: a block
+    DuckDB has already cut needs no frame in between. Cached as _query's results are; callers must not
+    change them."""
+    if getattr(_recorded, "queries", None) is not None:
+        _recorded.queries.append((sql, params))
+    key = (_current_path(), "records", sql, _key(params))
+    with _lock:
+        if key in _cache:
+            _cache.move_to_end(key)
+            return _cache[key]
+    with _snapshot_connection().cursor() as cursor:
+        cursor.execute(sql, params)
+        names = [d[0] for d in cursor.description]
+        found = [dict(zip(names, row)) for row in cursor.fetchall()]
+    with _lock:
+        _cache[key] = found
+        while len(_cache) > CACHE_ENTRIES:
+            _cache.popitem(last=False)
+    return found
+
+
 _memos: list = []  # the per_snapshot functions' memos
 
 
@@ -160,16 +183,58 @@ def per_snapshot(maxsize: int = 8):
     return wrap
 
 
-@per_snapshot()
-def snapshot_inputs() -> pd.DataFrame:
-    """Every input file the snapshot was built from, with its checksum and how it landed (a province's
-    28,000 files: 28 ms to build from the manifest, once per snapshot)."""
-    info = snapshot_info()
-    inputs = info.manifest.get("inputs", {}) if info else {}
-    plans = pd.DataFrame(inputs.get("plans", []), columns=["file", "sha256", "status"]).assign(kind="plan")
-    subs = pd.DataFrame(inputs.get("submissions", []),
-                        columns=["file", "sha256", "status", "rows_landed", "rows_rejected"]).assign(kind="submission")
-    return pd.concat([plans, subs], ignore_index=True)
+@dataclass(frozen=True)
+class View:
+    """A table that is one query of the snapshot: its rows (``sql``, in no order), their ``params``, and
+    the view's own order (SQL over the columns of ``sql``, written here, never from a request). A grid's
+    block of it is cut by DuckDB (view_block) and its download written by DuckDB (write_csv)."""
+    sql: str
+    params: dict
+    order: tuple[str, ...]
+
+
+def _quoted(column: str) -> str:
+    return '"' + column.replace('"', '""') + '"'
+
+
+def view_sql(view: View, columns: list[str], where: str = "", sort: list[str] | tuple = ()) -> str:
+    """The view's rows that pass ``where``, in the grid's ``sort``, then the view's own order, then by
+    every shown column: an order without ties among rows that look different, so blocks fetched one
+    after another neither repeat nor skip a row."""
+    keys = [*sort, *view.order, *(f"{_quoted(c)} asc nulls last" for c in columns)]
+    return f"select * from ({view.sql}) {where} order by {', '.join(keys)}"
+
+
+def view_frame(view: View, columns: list[str]) -> pd.DataFrame:
+    """The whole view, its ``columns`` in its order."""
+    return _query(f"select {', '.join(map(_quoted, columns))} from ({view_sql(view, columns)})", view.params)
+
+
+def view_block(view: View, columns: list[str], window: SqlWindow, start: int, end: int,
+               regions: frozenset | None = None) -> tuple[list[dict], int]:
+    """Rows [start, end) of the view as the grid's ``window`` (grid_model.sql_window) filters and sorts
+    it, and how many rows pass; with ``regions``, a leader's, only the rows of those regions."""
+    where, params = window.where, {**view.params, **window.params}
+    if regions is not None:
+        where = (where + " and " if where else "where ") + "region in (select unnest($scope))"
+        params["scope"] = sorted(regions)
+    rows = _records(f"""select {', '.join(map(_quoted, columns))} from ({view_sql(view, columns, where, window.order)})
+                        limit $limit offset $offset""", {**params, "limit": end - start, "offset": start})
+    if 0 < len(rows) < end - start or start == 0 and not len(rows):
+        return rows, start + len(rows)  # the last block: the count is known without counting
+    return rows, int(_query(f"select count(*) as n from ({view.sql}) {where}", params)["n"].iat[0])
+
+
+def inputs_view() -> View:
+    """Every input file the snapshot was built from, with its checksum and how it landed: the manifest's
+    inputs (publish writes them from these two tables), read from the snapshot itself — a province's
+    28,000 files are a query, not a frame built from megabytes of JSON."""
+    return View("""select 0 as part, 'plan' as kind, source as file, checksum as sha256, status,
+                          null::integer as rows_landed, null::integer as rows_rejected, null::timestamp as landed_at
+                   from raw.plan_files
+                   union all
+                   select 1, 'submission', file_name, file_checksum, status, rows_landed, rows_rejected, ingested_at
+                   from raw.ingested_files""", {}, ("part", "landed_at", "file"))
 
 
 # --- overview -------------------------------------------------------------------------------------
@@ -188,17 +253,20 @@ def scope_regions(scope: str) -> frozenset:
     return frozenset(_query("select region from intermediate.int_region_scopes where scope = ?", [scope])["region"])
 
 
-def completion_by(dimension: str, regions: frozenset | None = None) -> pd.DataFrame:
-    """Completion per plan or region; with ``regions``, only the plans and regions among them."""
+def lowest_completion(dimension: str, regions: frozenset | None = None, limit: int = 30) -> pd.DataFrame:
+    """The ``limit`` plans or regions of lowest completion (no rate last), and in ``listed`` how many there
+    are; with ``regions``, only the plans and regions among them."""
     return _query("""select dimension_value, tasks_total, tasks_with_due_date, tasks_completed, completion_rate,
-                            tasks_due, due_completion_rate, tasks_overdue, tasks_ongoing
+                            tasks_due, due_completion_rate, tasks_overdue, tasks_ongoing, count(*) over () as listed
                      from marts.mart_completion
                      where dimension = $dimension and ($regions is null
                         or dimension = 'region' and dimension_value in (select unnest($regions))
                         or dimension = 'plan' and dimension_value in (
                              select title from staging.stg_plans where region in (select unnest($regions))))
-                     order by dimension_value""",
-                  {"dimension": dimension, "regions": sorted(regions) if regions is not None else None})
+                     order by completion_rate nulls last, dimension_value
+                     limit $limit""",
+                  {"dimension": dimension, "regions": sorted(regions) if regions is not None else None,
+                   "limit": limit})
 
 
 def _reference(source: str, line: str, location: str) -> str:
@@ -228,13 +296,29 @@ def most_overdue(limit: int = 10) -> pd.DataFrame:
 TASK_FILTERS = ("region", "plan", "domain", "category", "unit", "role", "status", "overdue")
 
 
-@per_snapshot()
-def task_filter_options() -> dict[str, list]:
-    """The values of each task filter."""
-    facets = _query("select facet, value from marts.mart_task_facets order by facet, value")
-    values, kinds = facets["value"].to_numpy(dtype=object), facets["facet"].to_numpy(dtype=object)
-    return {facet: values[kinds == facet].tolist()  # not list(series): 18 ms for a province's 9,400 values
-            for facet in ("region", "plan", "domain", "category", "unit")}
+def task_facet(facet: str) -> tuple[str, dict]:
+    """The values of one task filter (region, plan, domain, category, unit), as a query of ``value``."""
+    return "select value from marts.mart_task_facets where facet = $facet", {"facet": facet}
+
+
+def listed_values(source: tuple[str, dict], chosen: str | None = None, text: str | None = None,
+                  limit: int | None = None) -> tuple[list[str], int]:
+    """The values a filter offers, in order, from ``source`` (a query of ``value``): the chosen one first
+    (when it is one of them), then the first ``limit`` others — with ``text``, those that hold it, any case —
+    and how many values there are (with ``text``: that match, the chosen one included). A province's filters hold thousands of values (7,200 plans): the page
+    carries a hundred and DuckDB finds the rest as the reader types."""
+    sql, params = source
+    match = "where contains(lower(value), lower($text)) or value is not distinct from $chosen" if text else ""
+    found = _query(f"""select value, count(*) over () as matching from (select distinct value from ({sql})
+                       where value is not null) {match}
+                       order by value is not distinct from $chosen desc, value
+                       limit $limit""",
+                   {**params, **({"text": text} if text else {}), "chosen": chosen,
+                    "limit": None if limit is None else limit + 1})
+    values = found["value"].to_numpy(dtype=object).tolist()
+    if values and values[0] != chosen and limit is not None:
+        values = values[:limit]  # the chosen value is not among them: the limit holds others only
+    return values, int(found["matching"].iat[0]) if len(found) else 0
 
 
 # --- a responsible unit's own view -------------------------------------------------------------------
@@ -314,16 +398,19 @@ TASK_SORT = {"task_id": ["s.task_id"], "title": ["s.title"], "status": ["s.statu
              "latest_period": ["s.latest_period"], "source": ["s.source", "s.start_line"]}
 
 
+_TASK_LIST = f"""
+    select s.task_id, s.region, s.plan_title, s.domain, s.category, s.no, s.title, s.lead_units,
+           s.due_date::varchar as due_date, s.due_basis, s.status_class as status, s.latest_status,
+           s.latest_period, s.days_overdue, {_reference('s.source', 's.start_line', 's.location')} as source"""
+
+
 def tasks(f: dict, limit: int | None = None, offset: int = 0, sort: tuple[tuple[str, bool], ...] = ()) -> pd.DataFrame:
     """Tasks as of the snapshot's as-of date, filtered by the page's query, in the page's order or by
     ``sort`` ((column of TASK_SORT, descending) pairs); with ``limit``, rows [offset, offset + limit)
     only and the whole view's count in ``_total`` (a page shows a province's tasks a block at a time)."""
     where, params = _task_filter(f)
     order = [f"{key} {'desc' if desc else 'asc'} nulls last" for column, desc in sort for key in TASK_SORT[column]]
-    rows = _query(f"""
-        select s.task_id, s.region, s.plan_title, s.domain, s.category, s.no, s.title, s.lead_units,
-               s.due_date::varchar as due_date, s.due_basis, s.status_class as status, s.latest_status,
-               s.latest_period, s.days_overdue, {_reference('s.source', 's.start_line', 's.location')} as source
+    rows = _query(f"""{_TASK_LIST}
         from marts.mart_task_status s {where}
         order by {", ".join(order + ["s.list_order"])}
         limit $limit offset $offset""", {**params, "limit": limit, "offset": offset})
@@ -333,6 +420,12 @@ def tasks(f: dict, limit: int | None = None, offset: int = 0, sort: tuple[tuple[
     total = offset + len(rows) if 0 < len(rows) < limit or offset == 0 and not len(rows) else int(
         _query(f"select count(*) as n from marts.mart_task_status s {where}", params)["n"].iat[0])
     return rows.assign(_total=total)
+
+
+def task_view(f: dict) -> View:
+    """The tasks of the page's query as a View (its downloads are written by DuckDB)."""
+    where, params = _task_filter(f)
+    return View(f"{_TASK_LIST}, s.list_order from marts.mart_task_status s {where}", params, ("list_order",))
 
 
 def task(task_id: str) -> dict | None:
@@ -380,6 +473,12 @@ def trend_keys(region: str | None = None, kpi: str | None = None) -> pd.DataFram
                   {"region": region, "kpi": kpi})
 
 
+def trend_regions() -> tuple[str, dict]:
+    """The regions with a trend or a target, as a query of ``value``."""
+    return ("""select region as value from marts.mart_kpi_trends
+               union select region from marts.mart_target_attainment""", {})
+
+
 def trends(region: str | None = None, kpi: str | None = None) -> pd.DataFrame:
     return _query("""select kpi, kpi_name_zh, kpi_name_en, unit, aggregation, region, year, month, period, value,
                             ytd_mean, judged_value, direction, target_threshold, stretch_threshold,
@@ -391,42 +490,41 @@ def trends(region: str | None = None, kpi: str | None = None) -> pd.DataFrame:
 
 # --- units ----------------------------------------------------------------------------------------
 
-def unit_scorecard_query(region: str | None = None) -> tuple[str, dict]:
+def unit_scorecard_view(region: str | None = None) -> View:
     """One row per unit: tasks by role, the lead role's completion and timeliness, reporting compliance."""
-    return ("""select * exclude (list_order) from marts.mart_unit_scorecard
-               where ($region is null or region = $region) order by list_order""", {"region": region})
+    return View("select * from marts.mart_unit_scorecard" + (" where region = $region" if region else ""),
+                {"region": region} if region else {}, ("list_order",))
 
 
-def unit_scorecard(region: str | None = None) -> pd.DataFrame:
-    return _query(*unit_scorecard_query(region))
-
-
-def unit_regions() -> list[str]:
-    return list(_query("select distinct region from marts.mart_unit_scorecard order by region")["region"])
+def scorecard_regions() -> tuple[str, dict]:
+    """The regions of the unit scorecard, as a query of ``value``."""
+    return "select region as value from marts.mart_unit_scorecard", {}
 
 
 # --- data quality ---------------------------------------------------------------------------------
 
-def gx_results(run_id: str) -> pd.DataFrame:
-    return _query("""select suite, expectation, column_name, success, severity, observed_value, unexpected_count,
-                            sample_unexpected
-                     from raw.validation_results where run_id = ? order by success, suite, expectation""", [run_id])
+def gx_view(run_id: str) -> View:
+    return View("""select suite, expectation, column_name, success, severity, observed_value, unexpected_count,
+                          sample_unexpected
+                   from raw.validation_results where run_id = $run_id""", {"run_id": run_id},
+                ("success", "suite", "expectation"))
 
 
-def gx_history(limit: int = 50) -> pd.DataFrame:
+def gx_history_view(limit: int = 50) -> View:
     """Validation runs, newest first: an auditor sees the trend, not only the last run."""
-    return _query("""select run_id, min(validated_at) as validated_at, count(*) as expectations,
-                            count(*) filter (where not success and severity = 'critical') as failed_critical,
-                            count(*) filter (where not success and severity <> 'critical') as failed_warning
-                     from raw.validation_results group by run_id order by validated_at desc limit ?""", [limit])
+    return View("""select run_id, min(validated_at) as validated_at, count(*) as expectations,
+                          count(*) filter (where not success and severity = 'critical') as failed_critical,
+                          count(*) filter (where not success and severity <> 'critical') as failed_warning
+                   from raw.validation_results group by run_id order by validated_at desc limit $runs""",
+                {"runs": limit}, ("validated_at desc",))
 
 
-def dbt_results(run_id: str) -> pd.DataFrame:
-    return _query("""select name, resource_type, status, failures, message
-                     from raw.dbt_results where run_id = ? and resource_type in ('test', 'unit_test')
-                     order by status <> 'pass' desc, name""", [run_id])
+def dbt_view(run_id: str) -> View:
+    return View("""select name, resource_type, status, failures, message
+                   from raw.dbt_results where run_id = $run_id and resource_type in ('test', 'unit_test')""",
+                {"run_id": run_id}, ("status <> 'pass' desc", "name"))
 
 
-def quarantine() -> pd.DataFrame:
-    return _query("""select file_name, row_number, column_name, rule, reason_zh, reason_en, original, quarantined_at
-                     from raw.quarantine order by quarantined_at desc, file_name, row_number""")
+def quarantine_view() -> View:
+    return View("""select file_name, row_number, column_name, rule, reason_zh, reason_en, original, quarantined_at
+                   from raw.quarantine""", {}, ("quarantined_at desc", "file_name", "row_number"))

@@ -142,7 +142,7 @@ COLUMNS = {
     "propagated": ("说明", "Note"), "reporting_unit": ("填报单位", "Reporting unit"),
     "location": ("原文位置", "Position in the original"),
     "seq": ("序号", "No."), "at": ("时间", "Time"), "actor": ("操作人", "Who"), "action": ("操作", "Action"),
-    "target": ("对象", "Target"), "detail": ("详情", "Detail"), "username": ("用户名", "User name"),
+    "acted_on": ("对象", "Acted on"), "detail": ("详情", "Detail"), "username": ("用户名", "User name"),
     "disabled": ("已停用", "Disabled"), "my_role": ("本单位角色", "My role"), "ingest_status": ("入库状态", "Ingest status"), "format": ("格式", "Format"),
     "reason": ("原因", "Reason"), "seconds": ("读取耗时(秒)", "Seconds to parse"), "checksum": ("SHA-256", "SHA-256"),
 }

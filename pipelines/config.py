@@ -4,6 +4,7 @@ Tests and a second deployment point the whole product elsewhere by setting it.
 """
 from __future__ import annotations
 
+import functools
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -75,5 +76,10 @@ class DataPaths:
 
 def data_paths() -> DataPaths:
     """The data folder named by PLANKPI_DATA, made absolute (dbt runs in its own folder)."""
-    root = Path(os.environ.get("PLANKPI_DATA") or (REPO_ROOT / "data")).resolve()
-    return DataPaths(root)
+    return _data_paths_of(os.environ.get("PLANKPI_DATA") or str(REPO_ROOT / "data"))
+
+
+@functools.lru_cache(maxsize=16)
+def _data_paths_of(folder: str) -> DataPaths:
+    # resolved once per folder: the dashboard asks on every request, and resolve() walks the file system
+    return DataPaths(Path(folder).resolve())

@@ -7,7 +7,7 @@ from dashboards import access, data
 from dashboards.components import card, frame, guarded, pct, table_block
 from dashboards.i18n import STATUS_COLOR, column, lang_of, t
 from dashboards.grid_model import Window
-from dashboards.tables import rows
+from dashboards.tables import COLUMNS, rows
 
 PATH = "/"
 dash.register_page(__name__, path=PATH, name="总览 Overview", title="PlanKPI")
@@ -27,14 +27,13 @@ def _headline_cards(h: dict, lang: str) -> dbc.Row:
     ])
 
 
-CHART_MAX_BARS = 30
-TARGET_ROWS = 50  # the overview's target table; the targets page and its download hold them all  # a province has thousands of plans and regions: the chart shows the lowest
+CHART_MAX_BARS = 30  # a province has thousands of plans and regions: the chart shows the lowest
+TARGET_ROWS = 50  # the overview's target table; the targets page and its download hold them all
 
 
 def _completion_chart(dimension: str, lang: str) -> html.Div:
-    df = data.completion_by(dimension, access.region_scope()).sort_values(["completion_rate", "dimension_value"])
-    total = len(df)
-    df = df.head(CHART_MAX_BARS)
+    df = data.lowest_completion(dimension, access.region_scope(), CHART_MAX_BARS)
+    total = int(df["listed"].iat[0]) if len(df) else 0
     pct_ = (df["completion_rate"] * 100).round(1)
     hover = (f"%{{y}}<br>{t('completion', lang)} %{{x:.1f}}%<br>"
              + "%{customdata[0]} / %{customdata[1]} · " + t("overdue", lang) + " %{customdata[2]}<extra></extra>")
@@ -53,11 +52,11 @@ def _completion_chart(dimension: str, lang: str) -> html.Div:
 def _target_table(query: dict) -> dbc.Table:
     """Status in colour *and* words, so it reads in grey-scale."""
     lang = lang_of(query)
-    df, total = rows("targets", query, Window(0, TARGET_ROWS))
-    cols = [c for c in df.columns if c != "status_code"]
+    shown, total = rows("targets", query, Window(0, TARGET_ROWS))
+    cols = [c for c in COLUMNS["targets"] if c != "status_code"]
     rows_ = [html.Tr([html.Td(dbc.Badge(r["status"], color=STATUS_COLOR.get(r["status_code"], "secondary")))
-                      if c == "status" else html.Td("—" if r[c] is None or r[c] != r[c] else str(r[c]))
-                      for c in cols]) for r in df.to_dict("records")]
+                      if c == "status" else html.Td("—" if r[c] is None else str(r[c]))
+                      for c in cols]) for r in shown]
     table = dbc.Table([html.Thead(html.Tr([html.Th(column(c, lang)) for c in cols])), html.Tbody(rows_)],
                       bordered=True, hover=True, size="sm", responsive=True, id="target-table")
     if total <= TARGET_ROWS:

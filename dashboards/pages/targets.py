@@ -55,6 +55,11 @@ def _target_notes(targets: pd.DataFrame, lang: str) -> list:
     return notes
 
 
+def _by_chart(frame: pd.DataFrame) -> dict[tuple, pd.DataFrame]:
+    """The rows of each chart: (kpi, region, year) -> its rows, in their order."""
+    return dict(tuple(frame.groupby(["kpi", "region", "year"], sort=False)))
+
+
 def _panels(query: dict, lang: str) -> list:
     region, kpi = query.get("region") or None, query.get("kpi") or None
     scope = access.region_scope()
@@ -62,12 +67,12 @@ def _panels(query: dict, lang: str) -> list:
                   if scope is None or k[1] in scope)
     if len(keys) > MAX_PANELS:  # a province's thousands of charts: one region or KPI at a time
         return [dbc.Alert(t("choose_region_for_charts", lang, n=len(keys)), color="info", id="targets-choose")]
-    trends = data.trends(region, kpi)
-    targets = data.target_attainment(region, kpi)
+    trends, targets = data.trends(region, kpi), data.target_attainment(region, kpi)
+    series_of, targets_of = _by_chart(trends), _by_chart(targets)  # grouped once, not filtered per chart
     panels = []
     for k, reg, year in keys:
-        series = trends[(trends["kpi"] == k) & (trends["region"] == reg) & (trends["year"] == year)]
-        own = targets[(targets["kpi"] == k) & (targets["region"] == reg) & (targets["year"] == year)]
+        series = series_of.get((k, reg, year), trends.iloc[:0])
+        own = targets_of.get((k, reg, year), targets.iloc[:0])
         names = series if not series.empty else own
         name = names["kpi_name_en" if lang == "en" else "kpi_name_zh"].iloc[0]
         body = [dcc.Graph(figure=_figure(series, lang), config={"displaylogo": False})] if not series.empty else []
@@ -78,9 +83,7 @@ def _panels(query: dict, lang: str) -> list:
     return panels
 
 
-@searched_options(PATH, "region")
-def _regions(lang: str) -> list[dict]:
-    return [{"label": r, "value": r} for r in sorted(set(data.trend_keys()["region"]))]
+searched_options(PATH, "region", data.trend_regions)
 
 
 @guarded(PATH)

@@ -1,4 +1,6 @@
 """计划与任务 Plans & tasks: filters, the task table, and one task's detail down to its source sentence."""
+import functools
+
 import dash
 import dash_bootstrap_components as dbc
 import pandas as pd
@@ -13,24 +15,20 @@ PATH = "/tasks"
 dash.register_page(__name__, path=PATH, name="计划与任务 Plans & tasks", title="PlanKPI")
 
 
-def _options(values, table: dict | None, lang: str) -> list[dict]:
-    return [{"label": pick(table, v, lang) if table else v, "value": v} for v in values]
-
-
-def _facet_options(facet: str):
-    return lambda lang: _options(data.task_filter_options()[facet], None, lang)
+def _options(values, table: dict, lang: str) -> list[dict]:
+    return [{"label": pick(table, v, lang), "value": v} for v in values]
 
 
 for facet in ("region", "plan", "category", "unit"):  # a province has thousands of each (domains: four)
-    searched_options(PATH, facet)(_facet_options(facet))
+    searched_options(PATH, facet, functools.partial(data.task_facet, facet))
 
 
 def _filters(query: dict, lang: str) -> dbc.Row:
-    o = data.task_filter_options()
+    domains, _ = data.listed_values(data.task_facet("domain"))
     return dbc.Row([
         searched_dropdown(PATH, "region", "filter_region", query.get("region"), lang),
         searched_dropdown(PATH, "plan", "filter_plan", query.get("plan"), lang),
-        filter_dropdown("domain", "filter_domain", _options(o["domain"], DOMAIN, lang), query.get("domain"), lang),
+        filter_dropdown("domain", "filter_domain", _options(domains, DOMAIN, lang), query.get("domain"), lang),
         searched_dropdown(PATH, "category", "filter_category", query.get("category"), lang),
         searched_dropdown(PATH, "unit", "filter_unit", query.get("unit"), lang),
         filter_dropdown("role", "filter_role", _options(ROLE, ROLE, lang), query.get("role"), lang),

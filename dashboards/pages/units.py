@@ -11,9 +11,7 @@ PATH = "/units"
 dash.register_page(__name__, path=PATH, name="责任单位 Units", title="PlanKPI")
 
 
-@searched_options(PATH, "region")
-def _regions(lang: str) -> list[dict]:
-    return [{"label": r, "value": r} for r in data.unit_regions()]
+searched_options(PATH, "region", data.scorecard_regions)
 
 
 @guarded(PATH)

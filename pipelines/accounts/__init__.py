@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import secrets
 import sqlite3
+import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -71,6 +72,7 @@ def new_password() -> str:
 class AccountStore:
     def __init__(self, path: Path):
         self.path = Path(path)
+        self._readers = threading.local()
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self._connect() as con:
             con.execute("pragma journal_mode=wal")  # many dashboard workers read while one writes (kept by the file)
@@ -101,10 +103,18 @@ class AccountStore:
 
     # --- accounts ------------------------------------------------------------------------------
     def get(self, username: str) -> Account | None:
-        with self._connect() as con:
-            row = con.execute("select username, role, region, unit, disabled from accounts where username = ?",
-                              [username]).fetchone()
+        row = self._reader().execute("select username, role, region, unit, disabled from accounts where username = ?",
+                                     [username]).fetchone()
         return Account(row[0], row[1], row[2], row[3], bool(row[4])) if row else None
+
+    def _reader(self) -> sqlite3.Connection:
+        """This thread's connection for the lookup every dashboard request makes (opening one per request
+        cost more than the lookup). In autocommit each read sees the latest commit: a disabled account
+        is refused at its next request."""
+        con = getattr(self._readers, "con", None)
+        if con is None:
+            con = self._readers.con = sqlite3.connect(self.path, timeout=10, isolation_level=None)
+        return con
 
     def accounts(self) -> list[Account]:
         with self._connect() as con:

@@ -19,7 +19,7 @@ _ROLE_WORDS = "按职责分工落实|牵头落实|牵头|负责落实|负责|配
 # Lazy prefix: the whole phrase 按职责分工落实 is tried before 按职责分工 + 落实.
 _ROLE_SUFFIX = re.compile(rf"(?:按职责分工|按职责|分别)*?({_ROLE_WORDS})$")
 # 县环保局牵头、县住建局配合: two roles in one clause, split after each role word.
-_ROLE_BOUNDARY = re.compile(rf"(?<=牵头|负责|配合|参与|协助|落实)[、，](?=.)")
+_ROLE_BOUNDARY = re.compile(r"(?<=牵头|负责|配合|参与|协助|落实)[、，](?=.)")
 # 负责落实 is the implementing role of local governments; 按职责分工落实 names the departments in charge.
 _ROLE_OF = {"牵头": "lead", "牵头落实": "lead", "负责": "lead", "负责落实": "implement",
             "按职责分工落实": "lead",

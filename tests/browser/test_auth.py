@@ -1,8 +1,6 @@
 """Login, roles and a unit's own upload, in headless Chromium; forged requests through Flask's client."""
 from __future__ import annotations
 
-import base64
-import time
 from io import BytesIO
 from pathlib import Path
 

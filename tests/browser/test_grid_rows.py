@@ -92,3 +92,50 @@ def test_a_grid_keeps_reading_the_snapshot_its_page_was_rendered_from(auditor, w
             assert _rows(auditor, "tasks", snapshot=forged)[0]["rowCount"] == total
     finally:
         older.unlink()
+
+
+def test_a_view_that_is_one_query_is_cut_sorted_and_filtered_by_duckdb(auditor, world):
+    """The unit scorecard's grid: its sort and filters over every unit, its blocks in one order."""
+    sort, word = [{"colId": "reporting_rate", "sort": "desc"}], "局"
+    filters = {"unit": {"filterType": "text", "type": "contains", "filter": word}}
+    expected = _sql(world, """select region, unit from marts.mart_unit_scorecard where unit like ?
+                              order by reporting_rate desc nulls last, list_order""", [f"%{word}%"])
+    first, count = _rows(auditor, "units", start=0, end=10, sort=sort, filters=filters)
+    later, _ = _rows(auditor, "units", start=10, end=20, sort=sort, filters=filters)
+    assert first["rowCount"] == len(expected) > 20 and count == f"共 {len(expected)} 条"
+    assert [(r["region"], r["unit"]) for r in first["rowData"] + later["rowData"]] == [tuple(e) for e in expected[:20]]
+
+
+def test_the_input_files_are_the_manifests_in_its_order(auditor, world):
+    """The quality page's list of inputs, read from the snapshot's own tables, is the manifest's lineage."""
+    manifest = current_snapshot(world.paths.serving).manifest["inputs"]
+    expected = ([("plan", p["file"], p["sha256"], p["status"], None) for p in manifest["plans"]]
+                + [("submission", s["file"], s["sha256"], s["status"], s["rows_landed"]) for s in manifest["submissions"]])
+    first, _ = _rows(auditor, "inputs", start=0, end=5)
+    rest, _ = _rows(auditor, "inputs", start=5, end=1000)
+    got = [(r["kind"], r["file"], r["sha256"], r["status"], r["rows_landed"]) for r in first["rowData"] + rest["rowData"]]
+    assert first["rowCount"] == len(expected) > 5 and got == expected
+    assert any(status == "rejected" for *_, status, _ in expected)  # the refused .doc is listed too
+
+
+def test_column_headers_say_what_the_column_holds(auditor):
+    """A KPI's target is 目标; what an audited action was done to is 对象 (one label had overwritten the other)."""
+    page = auditor.post("/_dash-update-component", json=router_body("/targets")).get_json()
+    headers = {d["field"]: d["headerName"] for d in _column_defs(page, "grid-targets")}
+    assert headers["target"] == "目标" and headers["actual"]
+    audit = auditor.post("/_dash-update-component", json=router_body("/audit")).get_json()
+    assert {d["field"]: d["headerName"] for d in _column_defs(audit, "grid-audit_log")}["acted_on"] == "对象"
+
+
+def _column_defs(node, grid_id: str) -> list[dict]:
+    if isinstance(node, dict):
+        if node.get("props", {}).get("id") == grid_id:
+            return node["props"]["columnDefs"]
+        children = node.values()
+    else:
+        children = node if isinstance(node, list) else []
+    for child in children:
+        found = _column_defs(child, grid_id)
+        if found:
+            return found
+    return []

@@ -8,7 +8,6 @@ from urllib.parse import quote
 import duckdb
 import pytest
 from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
-from selenium.webdriver.common.by import By
 
 from pipelines.warehouse.publish import current_snapshot
 from tests.browser.conftest import login, start

@@ -1,11 +1,9 @@
 """The whole product materialised through Dagster in a temporary folder, checked against the sample data."""
-import json
 
 import duckdb
 import pandas as pd
 import pytest
 
-from pipelines.parsing import parse_document
 from pipelines.parsing.folder import parse_folder
 
 from pipelines.submissions.contract import OBSERVATION_COLUMNS, PROGRESS_COLUMNS, STATUS_CODES

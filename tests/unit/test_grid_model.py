@@ -60,3 +60,69 @@ def test_block_cuts_the_sorted_filtered_view_and_counts_it():
     assert total == 4 and list(rows["task_id"]) == ["T3", "T1"]
     rows, total = block(VIEW, Window(100, 200))
     assert total == 5 and rows.empty
+
+
+# The same view as a table of DuckDB: its own order is list_order; blanks of every kind, case, numbers.
+SQL_VIEW = pd.DataFrame({
+    "task_id": ["T1", "T2", "T3", "T4", "T5", "T6", "T7"],
+    "title": ["加强大气污染防治", "土壤监测", "大气执法检查", None, "水源地保护", "\u3000 ", "PM2.5 Monitoring"],
+    "days_overdue": [12, None, 3, 40, 0, 3, 12],
+    "source": ["b.docx", "a.pdf", "a.pdf", "c.txt", "b.docx", "a.pdf", "B.docx"],
+    "line": [9, 30, 4, 1, 2, 4, 9],
+    "list_order": [5, 3, 1, 7, 2, 6, 4],
+})
+WINDOWS = [
+    Window(0, 100),
+    Window(0, 3, (("days_overdue", True),)),
+    Window(2, 5, (("days_overdue", False), ("title", True))),
+    Window(0, 100, (("source", False),)),
+    Window(0, 100, filters={"title": {"filterType": "text", "type": "contains", "filter": "大气"}}),
+    Window(0, 100, filters={"title": {"filterType": "text", "type": "notContains", "filter": "大气"}}),
+    Window(0, 100, filters={"title": {"filterType": "text", "type": "equals", "filter": "pm2.5 monitoring"}}),
+    Window(0, 100, filters={"title": {"filterType": "text", "type": "notEqual", "filter": "土壤监测"}}),
+    Window(0, 100, filters={"title": {"filterType": "text", "type": "blank"}}),
+    Window(0, 100, filters={"title": {"filterType": "text", "type": "notBlank"}}),
+    Window(0, 100, filters={"source": {"filterType": "text", "operator": "OR", "conditions": [
+        {"type": "startsWith", "filter": "B"}, {"type": "endsWith", "filter": ".TXT"}]}}),
+    Window(0, 100, (("title", False),), {"days_overdue": {"filterType": "number", "type": "inRange", "filter": 0,
+                                                          "filterTo": 12}}),
+    Window(0, 100, filters={"days_overdue": {"filterType": "number", "type": "notEqual", "filter": 3}}),
+    Window(1, 2, filters={"days_overdue": {"filterType": "number", "operator": "AND", "conditions": [
+        {"type": "greaterThanOrEqual", "filter": 3}, {"type": "lessThan", "filter": 40}]}}),
+    Window(0, 100, filters={"days_overdue": {"filterType": "number", "type": "equals", "filter": 12},
+                            "title": {"filterType": "text", "type": "notBlank"}}),
+]
+
+
+@pytest.mark.parametrize("window", WINDOWS, ids=range(len(WINDOWS)))
+def test_sql_over_a_view_answers_a_window_as_the_frame_does(window):
+    """A view that is one query is cut by DuckDB: the same rows, in the same order, the same count."""
+    import duckdb
+
+    from dashboards.data import View, view_sql
+    from dashboards.grid_model import sql_window
+    columns = ["task_id", "title", "days_overdue", "source", "line"]
+    frame = SQL_VIEW.sort_values("list_order").reset_index(drop=True)
+    expected, total = block(frame, window)
+    con = duckdb.connect()
+    con.register("v", SQL_VIEW)
+    w = sql_window(window, columns)
+    sql = view_sql(View("select * from v", {}, ("list_order",)), columns, w.where, w.order)
+    got = con.execute(f"select task_id from ({sql}) limit {window.end - window.start} offset {window.start}",
+                      w.params).fetchall()
+    count = con.execute(f"select count(*) from v {w.where}", w.params).fetchone()[0]
+    assert [t for (t,) in got] == list(expected["task_id"]) and count == total
+
+
+def test_sql_windows_refuse_what_the_frame_refuses():
+    from dashboards.grid_model import sql_window
+    with pytest.raises(ValueError, match="no such column"):
+        sql_window(Window(filters={"list_order; drop": {"filterType": "text", "type": "contains", "filter": "x"}}),
+                   ["task_id"])
+    with pytest.raises(ValueError, match="no such column"):
+        sql_window(Window(sort=(("list_order", False),)), ["task_id"])
+    with pytest.raises(ValueError, match="不支持"):
+        sql_window(Window(filters={"task_id": {"filterType": "number", "type": "regex", "filter": 1}}), ["task_id"])
+    w = sql_window(Window(filters={"task_id": {"filterType": "text", "type": "contains", "filter": "'; drop"}}),
+                   ["task_id"])
+    assert "drop" not in w.where and w.params == {"w0": "'; drop"}  # values are parameters, never SQL text

@@ -1,7 +1,6 @@
 """Submissions: every row lands or is quarantined with its column and rule; same file twice changes nothing."""
 from datetime import date
 
-import pandas as pd
 import pytest
 
 from pipelines.config import DataPaths
