@@ -48,6 +48,7 @@ def cases(con: duckdb.DuckDBPyConnection) -> dict[str, dict]:
     out: dict = {name: router_body(page) for name, page in sample_pages(con).items()}
     region = con.execute("select min(region) from marts.mart_task_status").fetchall()[0][0]
     out["download tasks.csv (region)"] = f"/download/tasks.csv?region={quote(region)}"
+    out["download tasks.csv (all)"] = "/download/tasks.csv"
     out["download units.csv"] = "/download/units.csv"
     return out
 
