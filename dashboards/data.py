@@ -17,7 +17,7 @@ import duckdb
 import pandas as pd
 from flask import g, has_request_context
 
-from dashboards.grid_model import SqlWindow
+from dashboards.grid_model import SqlWindow, quoted
 from pipelines.config import data_paths
 from pipelines.warehouse.publish import current_snapshot_path, kept_snapshot_path
 
@@ -186,28 +186,26 @@ def per_snapshot(maxsize: int = 8):
 @dataclass(frozen=True)
 class View:
     """A table that is one query of the snapshot: its rows (``sql``, in no order), their ``params``, and
-    the view's own order (SQL over the columns of ``sql``, written here, never from a request). A grid's
-    block of it is cut by DuckDB (view_block) and its download written by DuckDB (write_csv)."""
+    the view's own order (SQL over the columns of ``sql``, written here, never from a request; ``unique``
+    when it tells every two rows apart). A grid's block of it is cut by DuckDB (view_block) and its
+    download written by DuckDB (write_csv)."""
     sql: str
     params: dict
     order: tuple[str, ...]
-
-
-def _quoted(column: str) -> str:
-    return '"' + column.replace('"', '""') + '"'
+    unique: bool = False
 
 
 def view_sql(view: View, columns: list[str], where: str = "", sort: list[str] | tuple = ()) -> str:
-    """The view's rows that pass ``where``, in the grid's ``sort``, then the view's own order, then by
-    every shown column: an order without ties among rows that look different, so blocks fetched one
-    after another neither repeat nor skip a row."""
-    keys = [*sort, *view.order, *(f"{_quoted(c)} asc nulls last" for c in columns)]
+    """The view's rows that pass ``where``, in the grid's ``sort``, then the view's own order, then (unless
+    that is unique) by every shown column: an order without ties among rows that look different, so
+    blocks fetched one after another neither repeat nor skip a row."""
+    keys = [*sort, *view.order, *([] if view.unique else (f"{quoted(c)} asc nulls last" for c in columns))]
     return f"select * from ({view.sql}) {where} order by {', '.join(keys)}"
 
 
 def view_frame(view: View, columns: list[str]) -> pd.DataFrame:
     """The whole view, its ``columns`` in its order."""
-    return _query(f"select {', '.join(map(_quoted, columns))} from ({view_sql(view, columns)})", view.params)
+    return _query(f"select {', '.join(map(quoted, columns))} from ({view_sql(view, columns)})", view.params)
 
 
 def view_block(view: View, columns: list[str], window: SqlWindow, start: int, end: int,
@@ -218,7 +216,7 @@ def view_block(view: View, columns: list[str], window: SqlWindow, start: int, en
     if regions is not None:
         where = (where + " and " if where else "where ") + "region in (select unnest($scope))"
         params["scope"] = sorted(regions)
-    rows = _records(f"""select {', '.join(map(_quoted, columns))} from ({view_sql(view, columns, where, window.order)})
+    rows = _records(f"""select {', '.join(map(quoted, columns))} from ({view_sql(view, columns, where, window.order)})
                         limit $limit offset $offset""", {**params, "limit": end - start, "offset": start})
     if 0 < len(rows) < end - start or start == 0 and not len(rows):
         return rows, start + len(rows)  # the last block: the count is known without counting
@@ -389,43 +387,16 @@ def _task_filter(f: dict) -> tuple[str, dict]:
     return ("where " + " and ".join(conditions)) if conditions else "", params
 
 
-# The task grid's columns that sort in SQL, by what they are made of (a label by its code, the source
-# reference by file and line). Identifiers from this table only: a request names a column, never SQL.
-TASK_SORT = {"task_id": ["s.task_id"], "title": ["s.title"], "status": ["s.status_class"],
-             "due_date": ["s.due_date"], "days_overdue": ["s.days_overdue"], "lead_units": ["s.lead_units"],
-             "region": ["s.region"], "plan_title": ["s.plan_title"], "no": ["s.no"], "category": ["s.category"],
-             "domain": ["s.domain"], "due_basis": ["s.due_basis"], "latest_status": ["s.latest_status"],
-             "latest_period": ["s.latest_period"], "source": ["s.source", "s.start_line"]}
-
-
-_TASK_LIST = f"""
-    select s.task_id, s.region, s.plan_title, s.domain, s.category, s.no, s.title, s.lead_units,
-           s.due_date::varchar as due_date, s.due_basis, s.status_class as status, s.latest_status,
-           s.latest_period, s.days_overdue, {_reference('s.source', 's.start_line', 's.location')} as source"""
-
-
-def tasks(f: dict, limit: int | None = None, offset: int = 0, sort: tuple[tuple[str, bool], ...] = ()) -> pd.DataFrame:
-    """Tasks as of the snapshot's as-of date, filtered by the page's query, in the page's order or by
-    ``sort`` ((column of TASK_SORT, descending) pairs); with ``limit``, rows [offset, offset + limit)
-    only and the whole view's count in ``_total`` (a page shows a province's tasks a block at a time)."""
-    where, params = _task_filter(f)
-    order = [f"{key} {'desc' if desc else 'asc'} nulls last" for column, desc in sort for key in TASK_SORT[column]]
-    rows = _query(f"""{_TASK_LIST}
-        from marts.mart_task_status s {where}
-        order by {", ".join(order + ["s.list_order"])}
-        limit $limit offset $offset""", {**params, "limit": limit, "offset": offset})
-    if limit is None:
-        return rows
-    # counted apart, and only when the block is full: a window count would materialise every row
-    total = offset + len(rows) if 0 < len(rows) < limit or offset == 0 and not len(rows) else int(
-        _query(f"select count(*) as n from marts.mart_task_status s {where}", params)["n"].iat[0])
-    return rows.assign(_total=total)
-
-
 def task_view(f: dict) -> View:
-    """The tasks of the page's query as a View (its downloads are written by DuckDB)."""
+    """The tasks of the page's query, as of the snapshot's as-of date, in the page's order (list_order: one
+    integer, unique); the source reference's file and line kept apart to sort it by."""
     where, params = _task_filter(f)
-    return View(f"{_TASK_LIST}, s.list_order from marts.mart_task_status s {where}", params, ("list_order",))
+    return View(f"""select s.task_id, s.region, s.plan_title, s.domain, s.category, s.no, s.title, s.lead_units,
+                           s.due_date::varchar as due_date, s.due_basis, s.status_class as status, s.latest_status,
+                           s.latest_period, s.days_overdue,
+                           {_reference('s.source', 's.start_line', 's.location')} as source,
+                           s.source as source_file, s.start_line, s.list_order
+                    from marts.mart_task_status s {where}""", params, ("list_order",), unique=True)
 
 
 def task(task_id: str) -> dict | None:

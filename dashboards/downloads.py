@@ -15,7 +15,7 @@ from flask import Response, abort, request
 
 from dashboards import access, data
 from dashboards.i18n import lang_of
-from dashboards.tables import CSV_VIEWS, TABLES, csv_from_snapshot, csv_text, labelled
+from dashboards.tables import QUERIES, TABLES, csv_from_snapshot, csv_text, labelled
 
 FORMATS = {"csv": "text/csv; charset=utf-8",
            "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
@@ -36,7 +36,7 @@ def file_name(name: str, fmt: str) -> str:
 def table_file(name: str, fmt: str, query: dict) -> bytes:
     """The table as the page of ``query`` shows it, as file bytes: CSV with a BOM or an Excel workbook;
     headers in the reader's language."""
-    if fmt == "csv" and name in CSV_VIEWS:
+    if fmt == "csv" and name in QUERIES:
         return BOM + csv_from_snapshot(name, query)
     df = labelled(TABLES[name](query), lang_of(query))
     if fmt == "csv":

@@ -155,7 +155,8 @@ _NUMBER_SQL = {
 _BLANK_SQL = "({c} is null or trim({c}::varchar, ' ' || chr(9) || chr(10) || chr(11) || chr(12) || chr(13) || chr(12288) || chr(160)) = '')"
 
 
-def _quoted(column: str) -> str:
+def quoted(column: str) -> str:
+    """A column's name as an SQL identifier."""
     return '"' + column.replace('"', '""') + '"'
 
 
@@ -169,8 +170,9 @@ class SqlWindow:
 
 
 def sql_window(window: Window, columns: list[str], keys: dict[str, list[str]] | None = None) -> SqlWindow:
-    """The window's filters and sort as SQL over ``columns`` (the only identifiers it writes; any other
-    column is refused, as filtered() and sorted_by() refuse it); values become parameters."""
+    """The window's filters and sort as SQL over ``columns`` (a request naming any other column is refused,
+    as filtered() and sorted_by() refuse it); ``keys`` (the caller's, never a request's) sorts a shown
+    column by the columns it is made from. Values become parameters."""
     params: dict = {}
 
     def param(value) -> str:
@@ -179,7 +181,7 @@ def sql_window(window: Window, columns: list[str], keys: dict[str, list[str]] | 
         return "$" + name
 
     def condition(column: str, model: dict) -> str:
-        kind, c = model.get("type"), _quoted(column)
+        kind, c = model.get("type"), quoted(column)
         if kind in ("blank", "notBlank"):
             return _BLANK_SQL.format(c=c) if kind == "blank" else "not " + _BLANK_SQL.format(c=c)
         if model.get("filterType") == "number":
@@ -201,8 +203,7 @@ def sql_window(window: Window, columns: list[str], keys: dict[str, list[str]] | 
         conditions.append("(" + joiner.join(parts) + ")" if parts else condition(column, model))
     order = []
     for column, desc in window.sort:
-        for key in (keys or {}).get(column, [column]):
-            if key not in columns:
-                raise ValueError(f"没有此列 / no such column: {column}")
-            order.append(f"{_quoted(key)} {'desc' if desc else 'asc'} nulls last")
+        if column not in columns:
+            raise ValueError(f"没有此列 / no such column: {column}")
+        order += [f"{quoted(key)} {'desc' if desc else 'asc'} nulls last" for key in (keys or {}).get(column, [column])]
     return SqlWindow("where " + " and ".join(conditions) if conditions else "", order, params)

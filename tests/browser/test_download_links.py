@@ -12,7 +12,7 @@ from flask_login import login_user
 
 from dashboards.auth import User, store
 from dashboards.callback_requests import router_body
-from dashboards.tables import CSV_VIEWS, TABLES, csv_text, labelled
+from dashboards.tables import QUERIES, TABLES, csv_text, labelled
 from pipelines.warehouse.publish import current_snapshot
 from tests.browser.conftest import login_client
 
@@ -46,7 +46,7 @@ def test_the_link_carries_the_view_and_duckdb_writes_what_pandas_would(world, ap
     rows = list(csv.DictReader(io.StringIO(text[1:])))
     units = _sql(world, "select count(*) from marts.mart_unit_scorecard where region = '晋城市'")[0][0]
     assert len(rows) == units > 0 and {r["地区"] for r in rows} == {"晋城市"}
-    assert "units" in CSV_VIEWS  # written by DuckDB from the snapshot ...
+    assert "units" in QUERIES  # written by DuckDB from the snapshot ...
     assert text[1:] == _through_pandas(app, "auditor", "units", {"region": "晋城市"})  # ... as pandas would
     english = auditor.get("/download/units.csv?lang=en").data.decode("utf-8")
     assert english[1:] == _through_pandas(app, "auditor", "units", {"lang": "en"})
@@ -69,7 +69,7 @@ def test_a_city_leaders_download_holds_the_scope_only(world, app_for, passwords)
 def test_the_task_list_download_is_written_by_duckdb_with_its_codes_in_words(world, app_for, passwords):
     app = app_for(world.paths.root)
     auditor = login_client(app, "auditor", passwords["auditor"])
-    assert "tasks" in CSV_VIEWS
+    assert "tasks" in QUERIES
     for query in ({"region": "晋城市", "overdue": "1"}, {"lang": "en", "domain": "water"}, {}):
         text = auditor.get("/download/tasks.csv?" + "&".join(f"{k}={v}" for k, v in query.items())).data.decode("utf-8")
         assert text[1:] == _through_pandas(app, "auditor", "tasks", query)

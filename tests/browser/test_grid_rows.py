@@ -139,3 +139,32 @@ def _column_defs(node, grid_id: str) -> list[dict]:
         if found:
             return found
     return []
+
+
+def test_the_task_list_filters_the_words_shown_and_sorts_a_label_by_its_code(auditor, world):
+    overdue = {"status": {"filterType": "text", "type": "equals", "filter": "逾期未完成"}}
+    rows, count = _rows(auditor, "tasks", filters=overdue, end=1000)
+    expected = _sql(world, "select task_id from marts.mart_task_status where status_class = 'overdue' order by list_order")
+    assert [r["task_id"] for r in rows["rowData"]] == [t for (t,) in expected] and len(expected) > 0
+    english, _ = _rows(auditor, "tasks", search="?lang=en", filters={
+        "status": {"filterType": "text", "type": "equals", "filter": "overdue"}}, end=1000)
+    assert english["rowCount"] == len(expected) and {r["status"] for r in english["rowData"]} == {"Overdue"}
+    by_status, _ = _rows(auditor, "tasks", sort=[{"colId": "status", "sort": "asc"}], end=1000)
+    codes = [c for (c,) in _sql(world, "select status_class from marts.mart_task_status order by status_class, list_order")]
+    words = {"completed_on_time": "按期完成", "completed_late": "逾期完成", "overdue": "逾期未完成", "not_due": "未到期",
+             "ongoing": "长期任务"}
+    assert [r["status"] for r in by_status["rowData"]] == [words[c] for c in codes][:len(by_status["rowData"])]
+    by_source, _ = _rows(auditor, "tasks", sort=[{"colId": "source", "sort": "desc"}], end=5)
+    last = _sql(world, "select task_id from marts.mart_task_status order by source desc, start_line desc, list_order limit 5")
+    assert [r["task_id"] for r in by_source["rowData"]] == [t for (t,) in last]
+
+
+def test_a_city_leaders_task_grid_is_cut_to_the_scope_by_duckdb(world, app_for, passwords):
+    leader = login_client(app_for(world.paths.root), "jc_leader", passwords["jc_leader"])
+    word = "治理"
+    rows, _ = _rows(leader, "tasks", filters={"title": {"filterType": "text", "type": "contains", "filter": word}},
+                    sort=[{"colId": "days_overdue", "sort": "desc"}], end=1000)
+    expected = _sql(world, """select task_id from marts.mart_task_status
+                              where region in (select region from intermediate.int_region_scopes where scope = '晋城市')
+                                and title like ? order by days_overdue desc nulls last, list_order""", [f"%{word}%"])
+    assert [r["task_id"] for r in rows["rowData"]] == [t for (t,) in expected] and len(expected) > 0
