@@ -73,7 +73,7 @@ test-fast: install
 bench: install
 	$(BIN)/python -m pipelines.bench --sizes seeds,50
 
-# The same at province scale: 50, 500 and 2,000 documents (≈ 3M report rows); ≈ 20 min on 2 cores.
+# The same at province scale: 50, 500 and 2,000 documents (≈ 3M report rows); ≈ 7 min on 2 cores.
 # Templates are left out (≈ 25 ms a unit: 40,000 units; they are a monthly job).
 bench-province: install
 	$(BIN)/python -m pipelines.bench --sizes 50,500,2000 --no-templates
