@@ -15,7 +15,7 @@ from dash import dcc, html
 
 from dashboards import access, data
 from dashboards.downloads import FORMATS, download_href, file_name
-from dashboards.i18n import GRID_LOCALE_ZH, column, lang_of, t
+from dashboards.i18n import GRID_LOCALE_ZH, STATUS_COLOR, column, lang_of, t
 from dashboards.grid_model import BLOCK_ROWS
 from dashboards.tables import COLUMNS
 
@@ -101,6 +101,12 @@ def card(label: str, value: str, test_id: str) -> dbc.Col:
     ])), lg=True, md=3, xs=6, className="mb-2")
 
 
+# How a column looks beyond its words: a target's status in colour *and* words, so it reads in grey-scale
+# (Bootstrap's text-bg-* classes, chosen in the browser from the row's status code).
+COLUMN_LOOKS = {("targets", "status"): {"cellClassRules": {
+    f"text-bg-{color}": f"params.data && params.data.status_code === '{code}'" for code, color in STATUS_COLOR.items()}}}
+
+
 def table_block(name: str, query: dict, row_id: str | None = None, height: int = 560) -> html.Div:
     """A grid of TABLES[name] with its row count and CSV / Excel downloads. The page carries its columns
     only: the grid fetches the rows it shows, a block at a time, sorted and filtered over the whole view
@@ -109,7 +115,7 @@ def table_block(name: str, query: dict, row_id: str | None = None, height: int =
     grid = dag.AgGrid(
         id=f"grid-{name}",
         rowModelType="infinite",
-        columnDefs=[{"field": c, "headerName": column(c, lang)} for c in COLUMNS[name]],
+        columnDefs=[{"field": c, "headerName": column(c, lang), **COLUMN_LOOKS.get((name, c), {})} for c in COLUMNS[name]],
         defaultColDef={"sortable": True, "resizable": True, "filter": True, "minWidth": 90},
         dashGridOptions={"pagination": True, "paginationPageSize": PAGE_SIZE, "cacheBlockSize": BLOCK_ROWS,
                          "maxBlocksInCache": 20, "animateRows": False, "enableCellTextSelection": True,

@@ -273,14 +273,21 @@ def _reference(source: str, line: str, location: str) -> str:
     return f"coalesce({source} || ':' || {line}, {source}) || coalesce('（' || nullif({location}, '') || '）', '')"
 
 
+def targets_view(region: str | None = None, kpi: str | None = None) -> View:
+    """Every target with its attainment and the sentence it was printed in, of one region and KPI or all."""
+    conditions = [c for c, given in (("region = $region", region), ("kpi = $kpi", kpi)) if given]
+    return View(f"""select target_id, region, year, kpi, kpi_name_zh, kpi_name_en, indicator, comparator,
+                           target_value, unit, stretch, threshold, direction, kpi_unit, rank_of, baseline,
+                           baseline_year, actual, months_reported, gap, progress_from_baseline, status,
+                           status_reason, source, line, line_text, {_reference('source', 'line', 'location')} as reference
+                    from marts.mart_target_attainment {'where ' + ' and '.join(conditions) if conditions else ''}""",
+                {k: v for k, v in (("region", region), ("kpi", kpi)) if v},
+                ("region", "year", "kpi", "stretch", "target_id"), unique=True)
+
+
 def target_attainment(region: str | None = None, kpi: str | None = None) -> pd.DataFrame:
-    return _query(f"""select target_id, region, year, kpi, kpi_name_zh, kpi_name_en, indicator, comparator,
-                            target_value, unit, stretch, threshold, direction, kpi_unit, rank_of, baseline,
-                            baseline_year, actual, months_reported, gap, progress_from_baseline, status,
-                            status_reason, source, line, line_text, {_reference('source', 'line', 'location')} as reference
-                     from marts.mart_target_attainment
-                     where ($region is null or region = $region) and ($kpi is null or kpi = $kpi)
-                     order by region, year, kpi, stretch""", {"region": region, "kpi": kpi})
+    view = targets_view(region, kpi)
+    return _query(view_sql(view, []), view.params)
 
 
 def most_overdue(limit: int = 10) -> pd.DataFrame:
@@ -435,13 +442,21 @@ def kpi_options() -> pd.DataFrame:
                      order by kpi""")
 
 
-def trend_keys(region: str | None = None, kpi: str | None = None) -> pd.DataFrame:
-    """(kpi, region, year) of every trend or target: one chart each."""
-    return _query("""select distinct kpi, region, year from marts.mart_kpi_trends
-                     where ($region is null or region = $region) and ($kpi is null or kpi = $kpi)
-                     union select distinct kpi, region, year from marts.mart_target_attainment
-                     where ($region is null or region = $region) and ($kpi is null or kpi = $kpi)""",
-                  {"region": region, "kpi": kpi})
+def trend_keys(region: str | None = None, kpi: str | None = None, regions: frozenset | None = None,
+               limit: int | None = None) -> tuple[list[tuple], int]:
+    """(kpi, region, year) of every trend or target, one chart each, in order — the first ``limit`` — and
+    how many there are; with ``regions`` (a leader's), only those regions' charts."""
+    found = _query("""select kpi, region, year, count(*) over () as charts from (
+                          select kpi, region, year from marts.mart_kpi_trends
+                          where ($region is null or region = $region) and ($kpi is null or kpi = $kpi)
+                          union select kpi, region, year from marts.mart_target_attainment
+                          where ($region is null or region = $region) and ($kpi is null or kpi = $kpi))
+                      where $regions is null or region in (select unnest($regions))
+                      order by kpi, region, year limit $limit""",
+                   {"region": region, "kpi": kpi, "regions": sorted(regions) if regions is not None else None,
+                    "limit": limit})
+    keys = list(zip(found["kpi"].tolist(), found["region"].tolist(), found["year"].tolist()))
+    return keys, int(found["charts"].iat[0]) if len(found) else 0
 
 
 def trend_regions() -> tuple[str, dict]:

@@ -66,7 +66,6 @@ LABELS = {
     "no_snapshot": ("尚无已发布的数据快照。请先运行流水线（make run）。",
                     "No published snapshot yet. Run the pipeline first (make run)."),
     "rows": ("共 {n} 条", "{n} rows"),
-    "rows_shown": ("表中显示前 {n} 条：请用筛选缩小范围，完整数据请下载", "the first {n} shown: narrow with the filters, or download them all"),
     "lowest_shown": ("显示完成率最低的 {n} 个（共 {total} 个）", "the {n} lowest of {total} shown"),
     "choose_region_for_charts": ("共 {n} 组指标趋势：请选择地区或指标查看趋势图", "{n} KPI trends: choose a region or a KPI to see the charts"),
     "download_csv": ("下载 CSV", "Download CSV"),

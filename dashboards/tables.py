@@ -74,16 +74,22 @@ def overdue_table(query: dict) -> pd.DataFrame:
 # The targets grid's columns by what they are made of: a block is sorted before its words are made.
 _TARGET_SORT = {"kpi_name_zh": ["kpi"], "target": ["target_value"], "status": ["status"], "status_code": ["status"],
                 "source": ["source", "line"]}
+_TARGET_FIELDS = ["region", "year", "kpi_name_zh", "kpi_name_en", "comparator", "target_value", "unit", "direction",
+                  "threshold", "kpi_unit", "stretch", "baseline", "actual", "gap", "progress_from_baseline", "status",
+                  "reference"]  # what a target's row in the grid is made of
 
 
 def targets_table(query: dict, window: Window | None = None) -> pd.DataFrame:
-    """Every target of the view; with ``window``, its block only, and ``_total``."""
-    lang = lang_of(query)
-    df = data.target_attainment(query.get("region") or None, query.get("kpi") or None)
-    total = len(df)
-    if window is not None:  # words for the rows a grid shows, not for a province's 8,000 targets
-        df, total = grid_model.block(df, window, _TARGET_SORT)
-        df = df.copy()
+    """Every target of the view; with ``window``, its block only (cut by DuckDB: words are made for the
+    rows a grid shows, not for a province's 8,400 targets), and ``_total``."""
+    lang, region, kpi = lang_of(query), query.get("region") or None, query.get("kpi") or None
+    if window is None:
+        df = data.target_attainment(region, kpi)
+    else:
+        block, total = data.view_block(data.targets_view(region, kpi), _TARGET_FIELDS,
+                                       grid_model.sql_window(window, COLUMNS["targets"], _TARGET_SORT),
+                                       window.start, window.end)
+        df = pd.DataFrame.from_records(block, columns=_TARGET_FIELDS)
     stretch = "（力争）" if lang == "zh" else " (stretch)"
     df["target"] = [target_label(r.comparator, r.target_value, r.unit, r.direction, r.threshold, r.kpi_unit, lang)
                     + (stretch if r.stretch else "") for r in df.itertuples()]

@@ -5,9 +5,7 @@ from dash import dcc, html
 
 from dashboards import access, data
 from dashboards.components import card, frame, guarded, pct, table_block
-from dashboards.i18n import STATUS_COLOR, column, lang_of, t
-from dashboards.grid_model import Window
-from dashboards.tables import COLUMNS, rows
+from dashboards.i18n import lang_of, t
 
 PATH = "/"
 dash.register_page(__name__, path=PATH, name="总览 Overview", title="PlanKPI")
@@ -28,7 +26,6 @@ def _headline_cards(h: dict, lang: str) -> dbc.Row:
 
 
 CHART_MAX_BARS = 30  # a province has thousands of plans and regions: the chart shows the lowest
-TARGET_ROWS = 50  # the overview's target table; the targets page and its download hold them all
 
 
 def _completion_chart(dimension: str, lang: str) -> html.Div:
@@ -49,22 +46,6 @@ def _completion_chart(dimension: str, lang: str) -> html.Div:
     return html.Div(note + [dcc.Graph(figure=figure, id=f"completion-by-{dimension}", config={"displaylogo": False})])
 
 
-def _target_table(query: dict) -> dbc.Table:
-    """Status in colour *and* words, so it reads in grey-scale."""
-    lang = lang_of(query)
-    shown, total = rows("targets", query, Window(0, TARGET_ROWS))
-    cols = [c for c in COLUMNS["targets"] if c != "status_code"]
-    rows_ = [html.Tr([html.Td(dbc.Badge(r["status"], color=STATUS_COLOR.get(r["status_code"], "secondary")))
-                      if c == "status" else html.Td("—" if r[c] is None else str(r[c]))
-                      for c in cols]) for r in shown]
-    table = dbc.Table([html.Thead(html.Tr([html.Th(column(c, lang)) for c in cols])), html.Tbody(rows_)],
-                      bordered=True, hover=True, size="sm", responsive=True, id="target-table")
-    if total <= TARGET_ROWS:
-        return table
-    return html.Div([html.Div([t("rows", lang, n=total), "，", t("rows_shown", lang, n=TARGET_ROWS)],
-                              className="small text-warning", id="target-table-capped"), table])
-
-
 @guarded(PATH)
 def layout(**query):
     lang = lang_of(query)
@@ -79,7 +60,7 @@ def layout(**query):
                      _completion_chart("region", lang)], lg=5),
         ], className="mt-2"),
         html.H5(t("target_attainment", lang), className="mt-3"),
-        _target_table(query),
+        table_block("targets", query, height=420),
         html.H5(t("most_overdue", lang), className="mt-3"),
         table_block("overdue", query, height=420),
     )

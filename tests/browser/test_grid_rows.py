@@ -8,6 +8,7 @@ import duckdb
 import pytest
 
 from dashboards.callback_requests import grid_rows_body, router_body
+from dashboards.i18n import STATUS
 from pipelines.warehouse.publish import current_snapshot
 from tests.browser.conftest import login_client
 
@@ -168,3 +169,13 @@ def test_a_city_leaders_task_grid_is_cut_to_the_scope_by_duckdb(world, app_for, 
                               where region in (select region from intermediate.int_region_scopes where scope = '晋城市')
                                 and title like ? order by days_overdue desc nulls last, list_order""", [f"%{word}%"])
     assert [r["task_id"] for r in rows["rowData"]] == [t for (t,) in expected] and len(expected) > 0
+
+
+def test_the_targets_grid_is_cut_by_duckdb_and_worded_for_its_rows(auditor, world):
+    rows, count = _rows(auditor, "targets", start=2, end=7, sort=[{"colId": "actual", "sort": "desc"}])
+    expected = _sql(world, """select region, year, actual, status from marts.mart_target_attainment
+                              order by actual desc nulls last, region, year, kpi, stretch, target_id limit 5 offset 2""")
+    got = [(r["region"], r["year"], r["actual"], r["status_code"]) for r in rows["rowData"]]
+    assert got == [tuple(e) for e in expected]
+    assert rows["rowCount"] == _sql(world, "select count(*) from marts.mart_target_attainment")[0][0]
+    assert all(r["status"] == STATUS[r["status_code"]][0] and r["target"] for r in rows["rowData"])

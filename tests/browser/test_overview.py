@@ -22,7 +22,9 @@ def test_overview_shows_headline_numbers(world, dash_duo, monkeypatch, passwords
     assert dash_duo.find_element("#kpi-completion").text == f"{rate * 100:.1f}%"
     assert dash_duo.find_element("#kpi-targets").text == f"{met} / {total}"
     assert "示例数据" in dash_duo.find_element("#sample-banner").text
-    assert "阳泉市" in dash_duo.find_element("#target-table").text
+    dash_duo.wait_for_contains_text("#grid-targets", "阳泉市", timeout=20)  # the grid's first block
+    status = dash_duo.find_element("#grid-targets .ag-cell[col-id='status']")
+    assert status.text and "text-bg-" in status.get_attribute("class")  # the status in colour and words
     assert "总览" in dash_duo.driver.page_source
     dash_duo.driver.save_screenshot(str(world.paths.root / "overview.png"))
     assert dash_duo.get_logs() in ([], None)
