@@ -115,7 +115,8 @@ def table_block(name: str, query: dict, row_id: str | None = None, height: int =
     grid = dag.AgGrid(
         id=f"grid-{name}",
         rowModelType="infinite",
-        columnDefs=[{"field": c, "headerName": column(c, lang), **COLUMN_LOOKS.get((name, c), {})} for c in COLUMNS[name]],
+        columnDefs=[{"field": c, "headerName": column(c, lang), **COLUMN_LOOKS.get((name, c), {})}
+                    for c in COLUMNS[name]],
         defaultColDef={"sortable": True, "resizable": True, "filter": True, "minWidth": 90},
         dashGridOptions={"pagination": True, "paginationPageSize": PAGE_SIZE, "cacheBlockSize": BLOCK_ROWS,
                          "maxBlocksInCache": 20, "animateRows": False, "enableCellTextSelection": True,

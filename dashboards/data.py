@@ -93,49 +93,38 @@ def _key(params) -> tuple:
     return tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in items)
 
 
-def _query(sql: str, params: list | dict | None = None) -> pd.DataFrame:
-    """The result of ``sql`` on this request's snapshot. A published snapshot never changes, so a result
-    is kept (least recently used out) under (snapshot, sql, params): a page many readers open is
-    computed once per worker and snapshot; a new snapshot is new keys. Callers get their own copy."""
+def _cached(sql: str, params, kind: str, fetch):
+    """``fetch(cursor)`` after running ``sql`` on this request's snapshot, kept (least recently used out)
+    under (snapshot, kind, sql, params): a published snapshot never changes, so a page many readers open
+    is computed once per worker and snapshot; a new snapshot is new keys."""
     if getattr(_recorded, "queries", None) is not None:
         _recorded.queries.append((sql, params))
-    key = (_current_path(), sql, _key(params))
-    with _lock:
-        if key in _cache:
-            _cache.move_to_end(key)
-            return _cache[key].copy()
-    cursor = _snapshot_connection().cursor()  # a cursor per query: callbacks run on several threads
-    try:
-        frame = cursor.execute(sql, params or []).df()
-    finally:
-        cursor.close()
-    with _lock:
-        _cache[key] = frame
-        while len(_cache) > CACHE_ENTRIES:
-            _cache.popitem(last=False)
-    return frame.copy()
-
-
-def _records(sql: str, params: dict) -> list[dict]:
-    """The rows of ``sql`` as the grid takes them (dicts, null for missing), straight from DuckDB: a block
-    DuckDB has already cut needs no frame in between. Cached as _query's results are; callers must not
-    change them."""
-    if getattr(_recorded, "queries", None) is not None:
-        _recorded.queries.append((sql, params))
-    key = (_current_path(), "records", sql, _key(params))
+    key = (_current_path(), kind, sql, _key(params))
     with _lock:
         if key in _cache:
             _cache.move_to_end(key)
             return _cache[key]
-    with _snapshot_connection().cursor() as cursor:
-        cursor.execute(sql, params)
-        names = [d[0] for d in cursor.description]
-        found = [dict(zip(names, row)) for row in cursor.fetchall()]
+    with _snapshot_connection().cursor() as cursor:  # a cursor per query: callbacks run on several threads
+        found = fetch(cursor.execute(sql, params or []))
     with _lock:
         _cache[key] = found
         while len(_cache) > CACHE_ENTRIES:
             _cache.popitem(last=False)
     return found
+
+
+def _query(sql: str, params: list | dict | None = None) -> pd.DataFrame:
+    """The result of ``sql`` as a frame (cached, see _cached); callers get their own copy."""
+    return _cached(sql, params, "frame", lambda cursor: cursor.df()).copy()
+
+
+def _records(sql: str, params: dict) -> list[dict]:
+    """The rows of ``sql`` as the grid takes them (dicts, null for missing), straight from DuckDB: a block
+    DuckDB has already cut needs no frame in between. Cached (see _cached); callers must not change them."""
+    def as_dicts(cursor) -> list[dict]:
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row)) for row in cursor.fetchall()]
+    return _cached(sql, params, "records", as_dicts)
 
 
 _memos: list = []  # the per_snapshot functions' memos
@@ -212,15 +201,20 @@ def view_block(view: View, columns: list[str], window: SqlWindow, start: int, en
                regions: frozenset | None = None) -> tuple[list[dict], int]:
     """Rows [start, end) of the view as the grid's ``window`` (grid_model.sql_window) filters and sorts
     it, and how many rows pass; with ``regions``, a leader's, only the rows of those regions."""
-    where, params = window.where, {**view.params, **window.params}
-    if regions is not None:
-        where = (where + " and " if where else "where ") + "region in (select unnest($scope))"
-        params["scope"] = sorted(regions)
+    where, params = in_regions(window.where, {**view.params, **window.params}, regions)
     rows = _records(f"""select {', '.join(map(quoted, columns))} from ({view_sql(view, columns, where, window.order)})
                         limit $limit offset $offset""", {**params, "limit": end - start, "offset": start})
     if 0 < len(rows) < end - start or start == 0 and not len(rows):
         return rows, start + len(rows)  # the last block: the count is known without counting
     return rows, int(_query(f"select count(*) as n from ({view.sql}) {where}", params)["n"].iat[0])
+
+
+def in_regions(where: str, params: dict, regions: frozenset | None) -> tuple[str, dict]:
+    """``where`` narrowed to the rows of ``regions`` (a leader's scope; None: all)."""
+    if regions is None:
+        return where, params
+    return ((where + " and " if where else "where ") + "region in (select unnest($scope))",
+            {**params, "scope": sorted(regions)})
 
 
 def inputs_view() -> View:
@@ -310,8 +304,9 @@ def listed_values(source: tuple[str, dict], chosen: str | None = None, text: str
                   limit: int | None = None) -> tuple[list[str], int]:
     """The values a filter offers, in order, from ``source`` (a query of ``value``): the chosen one first
     (when it is one of them), then the first ``limit`` others — with ``text``, those that hold it, any case —
-    and how many values there are (with ``text``: that match, the chosen one included). A province's filters hold thousands of values (7,200 plans): the page
-    carries a hundred and DuckDB finds the rest as the reader types."""
+    and how many values there are (with ``text``: that match, the chosen one included). A province's
+    filters hold thousands of values (7,200 plans): the page carries a hundred and DuckDB finds the rest
+    as the reader types."""
     sql, params = source
     match = "where contains(lower(value), lower($text)) or value is not distinct from $chosen" if text else ""
     found = _query(f"""select value, count(*) over () as matching from (select distinct value from ({sql})

@@ -152,7 +152,8 @@ _NUMBER_SQL = {
     "inRange": "coalesce(try_cast({c} as double) between {v} and {to}, false)",
 }
 # what str.strip() takes off, for 'blank': spaces, tabs, line ends, the ideographic and no-break spaces
-_BLANK_SQL = "({c} is null or trim({c}::varchar, ' ' || chr(9) || chr(10) || chr(11) || chr(12) || chr(13) || chr(12288) || chr(160)) = '')"
+_BLANK_SQL = ("({c} is null or trim({c}::varchar, "
+              "' ' || chr(9) || chr(10) || chr(11) || chr(12) || chr(13) || chr(12288) || chr(160)) = '')")
 
 
 def quoted(column: str) -> str:

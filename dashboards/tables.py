@@ -79,17 +79,7 @@ _TARGET_FIELDS = ["region", "year", "kpi_name_zh", "kpi_name_en", "comparator", 
                   "reference"]  # what a target's row in the grid is made of
 
 
-def targets_table(query: dict, window: Window | None = None) -> pd.DataFrame:
-    """Every target of the view; with ``window``, its block only (cut by DuckDB: words are made for the
-    rows a grid shows, not for a province's 8,400 targets), and ``_total``."""
-    lang, region, kpi = lang_of(query), query.get("region") or None, query.get("kpi") or None
-    if window is None:
-        df = data.target_attainment(region, kpi)
-    else:
-        block, total = data.view_block(data.targets_view(region, kpi), _TARGET_FIELDS,
-                                       grid_model.sql_window(window, COLUMNS["targets"], _TARGET_SORT),
-                                       window.start, window.end)
-        df = pd.DataFrame.from_records(block, columns=_TARGET_FIELDS)
+def _targets_in_words(df: pd.DataFrame, lang: str) -> pd.DataFrame:
     stretch = "（力争）" if lang == "zh" else " (stretch)"
     df["target"] = [target_label(r.comparator, r.target_value, r.unit, r.direction, r.threshold, r.kpi_unit, lang)
                     + (stretch if r.stretch else "") for r in df.itertuples()]
@@ -97,7 +87,23 @@ def targets_table(query: dict, window: Window | None = None) -> pd.DataFrame:
     df["status_code"] = df["status"]
     df["status"] = _labels(df["status"], STATUS, lang)
     df["source"] = df["reference"]
-    return df[COLUMNS["targets"]] if window is None else df[COLUMNS["targets"]].assign(_total=total)
+    return df[COLUMNS["targets"]]
+
+
+def targets_table(query: dict) -> pd.DataFrame:
+    """Every target of the view."""
+    return _targets_in_words(data.target_attainment(query.get("region") or None, query.get("kpi") or None),
+                             lang_of(query))
+
+
+def targets_block(query: dict, window: Window) -> tuple[list[dict], int]:
+    """The window's targets, cut by DuckDB (words are made for the rows a grid shows, not for a province's
+    8,400 targets), and how many there are."""
+    block, total = data.view_block(data.targets_view(query.get("region") or None, query.get("kpi") or None),
+                                   _TARGET_FIELDS, grid_model.sql_window(window, COLUMNS["targets"], _TARGET_SORT),
+                                   window.start, window.end)
+    df = _targets_in_words(pd.DataFrame.from_records(block, columns=_TARGET_FIELDS), lang_of(query))
+    return grid_model.records(df), total
 
 
 def plan_files_table(query: dict) -> pd.DataFrame:
@@ -185,7 +191,7 @@ SORT_KEYS = {"tasks": {"status": ["status_code"], "domain": ["domain_code"], "du
                        "source": ["source_file", "start_line"]}}
 # Tables that answer a grid's block themselves (words made for the rows shown only), when the grid sets
 # no column filter: the rest are built whole (cached queries) and cut in pandas.
-WINDOWED = {"targets": targets_table}
+WINDOWED = {"targets": targets_block}
 
 
 def _shown(name: str, table: Callable[..., pd.DataFrame]) -> Callable[..., pd.DataFrame]:
@@ -213,10 +219,7 @@ def rows(name: str, query: dict, window: Window) -> tuple[list[dict], int]:
                                window.start, window.end, regions)
     fast = WINDOWED.get(name)
     if fast is not None and access.region_scope() is None and not window.filters:
-        df = fast(query, window)
-        total = int(df["_total"].iat[0]) if len(df) else (0 if window.start == 0 else int(
-            fast(query, Window(0, 1))["_total"].iat[0]))
-        return grid_model.records(df.drop(columns="_total")), total
+        return fast(query, window)
     df, total = grid_model.block(TABLES[name](query), window)
     return grid_model.records(df), total
 
@@ -304,10 +307,8 @@ def csv_from_snapshot(name: str, query: dict) -> bytes:
     view, lang, columns = QUERIES[name](query), lang_of(query), COLUMNS[name]
     types = data.column_types(view.sql, view.params)
     shown = ", ".join(f"{_as_written(c, types[c])} as {quoted(column(c, lang))}" for c in columns)
-    where, params = "", dict(view.params)
-    regions = access.region_scope()
-    if regions is not None and "region" in types:  # a leader of a city or county: their regions' rows
-        where, params["scope"] = "where region in (select unnest($scope))", sorted(regions)
+    # a leader of a city or county: their regions' rows
+    where, params = data.in_regions("", view.params, access.region_scope() if "region" in types else None)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "table.csv"
         data.write_csv(f"select {shown} from ({data.view_sql(view, columns, where)})", params, path)
