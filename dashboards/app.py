@@ -12,7 +12,7 @@ from flask import abort, send_from_directory
 
 from pipelines.config import data_paths
 
-from . import callbacks, downloads, uploads
+from . import bulletin_links, callbacks, downloads, uploads
 from .auth import init_auth
 from .i18n import LABELS
 
@@ -42,6 +42,7 @@ def create_app() -> dash.Dash:
     callbacks.register(app)
     uploads.register_routes(app.server)
     downloads.register_routes(app.server)
+    bulletin_links.register_routes(app.server)
     _serve_data_docs(app.server)
     # What start-up made (modules, Dash's registries, Plotly's validators: ~110,000 objects) lives as long
     # as the process: frozen, Python's full collections stop walking it — they ran every ~17 page renders

@@ -77,6 +77,22 @@ def cmd_templates(args) -> int:
     return 0
 
 
+def cmd_bulletin(args) -> int:
+    """The month's 通报 (.docx and .pdf) of a region from the published snapshot."""
+    from .bulletin import BulletinError
+    from .steps import write_bulletins
+    try:
+        written = write_bulletins(data_paths(), args.period, [args.region] if args.region else None,
+                                  out=Path(args.out), template=Path(args.template) if args.template else None,
+                                  doc_no=args.doc_no or "")
+    except (BulletinError, FileNotFoundError) as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    for w in written:
+        print(f"已生成通报 / bulletin written: {w.docx}  {w.pdf}")
+    return 0
+
+
 def cmd_run(args) -> int:
     """Materialise every asset through Dagster, recorded in DAGSTER_HOME like a UI run."""
     import dagster as dg
@@ -205,11 +221,18 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("templates", help="生成各单位填报模板 / write one report template per unit")
     p.add_argument("--period", required=True, help="报告期 YYYY-MM")
     p.set_defaults(func=cmd_templates)
+    p = sub.add_parser("bulletin", help="生成月度通报 Word 与 PDF / write the monthly bulletin (.docx and .pdf)")
+    p.add_argument("--period", required=True, help="报告期 YYYY-MM")
+    p.add_argument("--region", help="地区（默认全省）/ region; default: the province")
+    p.add_argument("--out", required=True, help="output folder")
+    p.add_argument("--template", help="通报模板 .docx（默认 bulletins/templates/月度通报.docx）/ the Word template")
+    p.add_argument("--doc-no", help="文号，如 晋环督〔2024〕12号 / the document number")
+    p.set_defaults(func=cmd_bulletin)
     p = sub.add_parser("run", help="运行全部资产 / materialise every asset through Dagster")
     p.add_argument("--ephemeral", dest="persist", action="store_false",
                    help="do not record the run in DAGSTER_HOME")
     p.add_argument("--job", default="all_assets_job",
-                   choices=("all_assets_job", "publish_job", "submissions_job", "templates_job"),
+                   choices=("all_assets_job", "publish_job", "submissions_job", "templates_job", "bulletin_job"),
                    help="默认全部 / default: everything; submissions_job: ingest the inbox and publish")
     p.set_defaults(func=cmd_run)
     p = sub.add_parser("audit", help="最近一次校验结果 / latest validation summary (exit 1 if blocking)")
