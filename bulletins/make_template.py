@@ -170,7 +170,7 @@ def main() -> None:
            "{{ r.gap }}", "{{ r.status }}", "{{ r.where }}"], "targets", [18, 28, 24, 20, 16, 16, 36])
     para(doc, "{%p if chart_pm25 %}")
     para(doc, "{{ chart_pm25 }}", align=WD_ALIGN_PARAGRAPH.CENTER)
-    para(doc, "图2  PM2.5累计均值与目标（来源：marts.mart_kpi_trends，ytd_mean、target_threshold）", style="来源注",
+    para(doc, "图2  PM2.5累计均值与目标（来源：marts.mart_kpi_trends，ytd_mean、target_threshold 虚线、stretch_threshold 点线）", style="来源注",
          align=WD_ALIGN_PARAGRAPH.CENTER)
     para(doc, "{%p endif %}")
 

@@ -58,7 +58,8 @@ def completion_by_region(rows: list[dict], path: Path) -> Path | None:
 
 
 def pm25_path(rows: list[dict], year: int, path: Path) -> Path | None:
-    """Lines: the year-to-date mean PM2.5 of each region against its target level (dashed)."""
+    """Lines: the year-to-date mean PM2.5 of each region against its binding level (dashed) and its
+    力争 level (dotted)."""
     by_region: dict[str, list[dict]] = {}
     for r in rows:
         by_region.setdefault(r["region"], []).append(r)
@@ -71,16 +72,17 @@ def pm25_path(rows: list[dict], year: int, path: Path) -> Path | None:
         color = f"C{i}"
         ax.plot([p["month"] for p in points], [float(p["ytd_mean"]) for p in points], marker="o", color=color,
                 label=f"{region} 累计均值")
-        target = next((p["target_threshold"] for p in points if p["target_threshold"] is not None), None)
-        if target is not None:
-            ax.axhline(float(target), color=color, linestyle="--", linewidth=1)
-            ax.annotate(f"{region} 目标 {float(target):g}", (12, float(target)), fontsize=7, color=color,
-                        ha="right", va="bottom")
+        for key, style, word in (("target_threshold", "--", "目标"), ("stretch_threshold", ":", "力争")):
+            level = next((p[key] for p in points if p[key] is not None), None)
+            if level is not None:
+                ax.axhline(float(level), color=color, linestyle=style, linewidth=1)
+                ax.annotate(f"{region} {word} {float(level):g}", (12.4, float(level)), fontsize=7, color=color,
+                            ha="right", va="bottom")
     ax.set_xlim(0.5, 12.5)
     ax.set_xticks(range(1, 13))
     ax.set_xlabel(f"{year}年 月份")
     ax.set_ylabel("PM2.5（µg/m³）")
-    ax.legend(fontsize=7, loc="upper right")
+    ax.legend(fontsize=7, loc="best")
     ax.spines[["top", "right"]].set_visible(False)
     fig.tight_layout()
     fig.savefig(path)
