@@ -100,6 +100,21 @@ def table(doc, header: list[str], cells: list[str], loop: str, widths: list[floa
             set_font(run, HEADING_FONT, bold=True)
 
 
+def figure(doc, tag: str, caption: str) -> None:
+    """A chart (an image the renderer passes as ``tag``) and its caption, left out when there is none."""
+    para(doc, "{%p if " + tag + " %}")
+    para(doc, "{{ " + tag + " }}", align=WD_ALIGN_PARAGRAPH.CENTER)
+    para(doc, caption, style="来源注", align=WD_ALIGN_PARAGRAPH.CENTER)
+    para(doc, "{%p endif %}")
+
+
+# the red list and the honour list: the same columns
+UNIT_RANKING = (["名次", "地区", "单位", "牵头任务", "逾期", "完成率", "报送率"],
+                ["{{ r.rank }}", "{{ r.region }}", "{{ r.unit }}", "{{ r.lead_tasks }}", "{{ r.lead_overdue }}",
+                 "{{ r.lead_completion_rate }}", "{{ r.reporting_rate }}"])
+UNIT_RANKING_WIDTHS = [12, 20, 46, 18, 14, 22, 22]
+
+
 def main() -> None:
     doc = Document()
     section = doc.sections[0]
@@ -156,11 +171,7 @@ def main() -> None:
               "存在风险{{ h.targets_at_risk }}个，未达成{{ h.targets_missed }}个，暂无数据{{ h.targets_no_data }}个"
               "（存在风险或未达成的约束性目标{{ targets|length }}个见第二部分，其余为力争目标）。")
     para(doc, "来源：{{ sources.headline }}", style="来源注")
-    para(doc, "{%p if chart_completion %}")
-    para(doc, "{{ chart_completion }}", align=WD_ALIGN_PARAGRAPH.CENTER)
-    para(doc, "图1  各地区任务完成率（来源：marts.mart_completion，dimension = region）", style="来源注",
-         align=WD_ALIGN_PARAGRAPH.CENTER)
-    para(doc, "{%p endif %}")
+    figure(doc, "chart_completion", "图1  各地区任务完成率（来源：marts.mart_completion，dimension = region）")
 
     doc.add_paragraph("二、约束性目标风险", style="Heading 1")
     para(doc, "存在风险或未达成的约束性目标（不含“力争”目标）{{ targets|length }}个（来源：marts.mart_target_attainment；"
@@ -168,23 +179,16 @@ def main() -> None:
     table(doc, ["地区", "指标", "目标", "当前值", "差距", "状态", "原文出处"],
           ["{{ r.region }}", "{{ r.kpi_name_zh }}（{{ r.year }}年）", "{{ r.target }}", "{{ r.actual }}",
            "{{ r.gap }}", "{{ r.status }}", "{{ r.where }}"], "targets", [18, 28, 24, 20, 16, 16, 36])
-    para(doc, "{%p if chart_pm25 %}")
-    para(doc, "{{ chart_pm25 }}", align=WD_ALIGN_PARAGRAPH.CENTER)
-    para(doc, "图2  PM2.5累计均值与目标（来源：marts.mart_kpi_trends，ytd_mean、target_threshold 虚线、stretch_threshold 点线）", style="来源注",
-         align=WD_ALIGN_PARAGRAPH.CENTER)
-    para(doc, "{%p endif %}")
+    figure(doc, "chart_pm25", "图2  PM2.5累计均值与目标（来源：marts.mart_kpi_trends，ytd_mean、"
+                              "target_threshold 虚线、stretch_threshold 点线）")
 
     doc.add_paragraph("三、红榜与黑榜", style="Heading 1")
     doc.add_paragraph("（一）需督办单位", style="Heading 2")
     para(doc, "排名规则：{{ red_rule }}", style="来源注")
-    table(doc, ["名次", "地区", "单位", "牵头任务", "逾期", "完成率", "报送率"],
-          ["{{ r.rank }}", "{{ r.region }}", "{{ r.unit }}", "{{ r.lead_tasks }}", "{{ r.lead_overdue }}",
-           "{{ r.lead_completion_rate }}", "{{ r.reporting_rate }}"], "red_list", [12, 20, 46, 18, 14, 22, 22])
+    table(doc, *UNIT_RANKING, "red_list", UNIT_RANKING_WIDTHS)
     doc.add_paragraph("（二）表扬单位", style="Heading 2")
     para(doc, "排名规则：{{ honour_rule }}", style="来源注")
-    table(doc, ["名次", "地区", "单位", "牵头任务", "逾期", "完成率", "报送率"],
-          ["{{ r.rank }}", "{{ r.region }}", "{{ r.unit }}", "{{ r.lead_tasks }}", "{{ r.lead_overdue }}",
-           "{{ r.lead_completion_rate }}", "{{ r.reporting_rate }}"], "honour_list", [12, 20, 46, 18, 14, 22, 22])
+    table(doc, *UNIT_RANKING, "honour_list", UNIT_RANKING_WIDTHS)
 
     doc.add_paragraph("四、逾期任务（按牵头单位）", style="Heading 1")
     para(doc, "来源：marts.mart_overdue_tasks，按地区与牵头单位汇总；逐项任务及其计划原文出处见附件。", style="来源注")
