@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from docx import Document
-from docx.enum.section import WD_SECTION
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
@@ -217,14 +217,18 @@ def main() -> None:
     para(doc, "目标变化：{{ r.region }} {{ r.kpi_name_zh }}：{{ r.text }}")
     para(doc, "{%p endfor %}")
 
-    annex = doc.add_section(WD_SECTION.NEW_PAGE)
+    annex = doc.add_section(WD_SECTION.NEW_PAGE)  # landscape: the annex is a wide table
+    annex.orientation = WD_ORIENT.LANDSCAPE
+    annex.page_width, annex.page_height = Mm(297), Mm(210)
+    annex.top_margin = annex.bottom_margin = Mm(25)
+    annex.left_margin = annex.right_margin = Mm(20)
     annex.header.is_linked_to_previous = True
     doc.add_paragraph("附件：逾期任务清单", style="Heading 1")
     para(doc, "共{{ annex|length }}项，按逾期天数排列。来源：marts.mart_overdue_tasks；“出处”为计划文件及行号（原文所在），"
               "“截止依据”中“明确”为文件写明的期限，“推定”为按计划年度年底推定。", style="来源注")
     table(doc, ["序号", "地区", "任务", "牵头单位", "截止日期", "截止依据", "逾期天数", "出处"],
           ["{{ r.seq }}", "{{ r.region }}", "{{ r.no }} {{ r.title }}", "{{ r.lead_unit }}", "{{ r.due_date }}",
-           "{{ r.due_basis }}", "{{ r.days_overdue }}", "{{ r.where }}"], "annex", [10, 16, 50, 22, 18, 12, 12, 26])
+           "{{ r.due_basis }}", "{{ r.days_overdue }}", "{{ r.where }}"], "annex", [12, 18, 84, 36, 24, 14, 14, 55])
     para(doc, "本通报由 PlanKPI 依据已发布快照 {{ snapshot }} 自动生成，与仪表板数字同源。", style="来源注")
     OUT.parent.mkdir(parents=True, exist_ok=True)
     doc.save(OUT)

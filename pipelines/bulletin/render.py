@@ -66,6 +66,10 @@ def _num(x) -> str:
     return f"{x:.0f}" if x == int(x) else f"{x:.2f}".rstrip("0").rstrip(".")
 
 
+def _day(x) -> str:
+    return "—" if x is None else str(x)[:10]  # a date, or a timestamp at midnight: the day only
+
+
 def _where(source, line, location=None) -> str:
     return f"{source} 第{line}行" + (f"（{location}）" if location else "") if source else "—"
 
@@ -87,7 +91,7 @@ def context(n: Numbers, tpl: DocxTemplate, images: dict[str, Path | None], issue
     for k in ("completion_rate", "due_completion_rate", "on_time_rate", "reporting_rate"):
         h[k] = _pct(h[k])
     rp = {**n.reporting_period, "on_time_rate": _pct(n.reporting_period["on_time_rate"]),
-          "due_date": n.reporting_period["due_date"] or "—"}
+          "due_date": _day(n.reporting_period["due_date"])}
     ranked = lambda rows: [{**r, "rank": i, "lead_completion_rate": _pct(r["lead_completion_rate"]),  # noqa: E731
                             "reporting_rate": _pct(r["reporting_rate"])} for i, r in enumerate(rows, 1)]
     ch = n.changes
