@@ -207,12 +207,9 @@ def main() -> None:
     para(doc, "比较方法：{{ changes.how }}", style="来源注")
     para(doc, "本月完成任务{{ changes.completed|length }}项，新增逾期任务{{ changes.newly_overdue|length }}项，"
               "目标状态发生变化{{ changes.targets_changed|length }}个。")
-    para(doc, "{%p for r in changes.completed %}")
-    para(doc, "完成：{{ r.region }} {{ r.no }} {{ r.title }}（{{ r.lead_unit }}，{{ r.completed_on }}；{{ r.where }}）")
-    para(doc, "{%p endfor %}")
-    para(doc, "{%p for r in changes.newly_overdue %}")
-    para(doc, "新增逾期：{{ r.region }} {{ r.no }} {{ r.title }}（{{ r.lead_unit }}，截止{{ r.due_date }}；{{ r.where }}）")
-    para(doc, "{%p endfor %}")
+    table(doc, ["变化", "地区", "任务", "牵头单位", "日期", "出处"],
+          ["{{ r.change }}", "{{ r.region }}", "{{ r.no }} {{ r.title }}", "{{ r.lead_unit }}", "{{ r.day }}",
+           "{{ r.where }}"], "changes.tasks", [16, 16, 56, 28, 20, 22])
     para(doc, "{%p for r in changes.targets_changed %}")
     para(doc, "目标变化：{{ r.region }} {{ r.kpi_name_zh }}：{{ r.text }}")
     para(doc, "{%p endfor %}")

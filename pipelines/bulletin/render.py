@@ -97,8 +97,11 @@ def context(n: Numbers, tpl: DocxTemplate, images: dict[str, Path | None], issue
     ch = n.changes
     changes = {
         "how": ch["how"],
-        "completed": [{**r, "where": _where(r.get("source"), r.get("start_line"))} for r in ch["completed"]],
-        "newly_overdue": [{**r, "where": _where(r.get("source"), r.get("start_line"))} for r in ch["newly_overdue"]],
+        "completed": ch["completed"], "newly_overdue": ch["newly_overdue"],
+        # one table: completed (on its completion date), then newly overdue (on its due date)
+        "tasks": [{**r, "change": change, "day": _day(r[day]), "where": _where(r["source"], r["start_line"])}
+                  for change, day, rows in (("完成", "completed_on", ch["completed"]),
+                                            ("新增逾期", "due_date", ch["newly_overdue"])) for r in rows],
         "targets_changed": [{**r, "text": (f"由{STATUS_ZH.get(r['before'], r['before'])}变为{STATUS_ZH.get(r['now'], r['now'])}"
                                            if "before" in r else
                                            f"考核值{_num(r['before_value'])}→{_num(r['now_value'])}（目标{r['direction']}"
@@ -211,8 +214,6 @@ def _json_default(x):
         return x.isoformat()
     if isinstance(x, Decimal):
         return float(x)
-    if isinstance(x, Period):
-        return x.key
     raise TypeError(type(x))
 
 
@@ -241,7 +242,7 @@ def write_bulletins(snapshot: Path, period: Period, scopes: list[str] | None, ou
                 n.changes = {**n.changes, **changes_since(previous, n)}
             docx_path = render_docx(n, template, out, Path(work), issuer, doc_no)
             numbers = out / f"{file_stem(scope, period)}.json"
-            numbers.write_text(json.dumps(asdict(n), ensure_ascii=False, default=_json_default, indent=1),
+            numbers.write_text(json.dumps({**asdict(n), "period": n.period.key}, ensure_ascii=False, default=_json_default, indent=1),
                                encoding="utf-8")
             written.append((scope, docx_path, numbers))
     pdfs = to_pdf([d for _, d, _ in written], out) if pdf else [None] * len(written)
