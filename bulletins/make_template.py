@@ -100,6 +100,14 @@ def table(doc, header: list[str], cells: list[str], loop: str, widths: list[floa
             set_font(run, HEADING_FONT, bold=True)
 
 
+def more(doc, rows: str, total: str, what: str) -> None:
+    """Under a table the renderer may cut: how many it holds of how many, and where the rest are."""
+    para(doc, "{%p if " + total + " > " + rows + "|length %}")
+    para(doc, "表中列出前{{ " + rows + "|length }}" + what + "，共{{ " + total + " }}" + what
+              + "，完整名单（含出处）见附件表格 {{ workbook }}。", style="来源注")
+    para(doc, "{%p endif %}")
+
+
 def figure(doc, tag: str, caption: str) -> None:
     """A chart (an image the renderer passes as ``tag``) and its caption, left out when there is none."""
     para(doc, "{%p if " + tag + " %}")
@@ -195,6 +203,7 @@ def main() -> None:
     table(doc, ["地区", "牵头单位", "逾期任务", "其中明确/推定", "最长逾期天数", "平均逾期天数"],
           ["{{ r.region }}", "{{ r.lead_unit }}", "{{ r.tasks }}", "{{ r.printed }}/{{ r.plan_year }}",
            "{{ r.max_days }}", "{{ r.mean_days }}"], "overdue_by_unit", [20, 50, 18, 24, 22, 22])
+    more(doc, "overdue_by_unit", "overdue_by_unit_total", "个单位")
 
     doc.add_paragraph("五、报送情况", style="Heading 1")
     para(doc, "{{ rp.period }}月报（报送截止日{{ rp.due_date }}）迟报、未报单位如下（来源：marts.mart_reporting_units；"
@@ -202,6 +211,7 @@ def main() -> None:
     table(doc, ["地区", "单位", "情况", "接收日期", "迟报天数", "填报文件及行"],
           ["{{ r.region }}", "{{ r.unit }}", "{{ r.status }}", "{{ r.reported_on }}", "{{ r.days_late }}",
            "{{ r.where }}"], "gaps", [18, 40, 14, 22, 16, 46])
+    more(doc, "gaps", "gaps_total", "个单位")
 
     doc.add_paragraph("六、本月变化", style="Heading 1")
     para(doc, "比较方法：{{ changes.how }}", style="来源注")
@@ -210,6 +220,7 @@ def main() -> None:
     table(doc, ["变化", "地区", "任务", "牵头单位", "日期", "出处"],
           ["{{ r.change }}", "{{ r.region }}", "{{ r.no }} {{ r.title }}", "{{ r.lead_unit }}", "{{ r.day }}",
            "{{ r.where }}"], "changes.tasks", [16, 16, 56, 28, 20, 22])
+    more(doc, "changes.tasks", "changes.tasks_total", "项")
     para(doc, "{%p for r in changes.targets_changed %}")
     para(doc, "目标变化：{{ r.region }} {{ r.kpi_name_zh }}：{{ r.text }}")
     para(doc, "{%p endfor %}")
@@ -221,7 +232,8 @@ def main() -> None:
     annex.left_margin = annex.right_margin = Mm(20)
     annex.header.is_linked_to_previous = True
     doc.add_paragraph("附件：逾期任务清单", style="Heading 1")
-    para(doc, "共{{ annex|length }}项，按逾期天数排列。来源：marts.mart_overdue_tasks；“出处”为计划文件及行号（原文所在），"
+    para(doc, "共{{ annex_total }}项，按逾期天数排列{% if annex_total > annex|length %}，此处列逾期最久的{{ annex|length }}项，"
+              "全部见附件表格 {{ workbook }}{% endif %}。来源：marts.mart_overdue_tasks；“出处”为计划文件及行号（原文所在），"
               "“截止依据”中“明确”为文件写明的期限，“推定”为按计划年度年底推定。", style="来源注")
     table(doc, ["序号", "地区", "任务", "牵头单位", "截止日期", "截止依据", "逾期天数", "出处"],
           ["{{ r.seq }}", "{{ r.region }}", "{{ r.no }} {{ r.title }}", "{{ r.lead_unit }}", "{{ r.due_date }}",

@@ -13,6 +13,7 @@ from flask import abort, send_file
 
 from dashboards import access, data
 from pipelines.bulletin import BulletinError, Period, file_stem
+from pipelines.bulletin.numbers import DEFAULT_SCOPE_SQL
 from pipelines.config import data_paths
 
 ROLES = access.ALL_READERS
@@ -32,8 +33,8 @@ def reader_scope() -> str | None:
         return None
     if a.role == "leader" and a.region:
         return a.region
-    provinces = data._query("select region from staging.stg_regions where level = 'province' order by region")
-    return provinces["region"].iat[0] if len(provinces) == 1 else None
+    province = data._query(DEFAULT_SCOPE_SQL)["region"].iat[0]
+    return None if province is None or province != province else province  # none (NaN in a frame)
 
 
 def periods(scope: str) -> list[Period]:

@@ -95,14 +95,17 @@ def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: dict) -> list[dict]:
     return [dict(zip(names, r)) for r in cur.fetchall()]
 
 
+# The scope of a bulletin no region is named for: the province (a province's leader sees every region,
+# int_region_scopes); with several, the first by name — each of them covers every region.
+DEFAULT_SCOPE_SQL = "select min(region) as region from staging.stg_regions where level = 'province'"
+
+
 def default_scope(con: duckdb.DuckDBPyConnection) -> str:
-    """The bulletin's scope when none is named: the one province of the region table."""
-    provinces = [r for (r,) in con.execute(
-        "select region from staging.stg_regions where level = 'province' order by region").fetchall()]
-    if len(provinces) != 1:
-        raise BulletinError(f"地区表中有 {len(provinces)} 个省级地区，请用 --region 指定 / "
-                            f"{len(provinces)} provinces in the region table: name one with --region")
-    return provinces[0]
+    """The bulletin's scope when none is named (DEFAULT_SCOPE_SQL)."""
+    (province,) = con.execute(DEFAULT_SCOPE_SQL).fetchone()
+    if province is None:
+        raise BulletinError("地区表中没有省级地区，请用 --region 指定 / no province in the region table: name one with --region")
+    return province
 
 
 def known_scope(con: duckdb.DuckDBPyConnection, scope: str) -> None:
@@ -259,7 +262,7 @@ def changes_since(previous: dict, now: Numbers) -> dict:
     """What changed against the numbers the previous month's bulletin printed (its .json): tasks overdue
     now and not then, targets whose status differs. Completions stay those dated in the month (a report's
     completion date is a fact; last month's list cannot know of it)."""
-    before_overdue = {t["task_id"] for t in previous["overdue_tasks"]}
+    before_overdue = set(previous["overdue_task_ids"])
     before = {t["target_id"]: t["status"] for t in previous["target_statuses"]}
     return {"basis": "previous_bulletin",
             "how": (f"与上月（{previous['period']}）通报所载数字（同目录 .json，快照 {previous['snapshot']}）比较：新增逾期 = "

@@ -11,7 +11,9 @@ import pytest
 from docx import Document
 from docx.oxml.ns import qn
 
-from pipelines.bulletin import TEMPLATE, file_stem, Period
+from openpyxl import load_workbook
+
+from pipelines.bulletin import PAGE_ROWS, TEMPLATE, Period, file_stem
 from pipelines.steps import write_bulletins
 from pipelines.warehouse.publish import current_snapshot
 from tests.conftest import AS_OF
@@ -118,7 +120,10 @@ def test_headline_red_list_and_targets_equal_the_marts(world, last_period, built
 
     # every named task carries its plan file and line: the annex lists every overdue task with it
     annex = _table_after(doc, "附件：逾期任务清单")
-    assert len(annex) == len(overdue)
+    assert len(annex) == len(overdue) <= PAGE_ROWS["annex"]
+    sheet = load_workbook(w.docx.with_suffix(".xlsx"), read_only=True)["逾期任务"]
+    assert sorted(r[-1].split("（")[0] for r in sheet.iter_rows(min_row=2, values_only=True)) == sorted(
+        f"{source} 第{line}行" for source, line, _ in overdue)  # the workbook: every overdue task, its line
     for source, line, title in overdue:
         assert f"{source} 第{line}行" in text, (source, line, title)
     for source, line in completed:
