@@ -19,6 +19,9 @@ def parse_notice(blocks: list[Block]) -> dict:
         for t in P.ANNOUNCED_TITLE.findall(b.text):
             if t not in announced:
                 announced.append(t)
+        # 关于印发XX实施方案的通知 without 《》: the notice's own title names the plan.
+        if not announced and (m := P.NOTICE_TITLE.search(b.text)) and "《" not in m.group(1):
+            announced.append(m.group(1))
     region = None
     if issuer:
         region = issuer.split("人民政府")[0] or None

@@ -5,6 +5,12 @@ Forms seen in real plans:
   〔责任单位：市生态环境局，各县（市、区）人民政府、开发区管委会〕
   （市发展改革委、市工信局负责，各县区人民政府、高新区管委会落实）
 Roles: 牵头·负责·责任单位 -> lead; 配合·参与·协助 -> support; 落实 -> implement.
+
+Other layouts read here:
+  labelled lines under a task (牵头单位：… / 配合单位：… / 责任单位：… / 主责单位：… / 协办单位：…),
+  and an unlabelled line of units after them (the implementers: 各街道办事处、高新区管委会);
+  列第一位者为牵头单位 (declared once): a bracket of bare names is lead + supports;
+  prose 由…负责 (由各乡镇负责辖区内巡查): lead.
 """
 from __future__ import annotations
 
@@ -25,7 +31,9 @@ _ROLE_OF = {"牵头": "lead", "牵头落实": "lead", "负责": "lead", "负责�
             "按职责分工落实": "lead",
             "配合": "support", "参与": "support", "协助": "support", "落实": "implement"}
 _RESPONSIBLE_PREFIX = re.compile(r"^(?:责+任单位|牵头单位|责任部门)[：:]?")
-_GENERAL_NOTE = re.compile(r"以下|不再列出|均需")
+_GENERAL_NOTE = re.compile(r"以下|不再列出|均需|下同|首位|第一位")
+# 列第一位者为牵头单位 / 排在首位的为牵头部门: the first name of a bare list leads, the others support.
+FIRST_IS_LEAD = re.compile(r"(?:列|排|位)(?:在|于)?(?:第一位|首位|第一|最前)(?:者|的)?(?:单位|部门)?(?:为|是)牵头")
 _STANDING_NOTE = re.compile(r"^以下(?:各项任务|各项|所有任务)?(?:和专项行动)?(?:均需|均由|均)(.+)$")
 _UNIT_HINT = re.compile(r"局|委|政府|办|中心|公司|院|队|管委会|部|厅|站|所|处|镇|乡|分局|小组|单位|开发区|园区|段|社|集团|银行")
 
@@ -103,11 +111,33 @@ def _top_level_brackets(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _read_bracket(inner: str, result: Responsibility) -> bool:
+def _bare_units(clause: str) -> list[str] | None:
+    """The names of a clause that is nothing but unit names (市工信局、市发改委（市能源办）), else None."""
+    names = clean_names(split_top_level(clause, "、，"))
+    return names if names and all(looks_like_unit(n) for n in names) else None
+
+
+def looks_like_unit(name: str) -> bool:
+    """A body's name: ends like one (局, 政府, 管委会 …) or names a collective (各县（市、区）)."""
+    return bool(UNIT_END.search(without_inner_brackets(name))) or (name.startswith("各") and len(name) <= 20)
+
+
+def without_inner_brackets(name: str) -> str:
+    """市发改委（市能源办） -> 市发改委: the name's own ending decides whether it is a unit."""
+    return re.sub(r"（[^（）]*）$", "", name)
+
+
+def _read_bracket(inner: str, result: Responsibility, first_is_lead: bool = False) -> bool:
     """Add the units of one bracket; False when the bracket is not a responsibility, e.g. （2023—2025年）."""
     explicit = bool(_RESPONSIBLE_PREFIX.match(inner))
-    if not explicit and not (_ROLE_SUFFIX.search(split_top_level(inner, "，。；")[0] or "")):
-        return False
+    first = split_top_level(inner, "，。；")[0] if inner.strip() else ""
+    if not explicit and not _ROLE_SUFFIX.search(first):
+        bare = _bare_units(first) if (first_is_lead or FIRST_IS_LEAD.search(inner)) else None
+        if not bare:
+            return False
+        result.add("lead", bare[:1])
+        result.add("support", bare[1:])
+        return True
     clauses = [part for clause in split_top_level(inner, "，。；") for part in _ROLE_BOUNDARY.split(clause)]
     for clause in clauses:
         if (note := _STANDING_NOTE.match(clause)):
@@ -126,18 +156,68 @@ def _read_bracket(inner: str, result: Responsibility) -> bool:
     return True
 
 
-def parse_responsibility(task_text: str) -> Responsibility:
-    """Units by role from every responsibility bracket that closes a sentence of the task.
+def parse_responsibility(task_text: str, first_is_lead: bool = False,
+                         line_starts: tuple[int, ...] = ()) -> Responsibility:
+    """Units by role from every responsibility bracket that closes a sentence of the task, from
+    labelled unit lines (``line_starts``: offsets where a source line begins) and from 由…负责.
 
     A task may name units twice: …成果。（县住建局牵头）严控餐饮油烟污染…。（县市场监管局牵头）
+    ``first_is_lead``: the document declared 列第一位者为牵头单位.
     """
     result = Responsibility()
     end = len(task_text.rstrip("。；;. "))
     for start, stop in _top_level_brackets(task_text):
         closes_sentence = stop >= end or task_text[start - 1:start] in ("。", "；") or start == 0
-        if closes_sentence and _read_bracket(task_text[start + 1:stop - 1], result):
+        if closes_sentence and _read_bracket(task_text[start + 1:stop - 1], result, first_is_lead):
             result.spans.append((start, stop))
+    _read_labels(task_text, result, line_starts)
+    if not result.found:
+        for m in _BY_UNIT.finditer(task_text):
+            if not any(s <= m.start() < e for s, e in result.spans):
+                result.add("lead", [u for u in clean_names(split_top_level(m.group(1), "、"))
+                                    if looks_like_unit(u)])
     return result
+
+
+_LABEL = re.compile(r"(牵头|主责|责任|配合|协办|协助|参与|实施|落实)(?:单位|部门)(?:（[^）]{0,6}）)?[：:]")
+_LABEL_ROLE = {"牵头": "lead", "主责": "lead", "责任": "lead", "配合": "support", "协办": "support",
+               "协助": "support", "参与": "support", "实施": "implement", "落实": "implement"}
+# 由各乡镇人民政府负责 / 由县生态环境分局牵头负责: the named bodies lead.
+_UNIT_WORD = r"(?:局|委|政府|办|中心|管委会|厅|镇|乡|街道|办事处|公司|分局)"
+_BY_UNIT = re.compile(rf"由((?:[^，。；：由]{{1,30}}?{_UNIT_WORD}(?:（[^）]{{1,10}}）)?[、和及]?)+?)(?:牵头)?(?:负责|组织实施|落实)")
+
+
+def _read_labels(text: str, result: Responsibility, line_starts: tuple[int, ...]) -> None:
+    """牵头单位：A / 配合单位：B、C / (unlabelled) D、E — each label's names run to the end of its
+    line, the next label or the sentence; whole lines of unit names after the last label implement."""
+    # A label inside a bracket is the bracket's business (read above, or deliberately not).
+    brackets = _top_level_brackets(text)
+    labels = [m for m in _LABEL.finditer(text) if not any(s <= m.start() < e for s, e in brackets)]
+    if not labels:
+        return
+    bounds = sorted(set(line_starts) | {len(text)})
+    last_end = 0
+    for k, m in enumerate(labels):
+        stop = min([b for b in bounds if b > m.end()] + [labels[k + 1].start() if k + 1 < len(labels) else len(text)])
+        body = text[m.end():stop]
+        cut = re.search(r"[。）)〕】]", body)
+        if cut:
+            body, stop = body[:cut.start()], m.end() + cut.start() + 1
+        role, names = _LABEL_ROLE[m.group(1)], clean_names(split_top_level(body.strip("；;，, "), "、，,；;"))
+        result.add(role, [n for n in names if _UNIT_HINT.search(n)])
+        result.not_units.extend(n for n in names if not _UNIT_HINT.search(n))
+        result.spans.append((m.start(), stop))
+        last_end = stop
+    # Lines after the last label that hold nothing but unit names: the implementers.
+    for k, start in enumerate(bounds[:-1]):
+        if start < last_end:
+            continue
+        line = text[start:bounds[k + 1]]
+        if start != last_end or not (names := _bare_units(line.strip("。；; "))):
+            break
+        result.add("implement", names)
+        result.spans.append((start, bounds[k + 1]))
+        last_end = bounds[k + 1]
 
 
 def without_brackets(text: str, spans: list[tuple[int, int]]) -> str:
@@ -150,7 +230,7 @@ def without_brackets(text: str, spans: list[tuple[int, int]]) -> str:
 
 # A unit name ends with one of these; a fragment that does not was broken across lines or cells
 # (县工信 / 科技局, 住房和城乡建设 管理局) and is joined to the next.
-UNIT_END = re.compile(r"(?:局|委|政府|管委会|管理委员会|办|中心|公司|集团|院|队|所|站|镇|乡|部|厅|处|监狱|单位|分局)$")
+UNIT_END = re.compile(r"(?:局|委|政府|管委会|管理委员会|办|中心|公司|集团|院|队|所|站|镇|乡|部|厅|处|监狱|单位|分局|街道)$")
 # Two names printed without a separator: 市生态环境局芮城分局县工科局.
 _GLUED = re.compile(r"(?<=[局府会委司])(?=[市县各])")
 _CELL_SEPARATORS = re.compile(r"[、，,；;/\s\u3000]+")
