@@ -18,11 +18,11 @@ from ..reference import kpi_catalogue, region_tree, unit_aliases
 from ..text.blocks import Block, join_wrapped_lines
 from . import patterns as P
 from .annex import link_rows, parse_annex
-from .deadlines import find_deadlines
+from .deadlines import find_deadlines, parse_deadline
 from .ids import stable_id
 from .notice import parse_notice
 from .targets import find_targets
-from .units import FIRST_IS_LEAD, parse_responsibility, without_brackets
+from .units import FIRST_IS_LEAD, parse_responsibility, split_unit_cell, without_brackets
 
 
 def _valid_date(iso: str | None) -> bool:
@@ -43,6 +43,23 @@ def _heading_only(block: Block) -> bool:
     """A one-line paragraph of a single short sentence: （一）强化规划指导，制定年度方案。"""
     text = block.text.rstrip("。：")
     return len(block.segments) == 1 and len(text) <= 60 and not re.search(r"[。；：（]", text)
+
+
+_TABLE_ROLES = (("序号", "no"), ("牵头", "lead"), ("主责", "lead"), ("配合", "support"), ("协办", "support"),
+                ("参与", "support"), ("落实", "implement"), ("时限", "deadline"), ("完成时间", "deadline"),
+                ("任务", "text"), ("措施", "text"), ("内容", "text"))
+
+
+def _task_table_roles(cells: list[str]) -> list[str]:
+    """Column meanings of a task table's header, or [] when ``cells`` is not one (it needs a unit
+    column and a text column). 责任单位 leads unless a 牵头 column does."""
+    roles = [next((r for word, r in _TABLE_ROLES if word in c), "") for c in cells]
+    if not any(r == "lead" for r in roles):
+        roles = ["lead" if not r and "责任" in c else r for r, c in zip(roles, cells)]
+    else:
+        roles = ["support" if not r and "责任" in c else r for r, c in zip(roles, cells)]
+    units = any(r in ("lead", "support", "implement") for r in roles)
+    return roles if units and "text" in roles and all(len(c) <= 12 for c in cells) else []
 
 
 class NotAPlanError(UnreadablePlanError):
@@ -149,6 +166,7 @@ class _PlanParser:
         self.targets: list[dict] = []
         self.unparsed: list[dict] = []
         self.annex_tables: list[dict] = []
+        self.table_roles: list[str] = []  # column meanings of a task table in the body
         self.standing: list[tuple[str, str]] = []  # (role, unit) that 以下…不再列出 adds to later tasks
 
     def run(self) -> None:
@@ -213,6 +231,11 @@ class _PlanParser:
             if P.SECTION.match(text) and P.is_heading(text):
                 section, current, style = text, None, None
                 continue
+            if "\t" in text and (row := self._table_row(text, b, section or chapter)) is not None:
+                current = None
+                if row:
+                    style = style or "table"
+                continue
             if P.UNIT_LABEL_LINE.match(text):
                 if current is not None:
                     current[1].merge(b)  # 牵头单位：… under the task
@@ -269,6 +292,34 @@ class _PlanParser:
     def _not_understood(self, b: Block, reason: str) -> None:
         self.unparsed.append({"start_line": b.start_line, "end_line": b.end_line, "reason": reason})
 
+    def _table_row(self, text: str, b: Block, section: str | None) -> bool | None:
+        """A task table in the body (序号 | 重点任务 | 牵头部门 | 配合部门 | 完成时限), one row per line:
+        True for a task row, False for the header, None when the line is no part of such a table."""
+        cells = [c.strip() for c in text.split("\t")]
+        roles = _task_table_roles(cells)
+        if roles:
+            self.table_roles = roles
+            return False
+        if not self.table_roles or len(cells) < 2:
+            return None
+        units: dict[str, list[str]] = {}
+        no = due = None
+        body = ""
+        for role, cell in zip(self.table_roles, cells):
+            if role == "no" and cell.isdigit():
+                no = int(cell)
+            elif role == "text" and cell:
+                body = f"{body}{cell}" if not body else f"{body}。{cell}"
+            elif role in ("lead", "support", "implement") and cell:
+                units.setdefault(role, []).extend(split_unit_cell(cell))
+            elif role == "deadline" and cell:
+                due = cell
+        if not body:
+            return None
+        task, _ = self._start_task(no, Block(body, b.start_line, b.end_line), section, 0)
+        task["_units"], task["_due"] = units, due
+        return True
+
     def _start_task(self, no: int | None, b: Block, section: str | None, offset: int,
                     headed: bool = False) -> tuple[dict, Block]:
         """``offset``: where the text starts after the number; ``headed``: a chapter or section
@@ -286,6 +337,9 @@ class _PlanParser:
         body = block.text[offset:]
         line_starts = tuple(off - offset for off, _ in block.segments if off > offset)
         resp = parse_responsibility(body, self.first_is_lead, line_starts)
+        for role, units in task.pop("_units", {}).items():  # the unit columns of a task table
+            resp.add(role, units)
+        due_cell = task.pop("_due", None)
         core = without_brackets(body, resp.spans)
         if resp.not_units:  # never dropped silently: listed for a person to look at
             self._not_understood(block, "责任分工中无法识别为单位的名称 / names in a responsibility clause that "
@@ -306,7 +360,9 @@ class _PlanParser:
             "support": resp.support,
             "implement": resp.implement,
             "deadlines": _distinct([dict(d, source="text", line=block.line_at(offset + d.pop("offset")))
-                                    for d in find_deadlines(core, self.year, True, self.issued)]),
+                                    for d in find_deadlines(core, self.year, True, self.issued)]
+                                   + ([dict(parse_deadline(due_cell, self.year, self.issued), source="text",
+                                            line=block.start_line)] if due_cell else [])),
         })
         task["units"] = [self._unit_record(role, u, False)
                          for role in ("lead", "support", "implement") for u in task[role]]

@@ -13,7 +13,8 @@ def parse_notice(blocks: list[Block]) -> dict:
         if issuer is None and (m := P.ISSUER.match(b.text)):
             issuer = m.group(1)
         if doc_number is None and (m := P.DOC_NUMBER.search(b.text)):
-            doc_number = m.group(0)
+            # the issuer's abbreviation, not the end of a title on the same line (…的通知临政发〔…〕)
+            doc_number = m.group(0).split("通知")[-1]
         if (m := P.DATE.fullmatch(b.text)):
             issue_date = f"{int(m.group(1)):04d}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
         for t in P.ANNOUNCED_TITLE.findall(b.text):

@@ -87,6 +87,8 @@ def is_heading(text: str) -> bool:
     """A finished block after which a new block starts even without final punctuation."""
     if BARE_CHAPTER.match(text) or PLAN_TITLE.match(text) or ISSUER.match(text):
         return True
+    if NOTICE_TITLE.search(text) and text.endswith("通知"):  # the notice's own title line
+        return True
     if DOC_NUMBER.fullmatch(text) or DATE.fullmatch(text) or PUBLISHED_MARK.match(text):
         return True
     m = CHAPTER.match(text) or SECTION.match(text)
