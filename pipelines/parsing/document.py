@@ -39,9 +39,10 @@ def _headed_paragraph(rest: str) -> str | None:
     return m.group(1) if m else None
 
 
-def _heading_only(block: Block) -> bool:
-    """A one-line paragraph of a single short sentence: （一）强化规划指导，制定年度方案。"""
-    text = block.text.rstrip("。：")
+def _heading_only(block: Block, offset: int) -> bool:
+    """A one-line paragraph of a single short sentence: （一）强化规划指导，制定年度方案。
+    ``offset``: where the text starts after the paragraph's number."""
+    text = block.text[offset:].rstrip("。：")
     return len(block.segments) == 1 and len(text) <= 60 and not re.search(r"[。；：（]", text)
 
 
@@ -244,7 +245,8 @@ class _PlanParser:
                 continue
             if number:
                 no, this_style, offset = number
-                if current is not None and current[0].get("_headed") and _heading_only(current[1]):
+                if current is not None and current[0].get("_headed") and \
+                        _heading_only(current[1], current[0]["_offset"]):
                     # the numbered tasks of a section printed as one sentence: （一）强化工业治理。
                     self.tasks.remove(current[0])
                     section, current = current[1].text, None

@@ -108,6 +108,8 @@ def _top_level_brackets(text: str) -> list[tuple[int, int]]:
             depth -= 1
             if depth == 0:
                 spans.append((start, i + 1))
+    if depth and text[start] in "（(":
+        spans.append((start, len(text)))  # cut off before it closed: the end of an excerpt
     return spans
 
 
@@ -168,7 +170,8 @@ def parse_responsibility(task_text: str, first_is_lead: bool = False,
     end = len(task_text.rstrip("。；;. "))
     for start, stop in _top_level_brackets(task_text):
         closes_sentence = stop >= end or task_text[start - 1:start] in ("。", "；") or start == 0
-        if closes_sentence and _read_bracket(task_text[start + 1:stop - 1], result, first_is_lead):
+        inner = task_text[start + 1:stop - 1] if task_text[stop - 1] in CLOSE else task_text[start + 1:stop]
+        if closes_sentence and _read_bracket(inner, result, first_is_lead):
             result.spans.append((start, stop))
     _read_labels(task_text, result, line_starts)
     if not result.found:
