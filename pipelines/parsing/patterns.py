@@ -48,7 +48,7 @@ PLAN_TITLE = re.compile(
 ANNOUNCED_TITLE = re.compile(rf"《([^《》]{{4,80}}?{PLAN_KINDS}(?:（\d{{4}}[-—–－~至]+\d{{4}}年(?:度)?）)?)》")
 # The title of the notice itself: …关于印发XX实施方案的通知 (plans announced without 《》).
 NOTICE_TITLE = re.compile(rf"关于印发(.{{4,80}}?{PLAN_KINDS}(?:（\d{{4}}[-—–－~至]+\d{{4}}年(?:度)?）)?)(?:等)?的通知")
-PREAMBLE = re.compile(r"^(?:为|根据|按照|依据).{0,400}?(?:制定|制订)(?:本|如下)(?:行动|实施|工作)?(?:计划|方案|要点)?")
+PREAMBLE = re.compile(r"^(?:为|根据|按照|依据).{0,400}?(?:制定|制订|编制)(?:本|如下)(?:行动|实施|工作)?(?:计划|方案|要点)?")
 # A plan's 目标 section: （二）主要目标 / 二、工作目标 / 目标指标 (not （五）强化目标管理).
 GOAL_HEADING = re.compile(r"^(?:(?:主要|工作|总体|行动|具体|预期|年度|攻坚|治理|发展|规划)?目标(?:指标|任务|要求)?|主要指标)(?:[。：:]|$)")
 # The first line of a preamble, before wrapping has been undone.
@@ -58,6 +58,7 @@ ANNEX = re.compile(r"^[-*]?\s*附件\s*\d*\s*[：:]?")
 ISSUER = re.compile(r"^(.{2,20}?人民政府(?:办公室|办公厅)?)(?:文件)?$")
 DOC_NUMBER = re.compile(r"[\u4e00-\u9fa5]{1,8}〔\d{4}〕\d{1,4}号")
 DATE = re.compile(r"(\d{4})年(\d{1,2})月(\d{1,2})日")
+DATE_FIELD = re.compile(r"(?:成文日期|发文日期|印发日期|发布日期|发布时间)[：:]?\s*(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})")
 PUBLISHED_MARK = re.compile(r"^（此件公开发布）$")
 
 SKIP_CHAPTER = re.compile(r"总体要求|指导思想|基本原则|保障措施|推进机制|组织实施|工作要求")

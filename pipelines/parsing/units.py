@@ -21,13 +21,14 @@ from ..text.normalize import normalize
 
 OPEN = "（〔【["
 CLOSE = "）〕】]"
-_ROLE_WORDS = "按职责分工落实|牵头落实|牵头|负责落实|负责|配合|参与|协助|落实"
+_ROLE_WORDS = "按职责分工落实|牵头落实|牵头督导|牵头负责|牵头抓总|总牵头|牵头|负责落实|负责|配合|参与|协助|落实"
 # Lazy prefix: the whole phrase 按职责分工落实 is tried before 按职责分工 + 落实.
 _ROLE_SUFFIX = re.compile(rf"(?:按职责分工|按职责|分别)*?({_ROLE_WORDS})$")
 # 县环保局牵头、县住建局配合: two roles in one clause, split after each role word.
 _ROLE_BOUNDARY = re.compile(r"(?<=牵头|负责|配合|参与|协助|落实)[、，](?=.)")
 # 负责落实 is the implementing role of local governments; 按职责分工落实 names the departments in charge.
-_ROLE_OF = {"牵头": "lead", "牵头落实": "lead", "负责": "lead", "负责落实": "implement",
+_ROLE_OF = {"牵头": "lead", "牵头落实": "lead", "牵头督导": "lead", "牵头负责": "lead", "牵头抓总": "lead",
+            "总牵头": "lead", "负责": "lead", "负责落实": "implement",
             "按职责分工落实": "lead",
             "配合": "support", "参与": "support", "协助": "support", "落实": "implement"}
 _RESPONSIBLE_PREFIX = re.compile(r"^(?:责+任单位|牵头单位|责任部门)[：:]?")
@@ -86,9 +87,20 @@ def parse_clause(clause: str, default_role: str | None) -> tuple[str | None, lis
 _AND = re.compile(r"(?<=[局府会委队心])(?:和|及|以及)(?=.)")
 
 
+# 各县、区人民政府 / 各市、县人民政府: one collective whose list of levels the 、 split apart.
+_LEVEL_ONLY = re.compile(r"^各?[省市州县区乡镇旗]{1,2}$")
+_LEVEL_GOVERNMENT = re.compile(r"^[省市州县区乡镇旗]{1,2}(?:人民)?政府")
+
+
 def clean_names(names: list[str]) -> list[str]:
     out: list[str] = []
+    joined: list[str] = []
     for name in names:
+        if joined and _LEVEL_ONLY.match(joined[-1]) and _LEVEL_GOVERNMENT.match(name):
+            joined[-1] += "、" + name
+        else:
+            joined.append(name)
+    for name in joined:
         for part in _AND.split(name):
             part = re.sub(r"等$", "", part.strip())
             if part and part not in out:

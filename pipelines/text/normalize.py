@@ -15,7 +15,7 @@ Conventions of the normalised form:
 Noise of published copies, removed here and nowhere else:
 - digits split by PDF extraction (``2 0 2 1 年``, ``6 . 5``) are joined, whatever the space;
 - inline pinyin after characters (``達到(dào)``) is dropped, tone marks identify it;
-- anti-scrape junk tokens (``@@``, ``##``) are dropped;
+- anti-scrape junk tokens (``@@``, ``##``) and the ``??`` of full-width spaces lost in encoding are dropped;
 - water classes are written with Roman numerals (``III类`` / ``三类`` / ``三(Ⅲ)类`` -> ``Ⅲ类``,
   ``劣V类`` / ``劣五类`` -> ``劣Ⅴ类``);
 - a full-width ``。`` between digits (``71。4``) is a decimal point.
@@ -38,7 +38,8 @@ _SPACES = re.compile(r"[ \t\u3000\u00a0\u2002\u2003\u2009]+")
 # 达到(dào)85%以(yǐ)上: a syllable with a tone mark, in brackets, right after a Chinese character.
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
 _PINYIN = re.compile(rf"(?<=[\u4e00-\u9fff])[(（]\s*[a-zü]*[{_TONED}][a-zü{_TONED}]*\s*[)）]")
-_JUNK = re.compile(r"@{2,}|#{2,}|\^{2,}")
+# @@ after every word (anti-scrape); ?? where a page's full-width spaces were lost in encoding.
+_JUNK = re.compile(r"^[\s?]*\?|@{2,}|#{2,}|\^{2,}|\?{2,}")
 # 2 0 2 1 年 / 6 . 5 (digits or a decimal point separated by spaces): joined before spaces are read.
 _SPLIT_DIGITS = re.compile(r"(?<=\d)[ \t\u3000\u00a0]+(?=[\d.])|(?<=\d\.)[ \t\u3000\u00a0]+(?=\d)")
 _ROMAN = {"I": "Ⅰ", "II": "Ⅱ", "III": "Ⅲ", "IV": "Ⅳ", "V": "Ⅴ", "VI": "Ⅵ"}
@@ -124,7 +125,7 @@ def strip_markup(text: str) -> str:
 
 def _noise(text: str) -> str:
     """Noise of published copies (see the module docstring); ``text`` is already half-width."""
-    if "@" in text or "#" in text or "^" in text:
+    if "@" in text or "#" in text or "^" in text or "?" in text:
         text = _JUNK.sub("", text)
     if "(" in text or "（" in text:
         text = _PINYIN.sub("", text)
