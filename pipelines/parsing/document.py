@@ -22,7 +22,7 @@ from .deadlines import find_deadlines, parse_deadline
 from .ids import stable_id
 from .notice import parse_notice
 from .targets import find_targets
-from .units import FIRST_IS_LEAD, parse_responsibility, split_unit_cell, without_brackets
+from .units import FIRST_IS_LEAD, UNIT_END, parse_responsibility, split_unit_cell, without_brackets
 
 
 def _valid_date(iso: str | None) -> bool:
@@ -80,14 +80,15 @@ class PlanSpan:
     blocks: list[Block] = field(default_factory=list)
 
 
-def _plan_starts(blocks: list[Block], announced: list[str]) -> list[tuple[int, str, bool]]:
-    printed = [(i, b.text, True) for i, b in enumerate(blocks) if P.PLAN_TITLE.match(b.text)]
+def _plan_starts(blocks: list[Block], announced: list[str]) -> list[tuple[int, str, bool, int]]:
+    """(first block, title, title printed, first block of the body) of every plan."""
+    printed = [_title_start(blocks, i) for i, b in enumerate(blocks) if P.PLAN_TITLE.match(b.text)]
     if printed:
         return printed
     # Headings lost: each plan opens with its preamble; titles come from the notice, in order.
     preambles = [i for i, b in enumerate(blocks) if P.PREAMBLE.match(b.text)]
     if preambles:
-        return [(i, announced[k] if k < len(announced) else f"未命名计划{k + 1}", False)
+        return [(i, announced[k] if k < len(announced) else f"未命名计划{k + 1}", False, i)
                 for k, i in enumerate(preambles)]
     # No title and no preamble (an excerpt that starts mid-document): the plan starts at its first
     # chapter, section or numbered task, or at the very beginning when nothing before it looks
@@ -97,7 +98,18 @@ def _plan_starts(blocks: list[Block], announced: list[str]) -> list[tuple[int, s
         return []
     if not any(_is_notice_line(b.text) for b in blocks[:first]):
         first = 0
-    return [(first, announced[0] if announced else "未命名计划1", False)]
+    return [(first, announced[0] if announced else "未命名计划1", False, first)]
+
+
+def _title_start(blocks: list[Block], i: int) -> tuple[int, str, bool, int]:
+    """A printed title, with its first line when the title was broken over two
+    (佳木斯市2018年度水污染防治 / 重点工作实施方案)."""
+    prev = blocks[i - 1].text if i else ""
+    if prev and len(prev) <= 40 and not re.search(r"[\t。；：，、]", prev) and re.search(r"\d{4}年|[省市县区旗]", prev) \
+            and not UNIT_END.search(prev) and not _is_notice_line(prev) and not P.is_heading(prev) \
+            and not P.is_structural(prev):
+        return i - 1, prev + blocks[i].text, True, i + 1
+    return i, blocks[i].text, True, i + 1
 
 
 def _opens_plan_body(text: str) -> bool:
@@ -116,9 +128,8 @@ def split_plans(blocks: list[Block], announced: list[str]) -> tuple[list[Block],
     if not starts:
         return blocks, []
     spans = []
-    for k, (i, title, printed) in enumerate(starts):
+    for k, (i, title, printed, body_start) in enumerate(starts):
         end = starts[k + 1][0] if k + 1 < len(starts) else len(blocks)
-        body_start = i + 1 if printed else i
         spans.append(PlanSpan(title, printed, i, end, blocks[body_start:end]))
     return blocks[:starts[0][0]], spans
 
