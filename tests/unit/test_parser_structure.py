@@ -46,6 +46,7 @@ def _due(t: dict) -> list[tuple]:
     ("71。4%", "71.4%"), ("达到85%。2.加强", "达到85%。2.加强"),
     ("《标准》（GB 29620-2013）", "《标准》（GB 29620-2013）"),
     ("牽頭單位：市住建局", "牵头单位：市住建局"),
+    ("???????? ?泰州市人民政府", "泰州市人民政府"),  # full-width spaces lost in a page's encoding
 ])
 def test_noise_of_published_copies(raw, expected):
     assert normalize(raw) == expected
@@ -107,6 +108,13 @@ def test_first_listed_is_lead_and_nested_brackets():
     r = parse_responsibility("完成整治。（市工信局、市发改委（市能源局）、各县（市、区）人民政府）", first_is_lead=True)
     assert (r.lead, r.support) == (["市工信局"], ["市发改委（市能源局）", "各县（市、区）人民政府"])
     assert not parse_responsibility("完成整治。（市工信局、市发改委）").found  # no convention declared
+
+
+def test_collective_with_levels_and_lead_variants():
+    r = parse_responsibility("完成整治。（市农业农村局牵头督导，市生态环境局参与，各县、区人民政府（管委会）负责落实）")
+    assert (r.lead, r.support, r.implement) == (["市农业农村局"], ["市生态环境局"], ["各县、区人民政府（管委会）"])
+    r = parse_responsibility("完成整治。（各镇、县行政审批局负责）")
+    assert r.lead == ["各镇", "县行政审批局"]  # 各镇 is a collective of its own here
 
 
 def test_prose_assignment():
@@ -253,6 +261,19 @@ def test_sections_that_are_tasks_and_sections_that_head_tasks():
         (1, "二、工作任务"), (2, "二、工作任务"), (1, "（三）强化农业面源污染治理。"), (2, "（三）强化农业面源污染治理。")]
     assert tasks[0]["lead"] == ["各乡镇人民政府", "县生态环境分局"]
     assert tasks[3]["lead"] == ["县农业农村局", "县供销社"]  # 责任单位： after the sentence, no bracket
+
+
+def test_web_page_copy_in_traditional_script():
+    d = parse_document(STRUCTURE / "s14_web_page_traditional.txt")
+    assert (d["issuer"], d["issue_date"]) == ("石桥市人民政府办公室", "2021-03-15")  # 成文日期 field
+    [plan] = d["plans"]
+    # the title is broken over two lines, as is the notice's
+    assert (plan["title"], plan["domain"], plan["title_printed"]) == (
+        "石桥市2021年度净土保卫战重点工作实施方案", "soil", True)
+    tasks = plan["tasks"]
+    assert _roles(tasks[0]) == (["市农业农村局"], ["市生态环境局"], ["各县、区人民政府（管委会）"])
+    assert _due(tasks[1]) == [("第三季度", "2021-09-30", "date")]
+    assert _due(tasks[2]) == [("一年内", "2022-03-15", "relative")]
 
 
 def test_every_excerpt_that_is_a_plan_is_read():
