@@ -237,6 +237,10 @@ class _PlanParser:
                 kind = chapter_kind = "tasks"  # numbered tasks straight after the preamble
             if kind in ("preamble", "skip") or P.INTERPRETATION.match(text):
                 continue
+            if kind == "targets" and number and parse_responsibility(text, self.first_is_lead).found:
+                # 二、目标任务 holding numbered tasks with their units: from here on, tasks
+                kind = chapter_kind = "tasks"
+                section_kind = None
             if kind == "targets":
                 self.targets.extend(find_targets(b, self.catalogue, self.year))
                 continue

@@ -276,6 +276,14 @@ def test_web_page_copy_in_traditional_script():
     assert _due(tasks[2]) == [("一年内", "2022-03-15", "relative")]
 
 
+def test_goal_chapter_holding_tasks_and_chapters_that_are_tasks():
+    tasks = _tasks("s15_goals_and_tasks.txt")
+    assert [(t["no"], t["title"]) for t in tasks] == [
+        (1, "落实网格化巡查"), (2, "建设秸秆收储体系"), (2, "加强宣传引导"), (3, "严格督查考核")]
+    assert _roles(tasks[0]) == (["镇综合行政执法队"], [], ["各村民委员会"])
+    assert _roles(tasks[2]) == (["镇党政综合办公室"], ["各村民委员会"], [])
+
+
 def test_every_excerpt_that_is_a_plan_is_read():
     refused, without_units = [], []
     for path in sorted(STRUCTURE.glob("*.txt")):
