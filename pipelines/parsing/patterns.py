@@ -8,7 +8,7 @@ SECTION = re.compile(rf"^（([{CN_NUM}]+)）(.*)")
 TASK = re.compile(r"^(\d{1,3})\s*[.．、]\s*(?=\D|\d{4}年)(.*)")
 # Other task numberings: （1） / ① (a plan numbers its tasks in one style; another style inside a
 # task is an enumeration of that task).
-PAREN_TASK = re.compile(r"^（(\d{1,3})）\s*(.*)")
+PAREN_TASK = re.compile(r"^（?(\d{1,3})）\s*(.*)")
 CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
 CIRCLED_TASK = re.compile(rf"^([{CIRCLED}])\s*(.*)")
 
@@ -35,7 +35,8 @@ def cn_number(numeral: str) -> int:
 
 
 # 牵头单位：… / 配合部门：… / 责任单位（部门）：…, on a line of their own or after a task's sentence.
-UNIT_LABEL_LINE = re.compile(r"^(?:牵头|主责|责任|配合|协办|协助|参与|实施|落实)(?:单位|部门)(?:（[^）]{0,6}）)?[：:]")
+UNIT_LABEL_LINE = re.compile(r"^[【〔]?(?:主要)?(?:牵头|主责|责任|配合|协办|协助|参与|实施|落实)(?:单位|部门)"
+                             r"(?:（[^）]{0,6}）)?(?:[】〕][：:]?|[：:])")
 BARE_CHAPTER = re.compile(
     r"^(总体要求|指导思想|基本原则|主要目标|工作目标|行动目标|重点任务|主要任务|重点工作|"
     r"专项行动|攻坚行动|重大行动|保障措施|组织保障|保障措施和推进机制)$")

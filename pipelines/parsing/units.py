@@ -194,7 +194,11 @@ def parse_responsibility(task_text: str, first_is_lead: bool = False,
     return result
 
 
-_LABEL = re.compile(r"(牵头|主责|责任|配合|协办|协助|参与|实施|落实)(?:单位|部门)(?:（[^）]{0,6}）)?[：:]")
+# 牵头单位：… / 【配合部门】… / 主要责任单位：…; a label's names stop at the next field (完成时限：…).
+_LABEL = re.compile(r"[【〔]?(?:主要)?(牵头|主责|责任|配合|协办|协助|参与|实施|落实)(?:单位|部门)(?:（[^）]{0,6}）)?"
+                    r"(?:[】〕][：:]?|[：:])")
+_LABEL_BRACKET = re.compile(r"^(?:主要)?(?:牵头|主责|责任|配合|协办|协助|参与|实施|落实)(?:单位|部门)$")
+_NEXT_FIELD = re.compile(r"(?:完成时限|完成时间|时间节点|时限要求|责任人|责任领导|牵头领导|分管领导)[：:】]")
 _LABEL_ROLE = {"牵头": "lead", "主责": "lead", "责任": "lead", "配合": "support", "协办": "support",
                "协助": "support", "参与": "support", "实施": "implement", "落实": "implement"}
 # 由各乡镇人民政府负责 / 由县生态环境分局牵头负责: the named bodies lead.
@@ -206,7 +210,7 @@ def _read_labels(text: str, result: Responsibility, line_starts: tuple[int, ...]
     """牵头单位：A / 配合单位：B、C / (unlabelled) D、E — each label's names run to the end of its
     line, the next label or the sentence; whole lines of unit names after the last label implement."""
     # A label inside a bracket is the bracket's business (read above, or deliberately not).
-    brackets = _top_level_brackets(text)
+    brackets = [(s, e) for s, e in _top_level_brackets(text) if not _LABEL_BRACKET.match(text[s + 1:e - 1])]
     labels = [m for m in _LABEL.finditer(text) if not any(s <= m.start() < e for s, e in brackets)]
     if not labels:
         return
@@ -215,9 +219,10 @@ def _read_labels(text: str, result: Responsibility, line_starts: tuple[int, ...]
     for k, m in enumerate(labels):
         stop = min([b for b in bounds if b > m.end()] + [labels[k + 1].start() if k + 1 < len(labels) else len(text)])
         body = text[m.end():stop]
-        cut = re.search(r"[。）)〕】]", body)
-        if cut:
-            body, stop = body[:cut.start()], m.end() + cut.start() + 1
+        if (cut := re.search(r"[。）)〕】]", body)):
+            body, stop = body[:cut.start()], m.end() + cut.end()
+        if (field := _NEXT_FIELD.search(body)):
+            body, stop = body[:field.start()], m.end() + field.start()
         role, names = _LABEL_ROLE[m.group(1)], clean_names(split_top_level(body.strip("；;，, "), "、，,；;"))
         result.add(role, [n for n in names if _UNIT_HINT.search(n)])
         result.not_units.extend(n for n in names if not _UNIT_HINT.search(n))

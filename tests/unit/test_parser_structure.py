@@ -284,6 +284,15 @@ def test_goal_chapter_holding_tasks_and_chapters_that_are_tasks():
     assert _roles(tasks[2]) == (["镇党政综合办公室"], ["各村民委员会"], [])
 
 
+def test_bracketed_labels_other_fields_and_numbers_with_one_bracket():
+    tasks = _tasks("s16_bracket_labels.txt")
+    assert [t["no"] for t in tasks] == [1, 2, 3]  # 1）2）3）
+    assert _roles(tasks[0]) == (["区生态环境分局"], ["区工信局", "区市场监管局"], [])  # 【牵头单位】
+    assert _due(tasks[0])[-1] == ("2023年9月底前", "2023-09-30", "date")  # 完成时限： is not a unit
+    assert _roles(tasks[1]) == (["区商务局"], [], [])  # 主要责任单位：
+    assert _roles(tasks[2]) == (["区交通运输局"], ["区生态环境分局", "各街道办事处"], [])  # labels inline
+
+
 def test_every_excerpt_that_is_a_plan_is_read():
     refused, without_units = [], []
     for path in sorted(STRUCTURE.glob("*.txt")):
