@@ -108,10 +108,14 @@ def clean_names(names: list[str]) -> list[str]:
     return out
 
 
+_BRACKET_CHAR = re.compile("[" + re.escape(OPEN + CLOSE) + "]")
+
+
 def _top_level_brackets(text: str) -> list[tuple[int, int]]:
     """(start, end) of every outermost bracket pair; end is the offset after the closing bracket."""
     spans, depth, start = [], 0, 0
-    for i, ch in enumerate(text):
+    for m in _BRACKET_CHAR.finditer(text):  # only the brackets, not every character
+        i, ch = m.start(), m.group()
         if ch in OPEN:
             if depth == 0:
                 start = i

@@ -32,6 +32,7 @@ _SUB_SUP = re.compile(r"</?(?:sub|sup|br|span|p|b|strong|em)\s*/?>", re.IGNORECA
 _LATEX = re.compile(r"\$\s*([A-Za-z]+)\s*_\{?\s*([0-9.]+)\s*\}?\s*\$")
 _LATEX_SUB = re.compile(r"(?<![A-Za-z])([A-Z][A-Za-z]?)\s*_\{?\s*([0-9.]+)\s*\}?")
 _SUBSCRIPT_DIGITS = str.maketrans("₀₁₂₃₄₅₆₇₈₉", "0123456789")
+_HAS_SUBSCRIPT = re.compile(r"[₀-₉]")
 _SPACED_SUBSCRIPT = re.compile(r"(?<![A-Za-z])([A-Z][A-Za-z]?)\s+(?=[₀-₉])")
 _SPACES = re.compile(r"[ \t\u3000\u00a0\u2002\u2003\u2009]+")
 
@@ -70,32 +71,28 @@ def _is_ascii_word(ch: str) -> bool:
     return ch.isascii() and (ch.isalnum())
 
 
+# Full-width ASCII (U+FF01–U+FF5E) -> half-width, except the marks kept Chinese; one C-level pass.
+_HALF_WIDTH = {cp: unicodedata.normalize("NFKC", chr(cp)) for cp in range(0xFF01, 0xFF5F)
+               if chr(cp) not in _KEEP_FULL_WIDTH}
+_FULL_PUNCTUATION = str.maketrans({k: v for k, v in _TO_FULL_WIDTH.items() if k not in ",:"})
+_COMMA_COLON = re.compile(r"[,:]")
+
+
 def _width(text: str) -> str:
-    out = []
-    for ch in text:
-        if ch in _KEEP_FULL_WIDTH:
-            out.append(ch)
-        elif "\uff01" <= ch <= "\uff5e":  # full-width ASCII block
-            out.append(unicodedata.normalize("NFKC", ch))
-        else:
-            out.append(ch)
-    return "".join(out)
+    return text.translate(_HALF_WIDTH)
+
+
+def _comma_colon(m: re.Match) -> str:
+    text, i = m.string, m.start()
+    if i and i + 1 < len(text) and text[i - 1].isdigit() and text[i + 1].isdigit():
+        return m.group()  # 1,000 / 10:30
+    return _TO_FULL_WIDTH[m.group()]
 
 
 def _punctuation(text: str) -> str:
-    out = []
-    for i, ch in enumerate(text):
-        full = _TO_FULL_WIDTH.get(ch)
-        if full is None:
-            out.append(ch)
-            continue
-        prev = text[i - 1] if i else ""
-        nxt = text[i + 1] if i + 1 < len(text) else ""
-        if ch in ",:" and prev.isdigit() and nxt.isdigit():
-            out.append(ch)
-        else:
-            out.append(full)
-    return "".join(out)
+    if "," in text or ":" in text:
+        text = _COMMA_COLON.sub(_comma_colon, text)
+    return text.translate(_FULL_PUNCTUATION)
 
 
 def _spaces(text: str) -> str:
@@ -114,12 +111,18 @@ def _spaces(text: str) -> str:
 
 
 def strip_markup(text: str) -> str:
-    text = _MARKDOWN_HEADING.sub("", text)
-    text = _BOLD.sub("", text)
-    text = _SUB_SUP.sub("", text)
-    text = _LATEX.sub(r"\1\2", text)
-    text = _LATEX_SUB.sub(r"\1\2", text)
-    text = _SPACED_SUBSCRIPT.sub(r"\1", text).translate(_SUBSCRIPT_DIGITS)  # O ₃ -> O3
+    # Each pattern needs a character most lines lack: tested first, the line is not scanned.
+    if "#" in text:
+        text = _MARKDOWN_HEADING.sub("", text)
+    if "*" in text or "__" in text:
+        text = _BOLD.sub("", text)
+    if "<" in text:
+        text = _SUB_SUP.sub("", text)
+    if "_" in text:
+        text = _LATEX.sub(r"\1\2", text)
+        text = _LATEX_SUB.sub(r"\1\2", text)
+    if _HAS_SUBSCRIPT.search(text):
+        text = _SPACED_SUBSCRIPT.sub(r"\1", text).translate(_SUBSCRIPT_DIGITS)  # O ₃ -> O3
     return text
 
 

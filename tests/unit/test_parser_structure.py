@@ -328,7 +328,8 @@ def test_seed_deadline_recall(seed_dir):
 def test_seeds_parse_fast(seed_dir):
     paths = sorted(seed_dir.iterdir())
     parse_document(paths[0])  # warm caches (reference tables, OpenCC)
-    start = time.perf_counter()
+    start = time.process_time()  # CPU time: other processes on a shared machine do not count
     for path in paths:
         parse_document(path)
-    assert time.perf_counter() - start < 3.0  # 0.3 s on a quiet machine; the bound allows a loaded CI
+    # 0.31 s measured (main before issue 21: 0.33 s); the bound leaves room for a slower CI machine
+    assert time.process_time() - start < 1.0
