@@ -93,6 +93,8 @@ def is_heading(text: str) -> bool:
         return True
     if DOC_NUMBER.fullmatch(text) or DATE.fullmatch(text) or PUBLISHED_MARK.match(text):
         return True
+    if CHAPTER.match(text) and len(text) <= 40 and not re.search("[。；]", text.rstrip("。：")):
+        return True  # 一、总体要求 / 一、总体要求。 / 二、重点任务：
     m = CHAPTER.match(text) or SECTION.match(text)
     return bool(m) and len(text) <= 40 and "。" not in text
 
