@@ -1,7 +1,7 @@
 """The monthly 通报 for leaders and auditors: download links (a small component the overview shows in
 one line) and the route that serves the files.
 
-GET /bulletin/<YYYY-MM>.<docx|pdf>: the bulletin of the reader's scope — a city leader's own region, any
+GET /bulletin/<YYYY-MM>.<docx|pdf|xlsx>: the bulletin of the reader's scope — a city leader's own region, any
 other leader's or an auditor's the province's — from outbox/bulletins/. The request names only the
 month and the format; the file is found by the name the pipeline gives it (pipelines.bulletin.file_stem),
 never by a path from the request. Other roles are refused.
@@ -18,7 +18,8 @@ from pipelines.config import data_paths
 
 ROLES = access.ALL_READERS
 FORMATS = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-           "pdf": "application/pdf"}
+           "pdf": "application/pdf",
+           "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}  # the full lists
 SHOWN = 12  # the latest months listed; earlier ones stay downloadable by their link
 
 
@@ -61,7 +62,8 @@ def bulletin_links() -> html.Div | None:
     items = []
     for p in months[:SHOWN]:
         items.append(html.Span([f"{p.label} ", html.A("Word", href=f"/bulletin/{p.key}.docx"), " · ",
-                                html.A("PDF", href=f"/bulletin/{p.key}.pdf")], className="me-3"))
+                                html.A("PDF", href=f"/bulletin/{p.key}.pdf"), " · ",
+                                html.A("清单 Excel", href=f"/bulletin/{p.key}.xlsx")], className="me-3"))
     return html.Div([html.Span(f"月度通报 Bulletins（{scope}）：", className="fw-bold me-2"), *items],
                     id="bulletin-links", className="small mb-2")
 

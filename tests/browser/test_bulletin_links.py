@@ -21,6 +21,7 @@ def test_each_reader_gets_the_bulletin_of_their_scope(world, app_for, passwords)
     got = city.get(f"/bulletin/{PERIOD.key}.pdf")
     assert got.status_code == 200 and got.data == _disk(world, "晋城市", "pdf")
     assert got.mimetype == "application/pdf"
+    assert city.get(f"/bulletin/{PERIOD.key}.xlsx").data == _disk(world, "晋城市", "xlsx")  # the full lists
     for user in ("leader", "auditor"):
         got = login_client(app, user, passwords[user]).get(f"/bulletin/{PERIOD.key}.docx")
         assert got.status_code == 200 and got.data == _disk(world, "山西省", "docx"), user
