@@ -137,7 +137,7 @@ def gather(con: duckdb.DuckDBPyConnection, period: Period, scope: str, published
                                      where t.region in (select region from bulletin_regions)""").fetchone()[0]
     overdue_split = _rows(con, """
         select count(*) as overdue,
-               count(*) filter (where due_basis = 'printed') as printed,
+               count(*) filter (where due_basis <> 'plan_year') as printed,
                count(*) filter (where due_basis = 'plan_year') as plan_year
         from marts.mart_overdue_tasks where region in (select region from bulletin_regions)""", p)[0]
     reporting_period = _rows(con, """
@@ -174,7 +174,7 @@ def gather(con: duckdb.DuckDBPyConnection, period: Period, scope: str, published
     overdue_by_unit = _rows(con, """
         select region, lead_unit, count(*) as tasks, max(days_overdue) as max_days,
                round(avg(days_overdue))::bigint as mean_days,
-               count(*) filter (where due_basis = 'printed') as printed,
+               count(*) filter (where due_basis <> 'plan_year') as printed,
                count(*) filter (where due_basis = 'plan_year') as plan_year
         from marts.mart_overdue_tasks where region in (select region from bulletin_regions)
         group by region, lead_unit

@@ -33,7 +33,7 @@ SAMPLE_NOTICE = "本通报所用数据包含系统生成的示例数据，仅供
 STATUS_ZH = {"at_risk": "存在风险", "missed": "未达成", "met": "已达成", "on_track": "进度正常", "no_data": "暂无数据",
              None: "—"}
 REPORT_ZH = {"late": "迟报", "missing": "未报"}
-BASIS_ZH = {"printed": "明确", "plan_year": "推定"}
+BASIS_ZH = {"printed": "明确", "annex": "明确（附件）", "plan_year": "推定"}  # mart_overdue_tasks.due_basis
 SOFFICE_TIMEOUT = 300
 # The rows a bulletin prints of its long lists; the workbook beside it (.xlsx) holds every row. A Word
 # table costs LibreOffice ≈ 12 ms of CPU a row: a 50-document province's 1,147 overdue tasks were 74 pages
