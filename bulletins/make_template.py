@@ -173,8 +173,9 @@ def main() -> None:
               "到期任务完成率{{ h.due_completion_rate }}，按期完成率{{ h.on_time_rate }}。逾期未完成任务{{ split.overdue }}项，"
               "其中截止日期为文件明确规定的{{ split.printed }}项，按计划年度年底推定的{{ split.plan_year }}项。"
               "长期坚持类任务{{ h.tasks_ongoing }}项，不计入完成率。")
-    para(doc, "{{ rp.period }}月报应报单位{{ rp.units_expected }}个，按时报送{{ rp.units_on_time }}个（按时报送率"
-              "{{ rp.on_time_rate }}），迟报{{ rp.units_late }}个，未报{{ rp.units_missing }}个；全年累计报送率{{ h.reporting_rate }}。"
+    para(doc, "{% if rp.units_expected %}{{ rp.period }}月报应报单位{{ rp.units_expected }}个，按时报送{{ rp.units_on_time }}个（按时报送率"
+              "{{ rp.on_time_rate }}），迟报{{ rp.units_late }}个，未报{{ rp.units_missing }}个{% else %}{{ rp.period }}无应报月报的单位"
+              "（各计划的报送期不含本月）{% endif %}；全年累计报送率{{ h.reporting_rate }}。"
               "数值目标{{ h.targets_total }}个：已达成{{ h.targets_met }}个，进度正常{{ h.targets_on_track }}个，"
               "存在风险{{ h.targets_at_risk }}个，未达成{{ h.targets_missed }}个，暂无数据{{ h.targets_no_data }}个"
               "（存在风险或未达成的约束性目标{{ targets|length }}个见第二部分，其余为力争目标）。")
