@@ -13,7 +13,6 @@ from flask import abort, send_file
 
 from dashboards import access, data
 from pipelines.bulletin import BulletinError, Period, file_stem
-from pipelines.bulletin.numbers import DEFAULT_SCOPE_SQL
 from pipelines.config import data_paths
 
 ROLES = access.ALL_READERS
@@ -34,8 +33,7 @@ def reader_scope() -> str | None:
         return None
     if a.role == "leader" and a.region:
         return a.region
-    province = data._query(DEFAULT_SCOPE_SQL)["region"].iat[0]
-    return None if province is None or province != province else province  # none (NaN in a frame)
+    return data.default_scope()
 
 
 def periods(scope: str) -> list[Period]:

@@ -245,6 +245,13 @@ def scope_regions(scope: str) -> frozenset:
     return frozenset(_query("select region from intermediate.int_region_scopes where scope = ?", [scope])["region"])
 
 
+def default_scope() -> str | None:
+    """The scope of a reader without a region (the bulletin's default: pipelines.bulletin.numbers)."""
+    from pipelines.bulletin import DEFAULT_SCOPE_SQL
+    region = _query(DEFAULT_SCOPE_SQL)["region"].iat[0]
+    return region if isinstance(region, str) else None
+
+
 def lowest_completion(dimension: str, regions: frozenset | None = None, limit: int = 30) -> pd.DataFrame:
     """The ``limit`` plans or regions of lowest completion (no rate last), and in ``listed`` how many there
     are; with ``regions``, only the plans and regions among them."""

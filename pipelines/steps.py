@@ -75,9 +75,10 @@ def write_bulletins(paths: DataPaths, period: str, scopes: list[str] | None = No
     """The month's 通报 (.docx, .pdf, .json) from the published snapshot, into ``out`` (default
     outbox/bulletins/): for ``scopes``, or the province, or with ``all_scopes`` the province and every
     city with tasks (what leaders download from the dashboard)."""
-    from .bulletin import Period, template_path
-    from .bulletin import write_bulletins as write
+    from .bulletin import Period
     from .bulletin.numbers import published_scopes
+    from .bulletin.render import template_path
+    from .bulletin.render import write_bulletins as write
     from .warehouse.publish import current_snapshot
     snap = current_snapshot(paths.serving)
     if snap is None:  # the bulletin prints what was published, never a half-built warehouse

@@ -1,6 +1,6 @@
-"""The monthly 通报 (bulletin): numbers from the published snapshot's marts, Word from the office's
-template (docxtpl), PDF from that .docx (LibreOffice headless). No Dagster, no Dash."""
-from .numbers import BulletinError, Period
-from .render import PAGE_ROWS, TEMPLATE, Written, file_stem, template_path, write_bulletins
+"""The monthly 通报 (bulletin): numbers from the published snapshot's marts (``numbers``), Word from the
+office's template with docxtpl and PDF from that .docx with LibreOffice headless (``render``). No Dagster,
+no Dash. This module imports neither Word nor matplotlib: the dashboard names the files from here."""
+from .numbers import DEFAULT_SCOPE_SQL, BulletinError, Period, file_stem
 
-__all__ = ["BulletinError", "PAGE_ROWS", "Period", "TEMPLATE", "Written", "file_stem", "template_path", "write_bulletins"]
+__all__ = ["DEFAULT_SCOPE_SQL", "BulletinError", "Period", "file_stem"]

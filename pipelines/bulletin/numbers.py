@@ -64,6 +64,11 @@ class Period:
         return Period(self.year - (self.month == 1), (self.month - 2) % 12 + 1)
 
 
+def file_stem(scope: str, period: Period) -> str:
+    """The name of a bulletin's files (.docx, .pdf, .xlsx, .json): 通报_<地区>_<YYYY年MM月>."""
+    return f"通报_{scope}_{period.label}"
+
+
 @dataclass
 class Numbers:
     """Everything the template shows, as plain values (the template decides the layout)."""

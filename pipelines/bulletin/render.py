@@ -26,7 +26,8 @@ from openpyxl import Workbook
 from ..config import REPO_ROOT
 from ..submissions.contract import SAMPLE_MARK
 from . import charts
-from .numbers import HONOUR_LIST_RULE, RED_LIST_RULE, BulletinError, Numbers, Period, changes_since, gather
+from .numbers import (HONOUR_LIST_RULE, RED_LIST_RULE, BulletinError, Numbers, Period, changes_since, file_stem,
+                      gather)
 
 TEMPLATE = REPO_ROOT / "bulletins" / "templates" / "月度通报.docx"
 SAMPLE_NOTICE = "本通报所用数据包含系统生成的示例数据，仅供演示和测试，不得作为正式统计数据引用。"
@@ -47,10 +48,6 @@ class Written:
     docx: Path
     pdf: Path | None
     numbers: Path
-
-
-def file_stem(scope: str, period: Period) -> str:
-    return f"通报_{scope}_{period.label}"
 
 
 def template_path(data_root: Path | None = None) -> Path:

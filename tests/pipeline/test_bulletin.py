@@ -13,7 +13,8 @@ from docx.oxml.ns import qn
 
 from openpyxl import load_workbook
 
-from pipelines.bulletin import PAGE_ROWS, TEMPLATE, Period, file_stem
+from pipelines.bulletin import Period, file_stem
+from pipelines.bulletin.render import PAGE_ROWS, TEMPLATE
 from pipelines.steps import write_bulletins
 from pipelines.warehouse.publish import current_snapshot
 from tests.conftest import AS_OF
@@ -207,7 +208,7 @@ def test_one_bulletin_costs_less_than_ten_seconds(built):
 def test_what_changed_compares_with_last_months_bulletin(world, last_period, tmp_path):
     """With last month's bulletin beside it, "what changed" is measured against the numbers it printed:
     from one snapshot both months list the same overdue tasks, so none is new."""
-    from pipelines.bulletin import write_bulletins as write
+    from pipelines.bulletin.render import write_bulletins as write
     snap = current_snapshot(world.paths.serving).path
     period = Period.parse(last_period)
     write(snap, period.previous(), None, tmp_path, pdf=False)

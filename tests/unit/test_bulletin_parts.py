@@ -4,8 +4,8 @@ import io
 import pytest
 from docx import Document
 
-from pipelines.bulletin import PAGE_ROWS, BulletinError, Period
-from pipelines.bulletin.render import capped, ensure_sample_mark
+from pipelines.bulletin import BulletinError, Period
+from pipelines.bulletin.render import PAGE_ROWS, capped, ensure_sample_mark
 
 
 def test_periods_parse_and_step_over_the_year():
