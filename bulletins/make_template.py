@@ -77,8 +77,9 @@ def page_number(paragraph) -> None:
     del run
 
 
-def table(doc, header: list[str], cells: list[str], loop: str, widths: list[float]) -> None:
-    """A table: the header row, then one row per item of ``loop`` (docxtpl's {%tr %} rows)."""
+def table(doc, header: list[str], cells: list[str], loop: str, widths: list[float], cut: str = "") -> None:
+    """A table: the header row, then one row per item of ``loop`` (docxtpl's {%tr %} rows); with ``cut``
+    (what a row counts), a line under it when the renderer printed only the first rows."""
     t = doc.add_table(rows=4, cols=len(header))
     t.style = "Table Grid"
     t.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -98,6 +99,8 @@ def table(doc, header: list[str], cells: list[str], loop: str, widths: list[floa
     for cell in t.rows[0].cells:
         for run in cell.paragraphs[0].runs:
             set_font(run, HEADING_FONT, bold=True)
+    if cut:
+        more(doc, loop, f"{loop}_total", cut)
 
 
 def more(doc, rows: str, total: str, what: str) -> None:
@@ -203,16 +206,14 @@ def main() -> None:
     para(doc, "来源：marts.mart_overdue_tasks，按地区与牵头单位汇总；逐项任务及其计划原文出处见附件。", style="来源注")
     table(doc, ["地区", "牵头单位", "逾期任务", "其中明确/推定", "最长逾期天数", "平均逾期天数"],
           ["{{ r.region }}", "{{ r.lead_unit }}", "{{ r.tasks }}", "{{ r.printed }}/{{ r.plan_year }}",
-           "{{ r.max_days }}", "{{ r.mean_days }}"], "overdue_by_unit", [20, 50, 18, 24, 22, 22])
-    more(doc, "overdue_by_unit", "overdue_by_unit_total", "个单位")
+           "{{ r.max_days }}", "{{ r.mean_days }}"], "overdue_by_unit", [20, 50, 18, 24, 22, 22], cut="个单位")
 
     doc.add_paragraph("五、报送情况", style="Heading 1")
     para(doc, "{{ rp.period }}月报（报送截止日{{ rp.due_date }}）迟报、未报单位如下（来源：marts.mart_reporting_units；"
               "迟报单位列出其首份填报文件及行号）。")
     table(doc, ["地区", "单位", "情况", "接收日期", "迟报天数", "填报文件及行"],
           ["{{ r.region }}", "{{ r.unit }}", "{{ r.status }}", "{{ r.reported_on }}", "{{ r.days_late }}",
-           "{{ r.where }}"], "gaps", [18, 40, 14, 22, 16, 46])
-    more(doc, "gaps", "gaps_total", "个单位")
+           "{{ r.where }}"], "gaps", [18, 40, 14, 22, 16, 46], cut="个单位")
 
     doc.add_paragraph("六、本月变化", style="Heading 1")
     para(doc, "比较方法：{{ changes.how }}", style="来源注")
@@ -220,8 +221,7 @@ def main() -> None:
               "目标状态发生变化{{ changes.targets_changed|length }}个。")
     table(doc, ["变化", "地区", "任务", "牵头单位", "日期", "出处"],
           ["{{ r.change }}", "{{ r.region }}", "{{ r.no }} {{ r.title }}", "{{ r.lead_unit }}", "{{ r.day }}",
-           "{{ r.where }}"], "changes.tasks", [16, 16, 56, 28, 20, 22])
-    more(doc, "changes.tasks", "changes.tasks_total", "项")
+           "{{ r.where }}"], "changes.tasks", [16, 16, 56, 28, 20, 22], cut="项")
     para(doc, "{%p for r in changes.targets_changed %}")
     para(doc, "目标变化：{{ r.region }} {{ r.kpi_name_zh }}：{{ r.text }}")
     para(doc, "{%p endfor %}")
