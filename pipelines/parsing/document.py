@@ -280,6 +280,9 @@ class _PlanParser:
             if parse_responsibility(text, self.first_is_lead).found:  # a task printed without a number
                 current = self._start_task(None, b, section or chapter, 0)
                 continue
+            if chapter is None and section is None and (found := find_targets(b, self.catalogue, self.year)):
+                self.targets.extend(found)  # an excerpt that opens inside the plan's 目标 section
+                continue
             self._not_understood(b, "任务章节中无法识别的段落 / paragraph in a task chapter not recognised as a task")
         for task, block in [(t, t.pop("_block")) for t in self.tasks]:
             self._finish_task(task, block)

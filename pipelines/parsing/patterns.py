@@ -71,9 +71,10 @@ TARGET_CHAPTER = re.compile(r"目标")
 # is soil: the national plan files the 农业农村污染治理攻坚战 under 净土保卫战.
 DOMAINS = (
     ("groundwater", re.compile(r"地下水")),
-    ("air", re.compile(r"空气|大气|蓝天|臭氧|扬尘|柴油货车|挥发性有机物|VOCs|烟花爆竹|秸秆禁烧")),
-    ("water", re.compile(r"碧水|黑臭|污水|水污染|水环境|水生态|饮用水|河湖|流域|入河排污口|河长")),
-    ("soil", re.compile(r"土壤|净土|农用地|建设用地|农业农村|农村环境|固体废物|固废|无废|重金属|农药|化肥")),
+    ("air", re.compile(r"空气|大气|蓝天|臭氧|扬尘|柴油货车|挥发性有机物|VOCs|烟花爆竹|秸秆禁烧|细颗粒物|PM2\.5|"
+                       r"PM10|燃煤锅炉|优良天数")),
+    ("water", re.compile(r"碧水|黑臭|污水|水污染|水环境|水生态|饮用水|河湖|流域|入河排污口|河长|断面|水质")),
+    ("soil", re.compile(r"土壤|净土|农用地|建设用地|农业农村|农村环境|固体废物|固废|无废|重金属|农药|化肥|耕地|污染地块")),
     ("water", re.compile(r"水")),
 )
 

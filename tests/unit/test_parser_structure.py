@@ -293,6 +293,17 @@ def test_bracketed_labels_other_fields_and_numbers_with_one_bracket():
     assert _roles(tasks[2]) == (["区交通运输局"], ["区生态环境分局", "各街道办事处"], [])  # labels inline
 
 
+def test_excerpt_that_opens_inside_the_goals():
+    d = parse_document(STRUCTURE / "s17_excerpt_opens_in_goals.txt")
+    [plan] = d["plans"]
+    assert (plan["title_printed"], plan["domain"]) == (False, "air")  # named by its text
+    assert plan["targets"] and d["unparsed"] == []
+    tasks = plan["tasks"]
+    assert [(t["no"], t["section"]) for t in tasks] == [(1, "（一）推进能源清洁低碳转型"), (2, "（一）推进能源清洁低碳转型")]
+    assert _roles(tasks[1]) == (["市住建局"], [], ["各县（市、区）人民政府"])
+    assert _due(tasks[1]) == [("采暖季前", None, "unknown")]  # no plan year to date it by
+
+
 def test_every_excerpt_that_is_a_plan_is_read():
     refused, without_units = [], []
     for path in sorted(STRUCTURE.glob("*.txt")):
