@@ -190,8 +190,13 @@ class _PlanParser:
         section_kind: str | None = None  # a 目标 or 指导思想 section inside a chapter of another kind
         current: tuple[dict, Block] | None = None
         style: str | None = None  # numbering of the current section's tasks: arabic, paren, circled
+        # Paragraphs without number or units, held until a paragraph names the units of the task
+        # they begin (…道路保洁。/ 由县城管局负责…); listed in ``unparsed`` if none does.
+        held: list[Block] = []
         for b in self.span.blocks:
             text = b.text
+            if held and (P.is_structural(text) or "\t" in text):
+                self._release(held)
             if P.CHAPTER.match(text) and P.is_heading(text) or P.BARE_CHAPTER.match(text):
                 chapter, section, current, style, section_kind = text, None, None, None, None
                 chapter_kind = self._chapter_kind(text)
@@ -274,16 +279,21 @@ class _PlanParser:
                 style = style or this_style
                 current = self._start_task(no, b, section or chapter, offset)
                 continue
-            if current is not None:
+            if current is not None and not (current[0]["no"] is None and self._owns_units(current[1])
+                                            and parse_responsibility(text, self.first_is_lead).found):
                 current[1].merge(b)  # a task continued after a page break
                 continue
             if parse_responsibility(text, self.first_is_lead).found:  # a task printed without a number
-                current = self._start_task(None, b, section or chapter, 0)
+                current = self._start_task(None, held[0] if held else b, section or chapter, 0)
+                for part in held[1:] + ([b] if held else []):
+                    current[1].merge(part)
+                held = []
                 continue
             if chapter is None and section is None and (found := find_targets(b, self.catalogue, self.year)):
                 self.targets.extend(found)  # an excerpt that opens inside the plan's 目标 section
                 continue
-            self._not_understood(b, "任务章节中无法识别的段落 / paragraph in a task chapter not recognised as a task")
+            held.append(b)
+        self._release(held)
         for task, block in [(t, t.pop("_block")) for t in self.tasks]:
             self._finish_task(task, block)
         link_rows(self.annex_tables, self.tasks)
@@ -311,6 +321,16 @@ class _PlanParser:
 
     def _not_understood(self, b: Block, reason: str) -> None:
         self.unparsed.append({"start_line": b.start_line, "end_line": b.end_line, "reason": reason})
+
+    def _release(self, held: list[Block]) -> None:
+        for b in held:
+            self._not_understood(b, "任务章节中无法识别的段落 / paragraph in a task chapter not recognised as a task")
+        held.clear()
+
+    def _owns_units(self, block: Block) -> bool:
+        """An unnumbered task already closed by its units: a next paragraph with units of its own
+        is the next unnumbered task (严格环境准入。…（市发改委牵头） / 加快淘汰落后产能。…（市工信局牵头）)."""
+        return parse_responsibility(block.text, self.first_is_lead).found
 
     def _table_row(self, text: str, b: Block, section: str | None) -> bool | None:
         """A task table in the body (序号 | 重点任务 | 牵头部门 | 配合部门 | 完成时限), one row per line:
@@ -423,7 +443,7 @@ def parse_lines(lines: list[str], source: str, reference_dir: Path | None = None
                 tables: list[SourceTable] | None = None) -> dict:
     """``tables``: the tables a .docx/.pdf reader found among ``lines`` (none for text)."""
     ref_dir = Path(reference_dir or data_paths().reference)
-    blocks = join_wrapped_lines(lines, P.is_structural, P.is_heading)
+    blocks = join_wrapped_lines(lines, P.is_structural, P.closes_block)
     notice_blocks, spans = split_plans(blocks, [])
     notice = parse_notice(notice_blocks if spans else blocks)
     if not spans or not any(s.title_printed for s in spans):

@@ -100,6 +100,15 @@ def is_heading(text: str) -> bool:
     return bool(m) and len(text) <= 40 and "。" not in text
 
 
+# A line that ends with a units bracket ends its paragraph: …视频监控。（县住建局牵头，县城管局配合）
+_CLOSING_UNITS = re.compile(r"(?:牵头|负责|配合|参与|协助|落实|责任单位|责任部门)[^（）〔〕【】]{0,40}[）〕】]$")
+
+
+def closes_block(text: str) -> bool:
+    """The next line opens a new block: after a heading, or after a task's closing units bracket."""
+    return is_heading(text) or bool(_CLOSING_UNITS.search(text))
+
+
 def domain_of(title: str, body: str = "") -> str:
     """The domain a title names; else the one the plan's text names most; else ``other``."""
     for domain, pattern in DOMAINS:

@@ -304,6 +304,14 @@ def test_excerpt_that_opens_inside_the_goals():
     assert _due(tasks[1]) == [("采暖季前", None, "unknown")]  # no plan year to date it by
 
 
+def test_unnumbered_paragraphs_each_closed_by_its_units():
+    d = parse_document(STRUCTURE / "s18_unnumbered_paragraphs.txt")
+    tasks = d["plans"][0]["tasks"]
+    assert [(t["no"], t["start_line"], t["end_line"]) for t in tasks] == [(None, 5, 5), (None, 6, 6), (None, 8, 9)]
+    assert [t["lead"] for t in tasks] == [["县住建局"], ["县城管局"], ["县城管局"]]
+    assert d["unparsed"] == []  # the paragraph before 由县城管局负责… belongs to that task
+
+
 def test_every_excerpt_that_is_a_plan_is_read():
     refused, without_units = [], []
     for path in sorted(STRUCTURE.glob("*.txt")):
