@@ -56,6 +56,16 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
 ]
 
 
+# Characters every match of a pattern contains: a text without any of them is not scanned.
+_NEEDS = {
+    "window_months": ("月",), "from_date": ("起", "开始"), "full_date": ("日",), "window": ("月",),
+    "year_month": ("月",), "recurring": ("每", "按"), "month_day": ("日",), "month": ("月",),
+    "half_quarter": ("半年", "季度"), "relative": ("内",), "year_end": ("年",), "convention": ("前",),
+    "plan_year_end": ("年",), "year_only": ("年",), "year_header": ("年",), "done": ("已完成",),
+    "undatable": ("前", "内", "立行", "规定", "要求"), "ongoing": ("持续", "长期"), "seasonal": ("季", "汛", "期"),
+}
+
+
 def _month_end(year: int | None, month: int) -> date | None:
     if year is None or not (1 <= month <= 12) or not (1990 <= year <= 2100):
         return None
@@ -144,6 +154,8 @@ def find_deadlines(text: str, plan_year: int | None, with_offsets: bool = False,
     taken: list[tuple[int, int]] = []
     found: list[tuple[int, dict]] = []
     for name, pattern in _PATTERNS:
+        if not any(needle in text for needle in _NEEDS[name]):
+            continue  # the pattern cannot match: not scanned
         for m in pattern.finditer(text):
             if any(m.start() < e and s < m.end() for s, e in taken):
                 continue
