@@ -220,9 +220,12 @@ class _PlanParser:
                 elif chapter_kind == "targets":
                     self.targets.extend(find_targets(b, self.catalogue, self.year))
                 continue
-            if (m := P.SECTION.match(text)) and chapter_kind != "targets":
+            has_units = chapter_kind == "targets" and parse_responsibility(text, self.first_is_lead).found
+            if (m := P.SECTION.match(text)) and (chapter_kind != "targets" or has_units):
                 head = _headed_paragraph(m.group(2)) or m.group(2)
-                own = "targets" if P.GOAL_HEADING.match(head) else "skip" if P.SKIP_SECTION.match(head) else None
+                # （一）…（市生态环境局牵头） in 二、目标任务: a task, whatever its chapter says
+                own = "tasks" if has_units else "targets" if P.GOAL_HEADING.match(head) else \
+                    "skip" if P.SKIP_SECTION.match(head) else None
                 section_kind = own or ("tasks" if chapter_kind in ("preamble", "skip") and
                                        not P.SKIP_CHAPTER.search(chapter or "") else None)
                 section, current, style = text, None, None
