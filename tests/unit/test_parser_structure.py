@@ -117,6 +117,13 @@ def test_collective_with_levels_and_lead_variants():
     assert r.lead == ["各镇", "县行政审批局"]  # 各镇 is a collective of its own here
 
 
+def test_labels_inside_one_bracket_and_implementer_words():
+    r = parse_responsibility("完成。（责任单位：市生态环境局；配合单位：市住建局、市水务局）")
+    assert (r.lead, r.support) == (["市生态环境局"], ["市住建局", "市水务局"])
+    r = parse_responsibility("完成。（市住建局牵头，各乡镇人民政府具体落实）")
+    assert (r.lead, r.implement) == (["市住建局"], ["各乡镇人民政府"])
+
+
 def test_prose_assignment():
     r = parse_responsibility("由各镇人民政府负责辖区内秸秆禁烧巡查。")
     assert r.lead == ["各镇人民政府"]
