@@ -98,7 +98,12 @@ def _plan_starts(blocks: list[Block], announced: list[str]) -> list[tuple[int, s
         return []
     if not any(_is_notice_line(b.text) for b in blocks[:first]):
         first = 0
-    return [(first, announced[0] if announced else "未命名计划1", False, first)]
+    # A notice announcing several plans, printed one after another without titles or preambles:
+    # each plan restarts its chapters at 一、.
+    restarts = [i for i, b in enumerate(blocks) if i > first and b.text.startswith("一、") and P.is_heading(b.text)]
+    starts = [first] + (restarts[:len(announced) - 1] if len(announced) > 1 else [])
+    return [(i, announced[k] if k < len(announced) else f"未命名计划{k + 1}", False, i)
+            for k, i in enumerate(starts)]
 
 
 def _title_start(blocks: list[Block], i: int) -> tuple[int, str, bool, int]:

@@ -325,6 +325,12 @@ def test_sections_with_units_in_a_goals_and_tasks_chapter():
         (1, "开展排查建档", ["县生态环境分局"]), (2, "实施分类治理", ["各乡镇人民政府"])]
 
 
+def test_two_announced_plans_printed_without_titles():
+    d = parse_document(STRUCTURE / "s20_two_untitled_plans.txt")
+    assert [(p["title"], p["domain"], p["title_printed"], len(p["tasks"])) for p in d["plans"]] == [
+        ("枫桥区2022年大气污染防治工作方案", "air", False, 1), ("枫桥区2022年水污染防治工作方案", "water", False, 1)]
+
+
 def test_every_excerpt_that_is_a_plan_is_read():
     refused, without_units = [], []
     for path in sorted(STRUCTURE.glob("*.txt")):
