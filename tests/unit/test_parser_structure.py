@@ -46,7 +46,8 @@ def _due(t: dict) -> list[tuple]:
     ("71。4%", "71.4%"), ("达到85%。2.加强", "达到85%。2.加强"),
     ("《标准》（GB 29620-2013）", "《标准》（GB 29620-2013）"),
     ("牽頭單位：市住建局", "牵头单位：市住建局"),
-    ("???????? ?泰州市人民政府", "泰州市人民政府"),  # full-width spaces lost in a page's encoding
+    ("???????? ?泰州市人民政府", "泰州市人民政府"),
+    ("一(yī / yì /yí)、總體要(yào / yāo)求", "一、总体要求"), ("地(dì / de)區", "地区"), ("工程(de)", "工程（de）"),  # full-width spaces lost in a page's encoding
 ])
 def test_noise_of_published_copies(raw, expected):
     assert normalize(raw) == expected
@@ -329,6 +330,16 @@ def test_two_announced_plans_printed_without_titles():
     d = parse_document(STRUCTURE / "s20_two_untitled_plans.txt")
     assert [(p["title"], p["domain"], p["title_printed"], len(p["tasks"])) for p in d["plans"]] == [
         ("枫桥区2022年大气污染防治工作方案", "air", False, 1), ("枫桥区2022年水污染防治工作方案", "water", False, 1)]
+
+
+def test_mirror_page_with_pinyin_readings_and_continuous_section_numbers():
+    d = parse_document(STRUCTURE / "s21_pinyin_mirror.txt")
+    [plan] = d["plans"]
+    assert (plan["title"], plan["domain"], d["issue_date"]) == ("云岭市空气质量持续改善行动实施方案", "air", "2024-06-03")
+    assert plan["targets"]  # （二）主要目标 inside 一、总体要求, under the pinyin
+    tasks = plan["tasks"]
+    assert [(t["no"], t["title"]) for t in tasks] == [(3, "严格项目准入"), (4, "淘汰落后产能")]
+    assert _roles(tasks[1]) == (["市工信局"], [], ["各旗县人民政府"])
 
 
 def test_every_excerpt_that_is_a_plan_is_read():
