@@ -39,6 +39,19 @@ def _headed_paragraph(rest: str) -> str | None:
     return m.group(1) if m else None
 
 
+def _unglued(blocks: list[Block]) -> list[Block]:
+    """Blocks split where a task or section was glued after another's units bracket."""
+    out = []
+    for b in blocks:
+        pieces = []
+        for offset in reversed(P.glued_starts(b.text)):
+            b, tail = b.split(offset)
+            pieces.append(tail)
+        out.append(b)
+        out.extend(reversed(pieces))
+    return out
+
+
 def _heading_only(block: Block, offset: int) -> bool:
     """A one-line paragraph of a single short sentence: （一）强化规划指导，制定年度方案。
     ``offset``: where the text starts after the paragraph's number."""
@@ -198,12 +211,14 @@ class _PlanParser:
         # Paragraphs without number or units, held until a paragraph names the units of the task
         # they begin (…道路保洁。/ 由县城管局负责…); listed in ``unparsed`` if none does.
         held: list[Block] = []
-        for b in self.span.blocks:
+        sections_are_tasks = False  # the chapter's sections carry their own text: each is a task
+        for b in _unglued(self.span.blocks):
             text = b.text
             if held and (P.is_structural(text) or "\t" in text):
                 self._release(held)
             if P.CHAPTER.match(text) and P.is_heading(text) or P.BARE_CHAPTER.match(text):
                 chapter, section, current, style, section_kind = text, None, None, None, None
+                sections_are_tasks = False
                 chapter_kind = self._chapter_kind(text)
                 continue
             if P.ANNEX.match(text):
@@ -219,6 +234,7 @@ class _PlanParser:
             if (m := P.CHAPTER.match(text)) and _headed_paragraph(m.group(2)):
                 # 一、工作目标。到2025年… / 三、加强工业污染治理。全面…（县生态环境局牵头）
                 chapter, section, current, style, section_kind = text, None, None, None, None
+                sections_are_tasks = False
                 chapter_kind = self._chapter_kind(_headed_paragraph(m.group(2)))
                 if chapter_kind == "tasks":
                     current = self._start_task(P.cn_number(m.group(1)), b, "", m.start(2), headed=True)
@@ -235,13 +251,14 @@ class _PlanParser:
                                        not P.SKIP_CHAPTER.search(chapter or "") else None)
                 section, current, style = text, None, None
                 kind = section_kind or chapter_kind
-                if P.is_heading(text):
+                if P.is_heading(text) and not (kind == "tasks" and sections_are_tasks):
                     continue
                 if kind == "targets":
                     self.targets.extend(find_targets(b, self.catalogue, self.year))
                 elif kind == "tasks":
-                    # （一）严格落实网格化监管。持续推进…（责任单位：…）: the section is the task.
-                    section = None
+                    # （一）严格落实网格化监管。持续推进…（责任单位：…）: the section is the task, and so
+                    # are the next sections of the chapter (unless numbered tasks follow one).
+                    section, sections_are_tasks = None, True
                     current = self._start_task(P.cn_number(m.group(1)), b, chapter, m.start(2), headed=True)
                 continue
             kind = section_kind or chapter_kind

@@ -104,6 +104,16 @@ def is_heading(text: str) -> bool:
 _CLOSING_UNITS = re.compile(r"(?:牵头|负责|配合|参与|协助|落实|责任单位|责任部门)[^（）〔〕【】]{0,40}[）〕】]$")
 
 
+# A task or section that begins right after another's units bracket, on the same line
+# (…（责任单位：各乡镇政府，县生态环境分局）（二）加快推进…): line breaks lost in a web copy.
+GLUED_NEXT = re.compile(r"(?<=[）〕】])(?=（[一二三四五六七八九十]{1,3}）\S|\d{1,2}[.、]\D)")
+
+
+def glued_starts(text: str) -> list[int]:
+    """Offsets where such a glued task or section starts."""
+    return [m.start() for m in GLUED_NEXT.finditer(text) if _CLOSING_UNITS.search(text[:m.start()])]
+
+
 def closes_block(text: str) -> bool:
     """The next line opens a new block: after a heading, or after a task's closing units bracket."""
     return is_heading(text) or bool(_CLOSING_UNITS.search(text))

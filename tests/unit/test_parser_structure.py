@@ -342,6 +342,14 @@ def test_mirror_page_with_pinyin_readings_and_continuous_section_numbers():
     assert _roles(tasks[1]) == (["市工信局"], [], ["各旗县人民政府"])
 
 
+def test_sections_glued_after_a_units_bracket_and_a_cut_last_section():
+    tasks = _tasks("s22_glued_sections.txt")
+    assert [(t["no"], t["title"], t["start_line"]) for t in tasks] == [
+        (1, "落实河湖网格化管理", 6), (2, "推进城镇污水处理设施建设", 7), (3, "加强畜禽养殖污染治理", 8)]
+    assert tasks[0]["lead"] == ["各乡镇人民政府", "县水利局"] and tasks[1]["lead"] == ["县住建局"]
+    assert _due(tasks[1]) == [("6月底前", "2021-06-30", "date")]
+
+
 def test_every_excerpt_that_is_a_plan_is_read():
     refused, without_units = [], []
     for path in sorted(STRUCTURE.glob("*.txt")):
@@ -354,7 +362,8 @@ def test_every_excerpt_that_is_a_plan_is_read():
                           if not (t["lead"] or t["support"] or t["implement"])]
     assert refused == ["s10_not_a_plan.txt"]
     # the one task whose units were cut off with the end of the excerpt
-    assert without_units == [("s04_excerpt_midstart.txt", "推进挥发性有机物综合治理")]
+    assert without_units == [("s04_excerpt_midstart.txt", "推进挥发性有机物综合治理"),
+                             ("s22_glued_sections.txt", "加强畜禽养殖污染治理")]
 
 
 # ---- the seeds: deadlines against a reading by hand ---------------------------------------------
