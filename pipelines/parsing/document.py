@@ -333,7 +333,9 @@ class _PlanParser:
                 if task is None or not row["due"]:
                     continue
                 due = dict(row["due"], source="annex", line=row["start_line"])
-                if not any((d["due_date"], d["kind"]) == (due["due_date"], due["kind"]) for d in task["deadlines"]):
+                # the same deadline said twice is kept once; 长期坚持 is not the same as 2022年8月份起
+                if not any((d["due_date"], d["kind"], d.get("start_date")) ==
+                           (due["due_date"], due["kind"], due.get("start_date")) for d in task["deadlines"]):
                     task["deadlines"].append(due)
 
     @staticmethod

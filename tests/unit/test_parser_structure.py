@@ -80,6 +80,9 @@ ISSUED = date(2023, 5, 10)
      [("2023年6月底前", "2023-06-30", "date"), ("2024年底前", "2024-12-31", "date"),
       ("2025年底前", "2025-12-31", "date")]),
     ("每季度开展一次", [("每季度", None, "recurring")]),
+    ("为期3个月的专项整治", [("为期3个月", "2023-08-10", "relative")]),
+    ("用两年时间完成", [("用两年时间", "2025-05-10", "relative")]),
+    ("使用3个月", []),
 ])
 def test_deadline_phrasings(text, expected):
     assert [(d["text"], d["due_date"], d["kind"]) for d in find_deadlines(text, 2023, issued=ISSUED)] == expected
