@@ -26,15 +26,18 @@ from ..reference import KpiCatalogue
 from ..text.blocks import Block
 from .quantities import COUNT_UNITS, Quantity, find_quantities
 
-_SENTENCE_END = "。；！？"
+_SENTENCE_END = "。；！？●■◆•▲"  # bullets open a new statement as a full stop does
 _BRACKETS = re.compile(r"（[^（）]*(?:（[^（）]*）[^（）]*)*）|\([^()]*\)|〔[^〔〕]*〕|《[^《》]*》|“[^“”]*”")
 _YEAR = re.compile(r"(20\d{2})年")
 _BASE = re.compile(r"(?:较|比|相比|相较|对比)(?:于)?(20\d{2})年")
 _PREVIOUS_YEAR = re.compile(r"同比|较上年|比上年|较去年|比去年|较上一年")
 _STRETCH = re.compile(r"力争|争取|努力(?:实现|达到|完成|使|保持|将)|奋斗目标|争取性|努力目标")
 _BINDING = re.compile(r"约束性")
+_LABEL = re.compile(r"^(?:（[一二三四五六七八九十]+）|\d+[.、]|[一二三四五六七八九十]+、)?\s*"
+                    r"((?:工作|年度|主要)?(?:奋斗目标|争取性指标|努力目标|力争目标|争取目标|约束性指标|预期性指标))[。：:，]?")
 _EXPECTED = re.compile(r"预期性")
 # Words that say the figure is a fact, not a goal.
+_FUTURE = re.compile(r"要|应|需|须|确保|力争|争取")
 _ACTUAL = re.compile(r"截至|截止|(?:已经|已有|已完成|已建成|已达|已实现|已累计|累计已|现有)(?![^，。；]{0,14}的)|目前|现状|"
                      r"上年度|去年|同比上升|较上年增加|完成率|好于年度目标|占年度任务|实际")
 # 已完成整治的9条黑臭水体, 等10个关键环节: how many things a sentence is about, not a goal for them.
@@ -54,7 +57,7 @@ _ACTION = re.compile(
     r"完成|淘汰|新建|建成|建设|改造|新增|治理|整治|关停|取缔|关闭|拆除|清理|清退|实施|推广|创建|打造|"
     r"安装|更新|替换|替代|铺设|敷设|修复|退出|削减|压减|减少|提升|扩建|提标|销号|封堵|规范|推进|"
     r"开展|培育|建立|配备|购置|投放|种植|造林|绿化|消除|搬迁|排查|监测|检查|抽测|核查|评估|划定|达到|"
-    r"覆盖|接入|收集|处理|回收|利用|保留|实现|确保|力争|争取")
+    r"覆盖|接入|收集|处理|回收|利用|保留|实现|确保|力争|争取|申报|储备|投运|建成投运")
 _TAIL_LE = re.compile(r"^(?:及|或)?(?:以下|以内|之内)")
 _TAIL_GE = re.compile(r"^(?:及|或)?以上")
 _TAIL_APPROX = re.compile(r"^左右")
@@ -74,7 +77,7 @@ _SUBJECT_END = re.compile(
     r"不(?:得)?(?:低|少|小|高|超|大|多)|(?:稳定|持续|总体)?(?:达到(?!或)|达(?!到或|标)|到)(?=\d|百分之|[一二三四五六七八九十]|国家|省|以上)|"
     r"(?:稳定|持续|总体)?达到(?!或)|"
     r"(?:稳定)?控制在|控制到|(?:下降|降低|减少|压减|削减)(?:到|至)?|降(?:到|至)|(?:提高|提升|增加|上升)(?:到|至)?|"
-    r"(?:保持|稳定)(?:在)?|(?<![不或劣])(?:低|高)(?:于|於)|超过|大于|小于|突破|"
+    r"保持在|稳定在|保持(?=\d)|稳定(?=达到|控制|保持|在)|(?<![不或劣])(?:低|高)(?:于|於)|超过|大于|小于|突破|"
     r"分别|均(?=达|不|控制|为|保持|在|低|高|下降|提高|实现|稳定|超过|要|应|需)|(?:较|比|相比)(?=20\d{2}|上年|去年|同期)|同比|为(?=约?\d)")
 # Leading words of a subject that are not the indicator.
 _LEAD = re.compile(
@@ -87,6 +90,7 @@ _SCOPE = re.compile(
     r"[\u4e00-\u9fa5]{2,3}(?:县|区|旗)(?![域域划内外级])|[\u4e00-\u9fa5]{2,3}市(?=(?:PM|细颗粒|空气|优良|地表|城市|重污染|环境)))")
 _TRAILING = re.compile(r"(?:力争|争取|努力|确保|要|应|需|须|将|达|为|稳定|持续|继续|总体|均|和|，)+$")
 _EXPLICIT_LE = re.compile(r"不(?:得)?(?:高|超|大|多)|控制|以内|以下(?!排放)|低于|降至|降到")
+_SUB_SCOPE = re.compile(r"^(?:其中)?[^，。；]{0,10}(?:断面|点位|地区|城市|城区|[区县市镇乡旗]|流域|水体)$")
 _NOT_SCOPE = re.compile(r"(?:功能|保护|开发|工业|园|示范|重点|风景|自然|生态)区$")
 _SPLIT = re.compile(r"、|和|及|与|以及")
 _INDICATOR_HEAD = re.compile(r"(?:率|比例|比率|浓度|总量|排放量|天数|占比|限值|系数|强度)$")
@@ -240,13 +244,13 @@ class _Context:
 
 
 def _skip_reason(masked: str, clause_start: int, q: Quantity, clause_end: int, all_q: list[Quantity],
-                 year: int | None, plan_year: int | None) -> str | None:
+                 year: int | None, plan_year: int | None, previous: str = "") -> str | None:
     if "□" in masked[q.start:q.end]:
         return "restatement"
     before = masked[clause_start:q.start]
     tail = masked[q.end:clause_end]
-    if _ACTUAL.search(before):
-        return "actual"
+    if _ACTUAL.search(before) and not _FUTURE.search(before[_ACTUAL.search(before).end():]):
+        return "actual"  # but 已建成设施正常运行率要达80%以上 is a goal for what exists
     if plan_year and year and year < plan_year and re.search(r"为$|是$", before):
         return "actual"
     if _FREQUENCY.search(before[-10:]) or "次" in tail[:2]:
@@ -259,18 +263,20 @@ def _skip_reason(masked: str, clause_start: int, q: Quantity, clause_end: int, a
         if q.unit == "%":
             return "threshold" if re.match(r"^(?:及)?(?:以下)?(?:的|且)", tail) else None
         return "threshold" if _THRESHOLD_TAIL.match(tail) else None
-    if _THRESHOLD_TAIL.match(tail) or _COUNT_THRESHOLD_TAIL.match(tail):
+    if _THRESHOLD_TAIL.match(tail):
         return "threshold"
+    if _COUNT_THRESHOLD_TAIL.match(tail) and not (tail.startswith("以上") and _ACTION.search(before[-4:])):
+        return "threshold"  # 35蒸吨以下燃煤锅炉; but 申报1个以上项目 asks for at least one
     if q.unit in ("米", "公里") and not re.search(
-            r"(?:新建|新增|铺设|敷设|改造|建设|建成|治理|清淤|疏浚|整治|修复|更新|完成)[^，。；、]{0,8}$", before):
+            r"(?:新建|新增|铺设|敷设|改造|建设(?!用地)|建成(?!区)|治理|清淤|疏浚|整治|修复|更新|完成)[^，。；、]{0,8}$", before):
         return "threshold"  # 周边2公里范围, 堤外50米, 按照100米、500米分类: where, not how much
     if _ABOUT.search(before) and not (before.endswith("等") and _LEADING_ACTION.match(before)):
         return "scope_size"
     later = [o for o in all_q if clause_start <= o.start < clause_end and o.start > q.start]
     if _SCOPE_TAIL.match(tail) or any(not o.is_count for o in later) or re.search(r"(?:全国|全省|全市|在)$", before):
         return "scope_size"
-    if not _ACTION.search(before) and not _ACTION.search(tail[:12]):
-        return "no_action"
+    if not _ACTION.search(before) and not _ACTION.search(tail[:12]) and not _ACTION.search(previous):
+        return "no_action"  # 建成人工湿地4处，面积120亩: the action may sit in the clause before
     return None
 
 
@@ -284,13 +290,11 @@ def find_targets(block: Block, catalogue: KpiCatalogue, plan_year: int | None,
     text = block.text if text is None else text
     masked = _mask_brackets(text)
     ctx = _Context(plan_year)
-    head = masked[:40]
-    if _STRETCH.search(re.split(r"[。：]", head)[0]):
-        ctx.stretch = "力争" not in head[:2]  # a heading such as 奋斗目标： / （二）争取性指标。
-    if _BINDING.search(head):
-        ctx.binding = "binding"
-    elif _EXPECTED.search(head):
-        ctx.binding = "expected"
+    label = _LABEL.match(text)  # a paragraph under a label: （二）奋斗目标。… / 约束性指标：…
+    if label:
+        ctx.stretch = bool(_STRETCH.search(label.group(1)))
+        ctx.binding = ("binding" if _BINDING.search(label.group(1))
+                       else "expected" if _EXPECTED.search(label.group(1)) else None)
     quantities = _with_bare_values(masked, find_quantities(masked))
     targets: list[dict] = []
     for s_start, s_end in _pieces(masked, _SENTENCE_END):
@@ -301,7 +305,8 @@ def find_targets(block: Block, catalogue: KpiCatalogue, plan_year: int | None,
             if years:
                 ctx.year = years[-1]
             continue
-        targets.extend(_read_sentence(masked, s_start, s_end, sentence_q, ctx, catalogue, block, base, skipped))
+        targets.extend(_read_sentence(masked, s_start, s_end, sentence_q, ctx, catalogue, block, base, skipped,
+                                      text[s_start:s_end]))
     targets.extend(_coefficients(masked, catalogue, ctx, block, base))
     return targets
 
@@ -313,16 +318,19 @@ def _years(text: str) -> list[int]:
 
 
 def _read_sentence(masked: str, s_start: int, s_end: int, sentence_q: list[Quantity], ctx: _Context,
-                   catalogue: KpiCatalogue, block: Block, base: int, skipped: list | None) -> list[dict]:
+                   catalogue: KpiCatalogue, block: Block, base: int, skipped: list | None,
+                   printed: str) -> list[dict]:
     out: list[dict] = []
     clauses = _pieces(masked[s_start:s_end], "，：")
     last_indicator, last_scope, last_row = "", "", None
     lead_stretch = False
+    clause = ""
     pending = ""  # a clause with no number may be the subject of the next (…排放限值，分别不高于10、100)
-    sentence_binding = ("binding" if _BINDING.search(masked[s_start:s_end])
-                        else "expected" if _EXPECTED.search(masked[s_start:s_end]) else None)
+    sentence_binding = ("binding" if _BINDING.search(printed)
+                        else "expected" if _EXPECTED.search(printed) else None)
+    previous_clause = ""
     for c_start, c_end in ((s_start + a, s_start + b) for a, b in clauses):
-        clause = masked[c_start:c_end]
+        clause, previous_clause = masked[c_start:c_end], clause if c_start > s_start else ""
         clause_q = [q for q in sentence_q if c_start <= q.start < c_end]
         years = _years(clause)
         if not clause_q:
@@ -336,7 +344,7 @@ def _read_sentence(masked: str, s_start: int, s_end: int, sentence_q: list[Quant
         for q in clause_q:
             q_years = _years(masked[c_start:q.start])
             year = q_years[-1] if q_years else ctx.year
-            reason = _skip_reason(masked, c_start, q, c_end, sentence_q, year, ctx.plan_year)
+            reason = _skip_reason(masked, c_start, q, c_end, sentence_q, year, ctx.plan_year, previous_clause)
             if reason:
                 if skipped is not None:
                     skipped.append((q, reason, block.line_at(base + q.start)))
@@ -373,9 +381,10 @@ def _read_sentence(masked: str, s_start: int, s_end: int, sentence_q: list[Quant
             if count_kind and comparator in ("<=", "<") and not _EXPLICIT_LE.search(pre[-8:] + "|" + tail[:4]):
                 comparator = ">="  # what a task delivers is at least the number printed
             row = _kpi(name if comparator != "rank" else masked[s_start:q.end], q.unit, comparator, catalogue)
-            if row is None and not count_kind and name == last_indicator and last_row is not None \
-                    and _unit_fits(last_row, q.unit, comparator):
-                row = last_row
+            if row is None and not count_kind and last_row is not None and _unit_fits(last_row, q.unit, comparator) \
+                    and (name == last_indicator or _SUB_SCOPE.search(name)):
+                # 其中国考断面力争达到90%: the same indicator, for a part of the scope
+                row, scope, name = last_row, (name if name != last_indicator else scope), last_indicator
             if row is not None and comparator not in ("decrease_by", "increase_by", "rank") \
                     and not re.search(r"以上|以下|以内|左右|不低|不高|不超|不少|低于|高于|超过|控制|降至|降到|为$|约$",
                                       pre[-8:]) and not re.match(r"以上|以下|以内|左右", tail[:3]):
