@@ -22,6 +22,7 @@ Every quantity of a sentence (pipelines.parsing.quantities) is read in its phras
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from ..reference import KpiCatalogue
 from ..text.blocks import Block
 from .quantities import COUNT_UNITS, Quantity, find_quantities
@@ -123,15 +124,14 @@ def _mask_brackets(text: str) -> str:
     return text
 
 
+@lru_cache(maxsize=8)
+def _piece_pattern(seps: str) -> re.Pattern:
+    return re.compile(f"[^{re.escape(seps)}]*(?:[{re.escape(seps)}]|$)")
+
+
 def _pieces(text: str, seps: str) -> list[tuple[int, int]]:
-    out, start = [], 0
-    for i, ch in enumerate(text):
-        if ch in seps:
-            out.append((start, i + 1))
-            start = i + 1
-    if start < len(text):
-        out.append((start, len(text)))
-    return out
+    """(start, end) of the pieces of ``text`` cut after each separator."""
+    return [m.span() for m in _piece_pattern(seps).finditer(text) if m.end() > m.start()]
 
 
 def _kpi_candidates(indicator: str, catalogue: KpiCatalogue) -> list[tuple[int, int, dict]]:
@@ -297,6 +297,8 @@ def find_targets(block: Block, catalogue: KpiCatalogue, plan_year: int | None,
                        else "expected" if _EXPECTED.search(label.group(1)) else None)
     quantities = _with_bare_values(masked, find_quantities(masked))
     targets: list[dict] = []
+    if not quantities:
+        return _coefficients(masked, catalogue, ctx, block, base)
     for s_start, s_end in _pieces(masked, _SENTENCE_END):
         sentence_q = [q for q in quantities if s_start <= q.start < s_end]
         sentence = masked[s_start:s_end]
