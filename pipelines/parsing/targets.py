@@ -362,6 +362,8 @@ def _read_sentence(masked: str, s_start: int, s_end: int, sentence_q: list[Quant
         end = _SUBJECT_END.search(subject_text)
         subject = subject_text[:end.start()] if end else subject_text
         scope, indicator = _clean_subject(subject)
+        if first.unit == "位" and re.fullmatch(r"(?:退出|进入|位列|位居|保持|稳居|排名|晋位|在)*[前后]?(?:第)?", indicator):
+            indicator = ""  # 力争退出后20位: what is ranked was said in the clause before
         if (not indicator or len(indicator) < 2) and pending and not last_indicator:
             scope, indicator = _clean_subject(pending)
         if not indicator or len(indicator) < 2:
@@ -453,7 +455,9 @@ def _record(block: Block, base: int, q: Quantity, indicator: str, row: dict | No
         side = re.search(r"([前后])(?:第)?$", before)
         rank_side = {"前": "top", "后": "bottom"}[side.group(1)] if side else None
         if rank_of and not scope:
-            scope = masked[m[-1].start() - 2:m[-1].end()] if masked[m[-1].start() - 2:m[-1].start()] in ("全国", "全省") else ""
+            lead = before[max(0, m[-1].start() - 2):m[-1].start()]
+            scope = lead + m[-1].group(0) if lead in ("全国", "全省", "全市") else ""
+        indicator = re.split(r"在(?:全国|全省|全市)|(?:退出|进入)", indicator)[0] or indicator
     kind = "output" if count_kind and row is None else "outcome"
     return {
         "kind": kind,
