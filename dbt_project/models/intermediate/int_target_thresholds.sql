@@ -6,7 +6,15 @@
 --   increase_by v : threshold = baseline × (1 + v/100), direction >=   (needs a baseline)
 --   rank v        : rank_side bottom (退出后v位 of rank_of): threshold = rank_of − v;
 --                   rank_side top (前v位): threshold = v; direction <= (a smaller place is better)
-with g as (select * from {{ ref('stg_targets') }}),
+--   ≈ v (左右)     : threshold = v, direction = the KPI's own direction (catalogue comparator), else =
+--   <, >          : strict, kept as printed
+-- Only outcome targets: a task's output (淘汰26台) is judged by the task's progress, not as a KPI.
+with g as (
+    select t.*, c.comparator as kpi_direction
+    from {{ ref('stg_targets') }} t
+    left join {{ ref('stg_kpi_catalogue') }} c using (kpi)
+    where t.kind = 'outcome'
+),
 based as (
     select
         g.*,
@@ -28,6 +36,7 @@ select
         when 'decrease_by' then '<='
         when 'increase_by' then '>='
         when 'rank' then '<='
+        when '≈' then coalesce(kpi_direction, '=')  -- an indicator outside the catalogue has no direction
         else comparator
     end as direction
 from based
