@@ -317,3 +317,13 @@ def test_seed_targets_recall_and_precision(seed_dir):
     recall, precision = hits / sum(want.values()), hits / sum(got.values())
     assert recall >= 0.95, (recall, sorted((want - got).elements()))
     assert precision >= 0.90, (precision, sorted((got - want).elements()))
+
+
+def test_report_prints_targets_by_kind_and_by_kpi(seed_dir):
+    import subprocess
+    import sys
+    out = subprocess.run([sys.executable, "-m", "pipelines.cli", "parse", "--report", str(seed_dir)],
+                         capture_output=True, check=True).stdout.decode("utf-8")
+    assert "目标 targets by kind: outcome 4；by KPI: surface_water_class_iii_ratio 2，" in out
+    assert "by KPI: other 4，air_quality_index_rank 1，pm25_concentration 1" in out  # 'other' counted
+    assert re.search(r"by kind: output \d+，outcome \d+", out)
