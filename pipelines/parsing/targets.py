@@ -39,7 +39,7 @@ _LABEL = re.compile(r"^(?:（[一二三四五六七八九十]+）|\d+[.、]|[一
 _EXPECTED = re.compile(r"预期性")
 # Words that say the figure is a fact, not a goal.
 _FUTURE = re.compile(r"要|应|需|须|确保|力争|争取")
-_ACTUAL = re.compile(r"截至|截止|(?:已经|已有|已完成|已建成|已达|已实现|已累计|累计已|现有)(?![^，。；]{0,14}的)|目前|现状|"
+_ACTUAL = re.compile(r"截至|截止|(?:已经|已有|已完成|已建成|已达|已实现|已累计|累计已|现有(?!基础))(?![^，。；]{0,14}的)|目前|现状|"
                      r"上年度|去年|同比上升|较上年增加|完成率|好于年度目标|占年度任务|实际")
 # 已完成整治的9条黑臭水体, 等10个关键环节: how many things a sentence is about, not a goal for them.
 _ABOUT = re.compile(r"已[^，。；]{0,14}的[^，。；]{0,4}$|等$|共有$|其中$")
@@ -48,7 +48,7 @@ _LEADING_ACTION = re.compile(r"^(?:\d+月(?:底|中旬|上旬|下旬)?(?:前)?)?
 _DISTANCE_SPEC = re.compile(r"^(?:范围|以内|之内|内|外|的|以上|以下|及以上|及以下|[-—至]|焦炉|高炉|转炉)|(?:周边|之外|堤外|沿岸|距离|外|间距)$")
 _FREQUENCY = re.compile(r"(?:每(?:个)?|按)(?:年|月|季度|季|周|天|日|半年|旬|小时|\d+年|[一二三四五]年)")
 _DEADLINE_TAIL = re.compile(r"^(?:个工作日|个月)?内(?!容)")
-_THRESHOLD_TAIL = re.compile(r"^(?:及|或)?(?:以上|以下|以内|及以上|及以下)?(?:的|且|规模|等级|级别)")
+_THRESHOLD_TAIL = re.compile(r"^(?:及|或)?(?:以上|以下|以内|及以上|及以下)?(?:的|且|规模|等级|级别)|^之间")
 _COUNT_THRESHOLD_TAIL = re.compile(r"^(?:及|或)?(?:以上|以下|及以上|及以下)(?=[\u4e00-\u9fa5A-Za-z])(?!的目标|，|。)")
 _SCOPE_TAIL = re.compile(r"^[^，。；]{0,12}?(?:中|当中|之中)(?=排名|[，。；]|$)|^[^，。；]{0,14}?排名")
 # the run of values before this one in a list (…分别下降12%和 / 61、): the comparator is said before it
@@ -199,7 +199,8 @@ def _split_indicators(indicator: str, catalogue: KpiCatalogue, values: int, clau
     颗粒物、二氧化硫、氮氧化物…分别不高于10、100、100 (zipped). Split only when 分别 pairs as many values
     as there are names, or when every name is an indicator of its own (a KPI, or ends in 率/比例/浓度…)."""
     listed = [p for p in indicator.split("、") if p]
-    parts = listed if "分别" in clause and len(listed) == values else [p for p in _SPLIT.split(indicator) if p]
+    parts = (listed if "分别" in clause and len(listed) == values > 1
+             else [p for p in _SPLIT.split(indicator) if p])
     if "分别" in clause and len(parts) > values > 1:
         parts = ["".join(parts[:len(parts) - values + 1])] + parts[len(parts) - values + 1:]
     if len(parts) < 2:
@@ -261,7 +262,7 @@ def _skip_reason(masked: str, clause_start: int, q: Quantity, clause_end: int, a
         return "not_rank"
     if q.unit not in COUNT_UNITS:
         if q.unit == "%":
-            return "threshold" if re.match(r"^(?:及)?(?:以下)?(?:的|且)", tail) else None
+            return "threshold" if re.match(r"^(?:及)?(?:以下)?(?:的|且)|^之间", tail) else None
         return "threshold" if _THRESHOLD_TAIL.match(tail) else None
     if _THRESHOLD_TAIL.match(tail):
         return "threshold"
@@ -368,16 +369,21 @@ def _read_sentence(masked: str, s_start: int, s_end: int, sentence_q: list[Quant
             scope, indicator = _clean_subject(pending)
         if not indicator or len(indicator) < 2:
             indicator, scope = last_indicator, scope or last_scope
-        pending = ""
+        if not indicator:  # 85%以上村庄实现清洁取暖: the share of what reaches which state
+            indicator = re.sub(r"^(?:及)?(?:以上|以下)?的?", "", masked[first.end:c_end].replace("□", "")).rstrip("，。；")
+        lead_in, pending = pending, ""
         stretch = ctx.stretch or lead_stretch or bool(_STRETCH.search(masked[c_start:first.start]))
         count_kind = all(q.is_count for q, _ in kept)
         if count_kind:
             indicator = _output_indicator(masked, c_start, c_end, [q for q, _ in kept])
         names = _split_indicators(indicator, catalogue, len(kept), clause) if not count_kind else [indicator]
         rows = _assign(names, kept)
+        used_row = None
         listed_years = _years(masked[c_start:first.start])
         if "分别" in clause and len(names) == 1 and len(listed_years) == len(kept) > 1:
             rows = [(n, (q, y)) for (n, (q, _)), y in zip(rows, listed_years)]
+        elif "分别" in clause and len(names) == 1 and len(kept) == 1 and len(listed_years) > 1:
+            rows = [(names[0], (kept[0][0], y)) for y in listed_years]  # 2023年、2024年分别完成390万方
         for name, (q, year) in rows:
             pre = _CHAIN.sub("", masked[c_start:q.start])
             tail = masked[q.end:c_end].replace("□", "")
@@ -385,6 +391,8 @@ def _read_sentence(masked: str, s_start: int, s_end: int, sentence_q: list[Quant
             if count_kind and comparator in ("<=", "<") and not _EXPLICIT_LE.search(pre[-8:] + "|" + tail[:4]):
                 comparator = ">="  # what a task delivers is at least the number printed
             row = _kpi(name if comparator != "rank" else masked[s_start:q.end], q.unit, comparator, catalogue)
+            if row is None and not count_kind and lead_in:  # 黑臭水体基本消除，消除比例达到90%
+                row = _kpi(lead_in + name, q.unit, comparator, catalogue)
             if row is None and not count_kind and last_row is not None and _unit_fits(last_row, q.unit, comparator) \
                     and (name == last_indicator or _SUB_SCOPE.search(name)):
                 # 其中国考断面力争达到90%: the same indicator, for a part of the scope
@@ -393,12 +401,14 @@ def _read_sentence(masked: str, s_start: int, s_end: int, sentence_q: list[Quant
                     and not re.search(r"以上|以下|以内|左右|不低|不高|不超|不少|低于|高于|超过|控制|降至|降到|为$|约$",
                                       pre[-8:]) and not re.match(r"以上|以下|以内|左右", tail[:3]):
                 comparator = _direction(name, row)
+            used_row = row
             base_year = _base_year(pre, year, comparator)
             out.append(_record(block, base, q, name, row, comparator, year, base_year, scope,
                                stretch or (bool(_STRETCH.search(pre)) and q is not first), 
                                ctx.binding or sentence_binding, count_kind, masked, s_start))
         last_indicator, last_scope = indicator, scope
-        last_row = next((r for r in (_kpi(n, kept[0][0].unit, ">=", catalogue) for n in names) if r), None)
+        last_row = (next((r for r in (_kpi(n, kept[0][0].unit, ">=", catalogue) for n in names) if r), None)
+                    or used_row)
     return out
 
 
