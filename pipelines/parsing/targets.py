@@ -93,7 +93,9 @@ _TRAILING = re.compile(r"(?:力争|争取|努力|确保|要|应|需|须|将|达|
 _EXPLICIT_LE = re.compile(r"不(?:得)?(?:高|超|大|多)|控制|以内|以下(?!排放)|低于|降至|降到")
 _SUB_SCOPE = re.compile(r"^(?:其中)?[^，。；]{0,10}(?:断面|点位|地区|城市|城区|[区县市镇乡旗]|流域|水体)$")
 _NOT_SCOPE = re.compile(r"(?:功能|保护|开发|工业|园|示范|重点|风景|自然|生态)区$")
-_SPLIT = re.compile(r"、|和|及|与|以及")
+_SPLIT = re.compile(r"、|和|及(?!以上|以下|其)|与|以及")
+# 京津冀、长三角、珠三角等区域细颗粒物浓度: the listed names are places, the indicator follows them
+_PLACES_END = re.compile(r"^.*?等(?:区域|地区|城市|县区|区县|地市|省份|流域)")
 _INDICATOR_HEAD = re.compile(r"(?:率|比例|比率|浓度|总量|排放量|天数|占比|限值|系数|强度)$")
 _POLLUTANT = re.compile(
     r"^(?:PM2\.5|PM10|细颗粒物|可吸入颗粒物|二氧化硫|二氧化氮|氮氧化物|臭氧|O3|一氧化碳|CO|化学需氧量|COD|"
@@ -367,16 +369,23 @@ def _read_sentence(masked: str, s_start: int, s_end: int, sentence_q: list[Quant
             indicator = ""  # 力争退出后20位: what is ranked was said in the clause before
         if (not indicator or len(indicator) < 2) and pending and not last_indicator:
             scope, indicator = _clean_subject(pending)
+        share_of = re.match(r"^(?:及)?(?:以上|以下)?的?(?=[\u4e00-\u9fa5])", masked[first.end:c_end])
+        if (not indicator or len(indicator) < 2) and first.unit == "%" and share_of:
+            # 70%以上的地级及以上城市全面消除重污染天气: the share of what reaches which state
+            indicator = masked[first.end + share_of.end():c_end].replace("□", "").rstrip("，。；")
         if not indicator or len(indicator) < 2:
             indicator, scope = last_indicator, scope or last_scope
-        if not indicator:  # 85%以上村庄实现清洁取暖: the share of what reaches which state
-            indicator = re.sub(r"^(?:及)?(?:以上|以下)?的?", "", masked[first.end:c_end].replace("□", "")).rstrip("，。；")
         lead_in, pending = pending, ""
         stretch = ctx.stretch or lead_stretch or bool(_STRETCH.search(masked[c_start:first.start]))
         count_kind = all(q.is_count for q, _ in kept)
         if count_kind:
             indicator = _output_indicator(masked, c_start, c_end, [q for q, _ in kept])
         names = _split_indicators(indicator, catalogue, len(kept), clause) if not count_kind else [indicator]
+        places = _places(names, catalogue)
+        if places:
+            names, scopes = [places[1]] * len(names), places[0]
+        else:
+            scopes = None
         rows = _assign(names, kept)
         used_row = None
         listed_years = _years(masked[c_start:first.start])
@@ -384,7 +393,7 @@ def _read_sentence(masked: str, s_start: int, s_end: int, sentence_q: list[Quant
             rows = [(n, (q, y)) for (n, (q, _)), y in zip(rows, listed_years)]
         elif "分别" in clause and len(names) == 1 and len(kept) == 1 and len(listed_years) > 1:
             rows = [(names[0], (kept[0][0], y)) for y in listed_years]  # 2023年、2024年分别完成390万方
-        for name, (q, year) in rows:
+        for i, (name, (q, year)) in enumerate(rows):
             pre = _CHAIN.sub("", masked[c_start:q.start])
             tail = masked[q.end:c_end].replace("□", "")
             comparator = _comparator(_strip_pre(pre), tail, name, None, q)
@@ -403,6 +412,8 @@ def _read_sentence(masked: str, s_start: int, s_end: int, sentence_q: list[Quant
                 comparator = _direction(name, row)
             used_row = row
             base_year = _base_year(pre, year, comparator)
+            if scopes and len(scopes) == len(rows):
+                scope = scopes[i]
             out.append(_record(block, base, q, name, row, comparator, year, base_year, scope,
                                stretch or (bool(_STRETCH.search(pre)) and q is not first), 
                                ctx.binding or sentence_binding, count_kind, masked, s_start))
@@ -414,6 +425,19 @@ def _read_sentence(masked: str, s_start: int, s_end: int, sentence_q: list[Quant
 
 def _strip_pre(pre: str) -> str:
     return pre.replace("□", "")
+
+
+def _places(names: list[str], catalogue: KpiCatalogue) -> tuple[list[str], str] | None:
+    """(places, indicator) when the listed names are places before one indicator (京津冀、长三角、珠三角等
+    区域细颗粒物浓度分别下降25%、20%、15%), else None."""
+    if len(names) < 2 or not _PLACES_END.match(names[-1]):
+        return None
+    m = _PLACES_END.match(names[-1])
+    indicator = names[-1][m.end():]
+    if not indicator or any(_kpi_candidates(n, catalogue) or _INDICATOR_HEAD.search(n) for n in names[:-1]):
+        return None
+    last_place = re.sub(r"等(?:区域|地区|城市|县区|区县|地市|省份|流域)$", "", m.group(0))
+    return names[:-1] + [last_place], indicator
 
 
 def _assign(names: list[str], kept: list[tuple[Quantity, int | None]]):
