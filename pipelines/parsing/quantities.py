@@ -47,7 +47,7 @@ _UNIT_ALT = "|".join(re.escape(u) for u, _ in sorted(_UNITS, key=lambda p: -len(
 _NUM = r"\d+(?:\.\d+)?"
 # A number not glued to a name before it (PM2.5, O3, GB3095, 2+26, 十四五 uses no digits).
 _QUANTITY = re.compile(
-    rf"(?<![A-Za-z\d.+_/-])(?P<lo>{_NUM})(?P<lo_unit>%|％)?"
+    rf"(?<![A-Za-z\d.+_/-])(?P<lo>{_NUM})(?P<lo_unit>%|％|万(?=\s*[-—–~～至到]\s*\d))?"
     rf"(?:\s*(?P<sep>[-—–~～至到])\s*(?P<hi>{_NUM}))?"
     rf"\s*(?P<wan>万(?!吨|立方米|千瓦|亩|户|辆|平方米|方))?(?P<unit>{_UNIT_ALT})")
 # 百分之二十五 / 百分之8
@@ -93,7 +93,9 @@ def find_quantities(text: str) -> list[Quantity]:
         if _NAME_DIGITS.search(text, max(0, m.start() - 4), m.start()):
             continue
         unit = UNIT_OF[m.group("unit")]
-        if m.group("lo_unit") and m.group("hi") is None:
+        if m.group("lo_unit") == "万":  # 3万-6万户: both ends in 万
+            unit = unit if unit.startswith("万") else "万" + unit
+        elif m.group("lo_unit") and m.group("hi") is None:
             # 80%以上 where the regex ran on into a count unit after the percent sign
             out.append(Quantity(m.start(), m.start("lo_unit") + 1, _number(m.group("lo")), None, "%",
                                 text[m.start():m.start("lo_unit") + 1]))
