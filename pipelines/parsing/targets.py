@@ -345,17 +345,18 @@ def _read_sentence(masked: str, s_start: int, s_end: int, sentence_q: list[Quant
                 lead_stretch = True
             pending = clause.rstrip("，：")
             continue
-        kept = []
+        kept, actual = [], False
         for q in clause_q:
             q_years = _years(masked[c_start:q.start])
             year = q_years[-1] if q_years else ctx.year
             reason = _skip_reason(masked, c_start, q, c_end, sentence_q, year, ctx.plan_year, previous_clause)
             if reason:
+                actual = actual or reason == "actual"
                 if skipped is not None:
                     skipped.append((q, reason, block.line_at(base + q.start)))
                 continue
             kept.append((q, year))
-        if years:
+        if years and (kept or not actual):  # 2024年…为88.7%: the year of an actual is not the goals' year
             ctx.year = years[-1]
         if not kept:
             pending = clause.rstrip("，：")
@@ -381,9 +382,10 @@ def _read_sentence(masked: str, s_start: int, s_end: int, sentence_q: list[Quant
         if count_kind:
             indicator = _output_indicator(masked, c_start, c_end, [q for q, _ in kept])
         names = _split_indicators(indicator, catalogue, len(kept), clause) if not count_kind else [indicator]
-        places = _places(names, catalogue)
+        places = _places(names, catalogue, clause)
         if places:
-            names, scopes = [places[1]] * len(names), places[0]
+            indicator = places[1] or last_indicator  # 其中北部、中部等区域分别达到…: the indicator said before
+            names, scopes = [indicator] * len(names), places[0]
         else:
             scopes = None
         rows = _assign(names, kept)
@@ -427,17 +429,19 @@ def _strip_pre(pre: str) -> str:
     return pre.replace("□", "")
 
 
-def _places(names: list[str], catalogue: KpiCatalogue) -> tuple[list[str], str] | None:
+def _places(names: list[str], catalogue: KpiCatalogue, clause: str) -> tuple[list[str], str] | None:
     """(places, indicator) when the listed names are places before one indicator (京津冀、长三角、珠三角等
-    区域细颗粒物浓度分别下降25%、20%、15%), else None."""
-    if len(names) < 2 or not _PLACES_END.match(names[-1]):
+    区域细颗粒物浓度分别下降25%、20%、15%; 其中甲县、乙县分别达到…: indicator ""), else None."""
+    if len(names) < 2 or any(_kpi_candidates(n, catalogue) or _INDICATOR_HEAD.search(n) for n in names[:-1]):
         return None
     m = _PLACES_END.match(names[-1])
-    indicator = names[-1][m.end():]
-    if not indicator or any(_kpi_candidates(n, catalogue) or _INDICATOR_HEAD.search(n) for n in names[:-1]):
-        return None
-    last_place = re.sub(r"等(?:区域|地区|城市|县区|区县|地市|省份|流域)$", "", m.group(0))
-    return names[:-1] + [last_place], indicator
+    if m:
+        last_place = re.sub(r"等(?:区域|地区|城市|县区|区县|地市|省份|流域)$", "", m.group(0))
+        return names[:-1] + [last_place], names[-1][m.end():]
+    if clause.startswith("其中") and not any(_kpi_candidates(n, catalogue) or _INDICATOR_HEAD.search(n)
+                                            for n in names):
+        return names, ""
+    return None
 
 
 def _assign(names: list[str], kept: list[tuple[Quantity, int | None]]):
