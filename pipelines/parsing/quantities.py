@@ -107,7 +107,7 @@ def find_quantities(text: str) -> list[Quantity]:
     taken = [(q.start, q.end) for q in out]
     for m in _CN_PERCENT.finditer(text):
         raw = m.group("num")
-        value = _number(raw) if raw[0].isdigit() else _cn_number(raw)
+        value = _number(raw) if raw[0].isdigit() else 100 if raw == "百" else _cn_number(raw)
         if value is not None:
             out.append(Quantity(m.start(), m.end(), value, None, "%", m.group(0)))
             taken.append((m.start(), m.end()))

@@ -102,7 +102,9 @@ _POLLUTANT = re.compile(
     r"氨氮|总磷|总氮|挥发性有机物|VOCs|化肥|农药|受污染耕地|污染地块|重点建设用地|城市|县城|乡镇|农村)")
 _BAD = re.compile(r"浓度|排放|重污染|重度|劣|极差|超标|使用量|施用量|用量|降尘|污染天数|能耗|消耗|散煤|黑臭水体数")
 _BARE_NUMBER = re.compile(r"(?<![\d.A-Za-z])(\d+(?:\.\d+)?)(?:、|和|及|与|，)(?=\d)")
-_COEFFICIENT = re.compile(r"系数[^，。；]{0,8}?(?:达到|提高到|提高至|不低于|为)?(0\.\d+|1\.0+)(?![\d.%])")
+# a unitless level right after its name: 利用系数达到0.588, 综合指数控制在4.5以内 (not 排名前5位, not 下降10%)
+_UNITLESS = re.compile(r"[^，。；\d]{0,10}?(?:达到|提高到|提高至|提升至|不低于|不高于|控制在|降至|降到|下降到|为|低于)?"
+                       r"(\d+(?:\.\d+)?)(?![\d.%]|\s*[\u4e00-\u9fa5]*?(?:位|个|名|年|月|微克|毫克|天))")
 
 
 _COMPILED: dict[int, tuple[KpiCatalogue, tuple[tuple[dict, re.Pattern], ...]]] = {}
@@ -523,13 +525,16 @@ def _coefficients(masked: str, catalogue: KpiCatalogue, ctx: _Context, block: Bl
         if row["unit"] != "":
             continue
         for m in pattern.finditer(masked):
-            c = _COEFFICIENT.search(masked, m.start(), min(len(masked), m.end() + 30))
+            c = _UNITLESS.match(masked, m.end(), min(len(masked), m.end() + 24))
             if not c:
                 continue
             value = float(c.group(1))
+            tail = masked[c.end():c.end() + 3]
             years = _years(masked[max(0, masked.rfind("。", 0, m.start())):m.start()])
             out.append({"kind": "outcome", "indicator": m.group(0), "kpi": row["kpi"],
-                        "comparator": row["comparator"], "value": value, "value_hi": None, "unit": "",
+                        "comparator": ("<=" if _TAIL_LE.match(tail) else ">=" if _TAIL_GE.match(tail)
+                                       else "≈" if _TAIL_APPROX.match(tail) else row["comparator"]),
+                        "value": value, "value_hi": None, "unit": "",
                         "year": years[-1] if years else ctx.year, "base_year": None, "scope": "",
                         "stretch": bool(_STRETCH.search(masked[max(0, m.start() - 20):c.start()])),
                         "binding": ctx.binding, "line": block.line_at(base + c.start(1)),
