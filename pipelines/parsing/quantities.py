@@ -15,7 +15,7 @@ from functools import lru_cache
 
 # unit as printed -> the one spelling records use. Longest spellings first (the regex is built in order).
 _UNITS: tuple[tuple[str, str], ...] = (
-    ("微克每立方米", "µg/m³"), ("微克/立方米", "µg/m³"), ("μg/m3", "µg/m³"), ("µg/m3", "µg/m³"),
+    ("微克每立方米", "µg/m³"), ("微克/立方米", "µg/m³"), ("微克/立方公尺", "µg/m³"), ("μg/m3", "µg/m³"), ("µg/m3", "µg/m³"),
     ("μg/m³", "µg/m³"), ("µg/m³", "µg/m³"), ("ug/m3", "µg/m³"), ("ug/m³", "µg/m³"),
     ("毫克/升", "mg/L"), ("mg/L", "mg/L"), ("mg/l", "mg/L"), ("毫克每立方米", "mg/m³"), ("毫克/立方米", "mg/m³"), ("mg/m3", "mg/m³"), ("mg/m³", "mg/m³"),
     ("吨/月·平方公里", "吨/月·平方公里"), ("吨/(月·平方公里)", "吨/月·平方公里"),
