@@ -89,7 +89,7 @@ _SCOPE = re.compile(
     r"^(?:全[国市县区省旗州盟]|市区|主城区|中心城区|城市建成区|县城建成区|县城|市辖区|城区|建成区|"
     r"各县（市、区）|各县（区）|各县市区|各县区|各区县|各乡镇（街道）|各乡镇|"
     r"[\u4e00-\u9fa5]{2,3}(?:县|区|旗)(?![域域划内外级])|[\u4e00-\u9fa5]{2,3}市(?=(?:PM|细颗粒|空气|优良|地表|城市|重污染|环境)))")
-_TRAILING = re.compile(r"(?:力争|争取|努力|确保|要|应|需|须|将|达|为|稳定|持续|继续|总体|均|和|保持|，)+$")
+_TRAILING = re.compile(r"(?:力争|争取|努力|确保|要|应|需|须|将|达|到|为|稳定|持续|继续|总体|均|和|保持|，)+$")
 _EXPLICIT_LE = re.compile(r"不(?:得)?(?:高|超|大|多)|控制|以内|以下(?!排放)|低于|降至|降到")
 _SUB_SCOPE = re.compile(r"^(?:其中)?[^，。；]{0,10}(?:断面|点位|地区|城市|城区|[区县市镇乡旗]|流域|水体)$")
 _NOT_SCOPE = re.compile(r"(?:功能|保护|开发|工业|园|示范|重点|风景|自然|生态)区$")
@@ -381,9 +381,16 @@ def _read_sentence(masked: str, s_start: int, s_end: int, sentence_q: list[Quant
         lead_in, pending = pending, ""
         stretch = ctx.stretch or lead_stretch or bool(_STRETCH.search(masked[c_start:first.start]))
         count_kind = all(q.is_count for q, _ in kept)
-        if count_kind:
+        if count_kind and "分别" in clause and len(kept) > 1 and indicator and not _ACTION.search(indicator):
+            # 氮氧化物和挥发性有机物减排量分别达到1200吨和800吨: named quantities, zipped like levels
+            names = _split_indicators(indicator, catalogue, len(kept), clause)
+        elif count_kind:
             indicator = _output_indicator(masked, c_start, c_end, [q for q, _ in kept])
-        names = _split_indicators(indicator, catalogue, len(kept), clause) if not count_kind else [indicator]
+            names = [indicator]
+        else:
+            names = _split_indicators(indicator, catalogue, len(kept), clause)
+        if not scope and not count_kind:
+            scope = last_scope  # 云岭市优良天数271天，PM2.5浓度为49…: the sentence's place holds on
         places = _places(names, catalogue, clause)
         if places:
             indicator = places[1] or last_indicator  # 其中北部、中部等区域分别达到…: the indicator said before
