@@ -63,6 +63,10 @@ _TAIL_LE = re.compile(r"^(?:及|或)?(?:以下|以内|之内)")
 _TAIL_GE = re.compile(r"^(?:及|或)?以上")
 _TAIL_APPROX = re.compile(r"^左右")
 _VERBS = (  # (pattern, comparator); the first that matches the phrase before the number decides
+    (re.compile(r"(?:[≤≦]|<=|不大于)\s*$"), "<="),
+    (re.compile(r"(?:[≥≧]|>=)\s*$"), ">="),
+    (re.compile(r"<\s*$"), "<"),
+    (re.compile(r">\s*$"), ">"),
     (re.compile(r"不(?:得)?(?:低|少|小)(?:于|於)"), ">="),
     (re.compile(r"不(?:得)?(?:高|超|大|多)(?:于|於|过|過)?"), "<="),
     (re.compile(r"(?:降|减|压减|削减|下降|降低|减少)(?:到|至)|控制(?:在|到|至)|稳定在[^，]*?$"), "<="),
@@ -418,8 +422,8 @@ def _read_sentence(masked: str, s_start: int, s_end: int, sentence_q: list[Quant
                 # 其中国考断面力争达到90%: the same indicator, for a part of the scope
                 row, scope, name = last_row, (name if name != last_indicator else scope), last_indicator
             if row is not None and comparator not in ("decrease_by", "increase_by", "rank") \
-                    and not re.search(r"以上|以下|以内|左右|不低|不高|不超|不少|低于|高于|超过|控制|降至|降到|为$|约$",
-                                      pre[-8:]) and not re.match(r"以上|以下|以内|左右", tail[:3]):
+                    and not re.search(r"以上|以下|以内|左右|不低|不高|不超|不少|低于|高于|超过|控制|降至|降到|为$|约$|"
+                                      r"[≤≦≥≧<>]\s*$", pre[-8:]) and not re.match(r"以上|以下|以内|左右", tail[:3]):
                 comparator = _direction(name, row)
             used_row = row
             base_year = _base_year(pre, year, comparator)

@@ -347,3 +347,8 @@ def test_report_prints_targets_by_kind_and_by_kpi(seed_dir):
     assert "目标 targets by kind: outcome 4；by KPI: surface_water_class_iii_ratio 2，" in out
     assert "by KPI: other 4，air_quality_index_rank 1，pm25_concentration 1" in out  # 'other' counted
     assert re.search(r"by kind: output \d+，outcome \d+", out)
+
+
+def test_comparator_symbols_of_lists_and_tables():
+    assert [r[2] for r in _one("PM2.5年均浓度：≤35微克/立方米；优良天数比率：≥80%；重污染天数：<5天。")] == [
+        "<=", ">=", "<"]
