@@ -26,8 +26,8 @@ from openpyxl import Workbook
 from ..config import REPO_ROOT
 from ..submissions.contract import SAMPLE_MARK
 from . import charts
-from .numbers import (HONOUR_LIST_RULE, RED_LIST_RULE, BulletinError, Numbers, Period, changes_since, file_stem,
-                      gather)
+from .numbers import (HONOUR_LIST_RULE, RED_LIST_RULE, BulletinError, Numbers, Period, changes_since, default_scope,
+                      file_stem, gather)
 
 TEMPLATE = REPO_ROOT / "bulletins" / "templates" / "月度通报.docx"
 SAMPLE_NOTICE = "本通报所用数据包含系统生成的示例数据，仅供演示和测试，不得作为正式统计数据引用。"
@@ -152,7 +152,7 @@ def capped(ctx: dict) -> dict:
 def write_workbook(ctx: dict, path: Path) -> Path:
     """Every row of the lists the bulletin cuts (PAGE_ROWS), with the same sources, as one .xlsx."""
     wb = Workbook(write_only=True)
-    for title, rows, columns in WORKBOOK_SHEETS(ctx):
+    for title, rows, columns in workbook_sheets(ctx):
         ws = wb.create_sheet(title)
         ws.append([c for c, _ in columns])
         for r in rows:
@@ -167,7 +167,8 @@ def _cell(x):
     return x if x is None or isinstance(x, (int, float, str)) else str(x)[:10] if isinstance(x, (date, datetime)) else str(x)
 
 
-def WORKBOOK_SHEETS(ctx: dict) -> list[tuple[str, list[dict], list[tuple[str, str]]]]:  # noqa: N802
+def workbook_sheets(ctx: dict) -> list[tuple[str, list[dict], list[tuple[str, str]]]]:
+    """The workbook's sheets: title, rows, (header, key) per column."""
     return [
         ("逾期任务", ctx["annex"], [("序号", "seq"), ("地区", "region"), ("编号", "no"), ("任务", "title"),
                                    ("牵头单位", "lead_unit"), ("截止日期", "due_date"), ("截止依据", "due_basis"),
@@ -283,7 +284,6 @@ def write_bulletins(snapshot: Path, period: Period, scopes: list[str] | None, ou
                     published_at: str = "", template: Path | None = None, issuer: str = "生态环境保护督查通报",
                     doc_no: str = "", pdf: bool = True) -> list[Written]:
     """The bulletin of each scope (None: the province) for ``period`` from the snapshot file, into ``out``."""
-    from .numbers import default_scope
     template = template or TEMPLATE
     if not template.is_file():
         raise BulletinError(f"找不到通报模板 {template} / bulletin template not found")
