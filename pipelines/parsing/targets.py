@@ -40,7 +40,7 @@ _EXPECTED = re.compile(r"预期性")
 # Words that say the figure is a fact, not a goal.
 _FUTURE = re.compile(r"要|应|需|须|确保|力争|争取")
 _ACTUAL = re.compile(r"截至|截止|(?:已经|已有|已完成|已建成|已达|已实现|已累计|累计已|现有(?!基础))(?![^，。；]{0,14}的)|目前|现状|"
-                     r"上年度|去年|同比上升|较上年增加|完成率|好于年度目标|占年度任务|实际")
+                     r"上年度|去年|同比上升|较上年增加|完成率(?:为|仅)|好于年度目标|占年度任务|实际")
 # 已完成整治的9条黑臭水体, 等10个关键环节: how many things a sentence is about, not a goal for them.
 _ABOUT = re.compile(r"已[^，。；]{0,14}的[^，。；]{0,4}$|等$|共有$|其中$")
 # …投运泽州川底、南岭等6个污水处理厂: an enumeration after an action is what the task delivers.
