@@ -142,7 +142,20 @@ def _pieces(text: str, seps: str) -> list[tuple[int, int]]:
     return [m.span() for m in _piece_pattern(seps).finditer(text) if m.end() > m.start()]
 
 
+_CANDIDATES: dict[tuple[int, str], list] = {}
+
+
 def _kpi_candidates(indicator: str, catalogue: KpiCatalogue) -> list[tuple[int, int, dict]]:
+    """Catalogue rows whose pattern the indicator holds, longest match first (cached per name)."""
+    key = (id(catalogue), indicator)
+    if key not in _CANDIDATES:
+        if len(_CANDIDATES) > 50_000:
+            _CANDIDATES.clear()
+        _CANDIDATES[key] = _match_kpis(indicator, catalogue)
+    return _CANDIDATES[key]
+
+
+def _match_kpis(indicator: str, catalogue: KpiCatalogue) -> list[tuple[int, int, dict]]:
     found = []
     for row, pattern in _compiled(catalogue):
         m = pattern.search(indicator)
@@ -530,8 +543,11 @@ def _record(block: Block, base: int, q: Quantity, indicator: str, row: dict | No
 
 
 def _coefficients(masked: str, catalogue: KpiCatalogue, ctx: _Context, block: Block, base: int) -> list[dict]:
-    """Unitless ratios (农田灌溉水利用系数达到0.588): no unit to find them by, so by their KPI's name."""
+    """Unitless levels (农田灌溉水利用系数达到0.588, 综合指数控制在4.5以内): no unit to find them by, so by
+    their KPI's name; unitless KPIs are coefficients and indices."""
     out = []
+    if "系数" not in masked and "指数" not in masked:
+        return out
     for row, pattern in _compiled(catalogue):
         if row["unit"] != "":
             continue
