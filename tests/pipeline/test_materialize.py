@@ -153,7 +153,7 @@ def test_blocking_check_failure_keeps_the_last_good_snapshot(world, tmp_path):
 
 def test_word_and_pdf_plans_are_read_by_the_run_and_a_legacy_doc_is_refused(world):
     """The world holds two seeds as .docx / .pdf: the headline figures above (354 tasks, 18 plans,
-    21 targets) are those of the five text seeds, so the run read them to the same records."""
+    64 targets, 23 of them judged) are those of the five text seeds, so the run read them to the same records."""
     con = _snapshot(world)
     files = {r[0]: r[1:] for r in con.sql("select source, format, status, reason from raw.plan_files").fetchall()}
     for stem, fmt in OFFICE_SEEDS.items():
