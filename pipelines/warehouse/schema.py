@@ -57,6 +57,7 @@ def connect(db_path: Path, read_only: bool = False):
 
 # Columns added after a warehouse may already exist: (table, column, type).
 ADDED_COLUMNS = (
+    ("ingested_files", "rows_blank", "integer"),  # rows left empty: 未填, not reported this period
     ("progress_reports", "received_at", "timestamp"),
     ("observations", "received_at", "timestamp"),
     ("ingested_files", "received_at", "timestamp"),
