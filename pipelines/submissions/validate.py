@@ -56,6 +56,11 @@ def _split(frame: pd.DataFrame, rules: list[tuple]) -> Validated:
     return Validated(good, bad)
 
 
+def _plain(number: float) -> str:
+    """A catalogue bound as written: 300, not 300.0; missing: no bound."""
+    return "" if pd.isna(number) else (str(int(number)) if float(number).is_integer() else str(number))
+
+
 def _duplicated(frame: pd.DataFrame, keys: list[str]) -> pd.Series:
     """Repeated keys within one file (``_file`` tells the files of a batch apart)."""
     return frame.duplicated(subset=[c for c in ("_file",) if c in frame] + keys, keep="first")
@@ -93,15 +98,15 @@ def _found(f: pd.DataFrame, column: str, header: str, expected_zh: str, expected
     """(zh, en) per row: ``完成日期：读到"下周"，应为日期，如 2024-03-31`` — the template's header, what was
     found, what is expected."""
     return (header + "：" + _shown(f[column]) + "，" + expected_zh,
-            header + " (" + column + "): " + _shown_en(f[column]) + ", " + expected_en)
+            column + " (" + header + "): " + _shown_en(f[column]) + ", " + expected_en)
 
 
-def _duplicate_reason(f: pd.DataFrame, keys: list[str], header: str, what_zh: str, what_en: str):
+def _duplicate_reason(f: pd.DataFrame, keys: list[str], column: str, header: str, what_zh: str, what_en: str):
     """Duplicates name both rows: the repeated row and the first row with the same keys."""
     group = [c for c in ("_file", "sheet") if c in f] + keys
     first = f.groupby(group, dropna=False, sort=False)["row_number"].transform("first").astype("Int64").astype("string")
     return (header + "：与第" + first + "行重复（" + what_zh + "相同），只保留第" + first + "行",
-            header + ": repeats row " + first + " (same " + what_en + "); row " + first + " is kept")
+            column + " (" + header + "): repeats row " + first + " (same " + what_en + "); row " + first + " is kept")
 
 
 def _sender_rule(f: pd.DataFrame, known_task: pd.Series, responsibilities: Responsibilities) -> tuple | None:
@@ -174,7 +179,7 @@ def validate_progress(frame: pd.DataFrame, responsibilities: Responsibilities, c
         ("completed_on", "completed_on_not_future",
          *_found(f, "completed_on", "完成日期", f"不能晚于今天（{today.isoformat()}）", f"must not be after today ({today.isoformat()})"),
          f["completed_date"].notna() & (f["completed_date"] > pd.Timestamp(today))),
-        ("task_id", "duplicate_in_file", *_duplicate_reason(f, ["task_id", "period", "unit"], "任务编号",
+        ("task_id", "duplicate_in_file", *_duplicate_reason(f, ["task_id", "period", "unit"], "task_id", "任务编号",
                                                             "任务、报告期、填报单位", "task, period and unit"),
          _duplicated(f, ["task_id", "period", "unit"])),
     ]
@@ -202,8 +207,10 @@ def validate_observations(frame: pd.DataFrame, catalogue: pd.DataFrame, regions:
     sent = f["_sender_unit"].notna() if "_sender_unit" in f else pd.Series(False, index=f.index)
     if "_sender_region" in f:
         region_ok &= f["_sender_region"].isna() | f["region"].eq(f["_sender_region"]).fillna(False)
-    low = f["kpi"].map(dict(zip(catalogue["kpi"], pd.to_numeric(catalogue.get("min_value"), errors="coerce"))))
-    high = f["kpi"].map(dict(zip(catalogue["kpi"], pd.to_numeric(catalogue.get("max_value"), errors="coerce"))))
+    low_of = dict(zip(catalogue["kpi"], pd.to_numeric(catalogue["min_value"], errors="coerce")))
+    high_of = dict(zip(catalogue["kpi"], pd.to_numeric(catalogue["max_value"], errors="coerce")))
+    low, high = f["kpi"].map(low_of), f["kpi"].map(high_of)
+    plausible = f["kpi"].map({k: f"{_plain(low_of[k])}–{_plain(high_of[k])} {unit_of[k]}".rstrip() for k in unit_of})
     expected_unit = f["kpi"].map(unit_of).fillna("")
     valid_kpis = "、".join(sorted(unit_of))
     rules = [
@@ -217,10 +224,8 @@ def validate_observations(frame: pd.DataFrame, catalogue: pd.DataFrame, regions:
         ("value", "value_numeric", *_found(f, "value", "数值", "应为数字，如 35.2", "expected a number such as 35.2"),
          f["value_num"].isna()),
         ("value", "value_plausible",
-         *_found(f, "value", "数值", "超出该指标的合理范围 " + low.astype("string").fillna("") + "–"
-                 + high.astype("string").fillna("") + " " + expected_unit,
-                 "outside the indicator's plausible range " + low.astype("string").fillna("") + "–"
-                 + high.astype("string").fillna("") + " " + expected_unit),
+         *_found(f, "value", "数值", "超出该指标的合理范围 " + plausible.fillna(""),
+                 "outside the indicator's plausible range " + plausible.fillna("")),
          known & f["value_num"].notna() & ((f["value_num"] < low) | (f["value_num"] > high)).fillna(False)),
         ("unit", "unit_matches_catalogue",
          *_found(f, "unit", "单位", ("该指标的单位应为“" + expected_unit + "”").where(expected_unit.ne(""),
@@ -228,7 +233,7 @@ def validate_observations(frame: pd.DataFrame, catalogue: pd.DataFrame, regions:
                  ("the indicator's unit is \"" + expected_unit + "\"").where(expected_unit.ne(""),
                                                                             "the indicator has no unit: leave it empty")),
          known & (f["unit"].fillna("") != expected_unit)),
-        ("kpi", "duplicate_in_file", *_duplicate_reason(f, ["kpi", "region", "period"], "指标代码",
+        ("kpi", "duplicate_in_file", *_duplicate_reason(f, ["kpi", "region", "period"], "kpi", "指标代码",
                                                         "指标、地区、报告期", "kpi, region and period"),
          _duplicated(f, ["kpi", "region", "period"])),
     ]
