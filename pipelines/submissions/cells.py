@@ -24,7 +24,7 @@ from ..text.normalize import normalize
 
 EXCEL_EPOCH = date(1899, 12, 30)  # serial 1 is 1900-01-01 (with Excel's 1900 leap-year bug)
 SERIAL_RANGE = (20000, 80000)     # 1954 .. 2119: a serial number in a date column, not a typo
-_DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:\s+0{1,2}:00(?::00)?)?$")
+_DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:\s*T?\s*0{1,2}:00(?::00)?)?$")
 _MONTH_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?$")
 _NUMBER_TEXT = re.compile(r"^[+-]?(\d+(?:,\d{3})*|\d*)(\.\d+)?$")
 
