@@ -24,6 +24,11 @@ def test_one_template_per_unit_with_its_open_tasks(world):
     units = con.execute("""select count(distinct (region, unit)) from intermediate.int_reporting_obligations
                            where period = $p and unit is not null""", {"p": PERIOD}).fetchone()[0]
     assert len(files) == units > 50
+    # the one rule: the templates hold exactly int_reporting_obligations' (unit, task) rows of the period
+    obliged = con.execute("""select count(distinct (region, unit, task_id)) from intermediate.int_reporting_obligations
+                             where period = $p and unit is not null""", {"p": PERIOD}).fetchone()[0]
+    in_files = sum(load_workbook(f, read_only=True)["进展填报"].max_row - (GUIDE_ROWS + 1) for f in files)
+    assert in_files == obliged
     path = folder / f"进展填报_阳泉市_市生态环境局_{PERIOD}.xlsx"
     wb = load_workbook(path)
     ws = wb["进展填报"]
