@@ -10,6 +10,7 @@ sheet has it (the template puts what-to-do lines above it).
 """
 from __future__ import annotations
 
+import csv
 import io
 import re
 import zipfile
@@ -210,16 +211,22 @@ def tidy(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _read_csv(raw: bytes) -> list[list]:
+    """The rows of a CSV (ragged rows allowed: the header decides the columns), empty cells as None."""
     for enc in CSV_ENCODINGS:
         try:
             text = raw.decode(enc)
         except UnicodeDecodeError:
             continue
-        frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_values=[""], header=None,
-                            nrows=MAX_SHEET_ROWS + 1)
-        if len(frame) > MAX_SHEET_ROWS:
-            raise UnreadableFile(f"文件超过 {MAX_SHEET_ROWS} 行，不是填报模板", f"more than {MAX_SHEET_ROWS} rows; not a report template")
-        return frame.astype(object).where(frame.notna(), None).values.tolist()
+        try:
+            rows = []
+            for row in csv.reader(io.StringIO(text, newline="")):
+                rows.append([c if c != "" else None for c in row])
+                if len(rows) > MAX_SHEET_ROWS:
+                    raise UnreadableFile(f"文件超过 {MAX_SHEET_ROWS} 行，不是填报模板",
+                                         f"more than {MAX_SHEET_ROWS} rows; not a report template")
+        except csv.Error as exc:
+            raise UnreadableFile("CSV 文件格式错误，无法读取，请另存为 .xlsx", f"malformed CSV: {exc}") from exc
+        return rows
     raise UnreadableFile("无法识别CSV编码（支持UTF-8、UTF-8-BOM、GBK）",
                          "cannot decode the CSV as UTF-8, UTF-8-BOM or GBK")
 
