@@ -330,3 +330,23 @@ def test_ingest_cli_on_a_missing_or_unreadable_path_exits_2_without_a_traceback(
     assert missing.returncode == 2 and "文件不存在" in missing.stderr and "Traceback" not in missing.stderr
     folder = subprocess.run([str(plankpi), "ingest", str(tmp_path)], capture_output=True, text=True, env=env)
     assert folder.returncode == 2 and "不是文件" in folder.stderr and "Traceback" not in folder.stderr
+
+
+def test_observations_only_from_the_units_indicator_reporters_names(paths):
+    """A 市财政局 account cannot report the region's PM2.5 (default reporter: the 生态环境局); 市水务局
+    reports water use as indicator_reporters.csv says; files without a sender (the office's own) are
+    not checked."""
+    from pipelines.submissions.ingest import Sender, write_sender_note
+    header = "指标代码,地区,报告期,数值,单位,数据来源\n"
+    sent = {"财政局.csv": ("市财政局", "pm25_concentration,阳泉市,2023-12,30,µg/m³,财政\n"),
+            "生态环境局.csv": ("市生态环境局", "pm25_concentration,阳泉市,2023-12,31,µg/m³,监测站\n"),
+            "水务局.csv": ("市水务局", "total_water_use,阳泉市,2023,3.2,亿立方米,水资源公报\n"),
+            "生态环境局_用水.csv": ("市生态环境局", "total_water_use,阳泉市,2023,3.1,亿立方米,估算\n")}
+    for name, (unit, row) in sent.items():
+        (paths.inbox / name).write_text(header + row, encoding="utf-8")
+        write_sender_note(paths.inbox / name, Sender("u_" + name, "阳泉市", unit))
+    reports = {r.file_name: r for r in ingest_submissions(paths)}
+    assert {n: (r.rows_landed, r.rows_rejected) for n, r in reports.items()} == {
+        "财政局.csv": (0, 1), "生态环境局.csv": (1, 0), "水务局.csv": (1, 0), "生态环境局_用水.csv": (0, 1)}
+    assert "市财政局 不是阳泉市该指标的数据报送单位（应由 本地区生态环境局 报送）" in reports["财政局.csv"].reasons[0][2]
+    assert "应由 市水务局 报送" in reports["生态环境局_用水.csv"].reasons[0][2]
