@@ -40,7 +40,7 @@ order by o.region, o.unit, case o.role when 'lead' then 0 when 'support' then 1 
 _INDICATORS = """
 select distinct g.region, g.kpi, c.unit as measure
 from raw.targets g join raw.ref_kpi_catalogue c using (kpi)
-where g.year = $year
+where g.year = $year and g.kind = 'outcome'
 order by g.region, g.kpi
 """
 
