@@ -61,13 +61,30 @@ def unit_templates(con: duckdb.DuckDBPyConnection, period: str) -> list[UnitTemp
     contacts = (dict(con.execute("select region, contact from raw.ref_report_contacts").fetchall())
                 if _table_exists(con, "raw", "ref_report_contacts") else {})
     templates: dict[tuple[str, str], UnitTemplate] = {}
+    planned = _planned(con)
     for region, unit, role, task_id, text, due, basis, printed, last_report, report_due in con.execute(
             _OBLIGED, {"period": period}).fetchall():
         t = templates.setdefault((region, unit), UnitTemplate(region, unit, period, due_date=report_due,
                                                               contact=contacts.get(region, "")))
-        t.assignments.append(Assignment(task_id, text, deadline_cell(due, basis, printed), role, last_report))
+        t.assignments.append(Assignment(task_id, text, deadline_cell(due, basis, printed), role, last_report,
+                                        planned.get(task_id, "")))
     _add_indicators(con, templates, int(m.group(1)))
     return list(templates.values())
+
+
+def _planned(con) -> dict[str, str]:
+    """计划量 per task: its output targets (the parser's kind = output, linked to the task) with their unit,
+    e.g. "22 个（完成重点行业绩效评级动态调整）". Empty where raw.targets has no kind/task_id columns."""
+    columns = {c for (c,) in con.execute("""select column_name from information_schema.columns
+                                             where table_schema = 'raw' and table_name = 'targets'""").fetchall()}
+    if not {"kind", "task_id"} <= columns:
+        return {}
+    return dict(con.execute("""
+        select task_id, string_agg(
+            regexp_replace(cast(value as varchar), '\.0$', '') || coalesce(' ' || unit, '') || '（' || indicator || '）',
+            '；' order by line, value)
+        from raw.targets where kind = 'output' and task_id is not null
+        group by task_id""").fetchall())
 
 
 def _add_indicators(con, templates: dict, year: int) -> None:

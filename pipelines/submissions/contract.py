@@ -16,6 +16,8 @@ PROGRESS_COLUMNS = {
     "进展情况": "narrative",
     "佐证材料": "evidence",
 }
+# Optional columns: read when the header has them (templates of tasks with output targets print them).
+PROGRESS_OPTIONAL = {"累计完成量": "output_done"}  # the task's output so far, in 计划量's unit
 OBSERVATION_COLUMNS = {
     "指标代码": "kpi",
     "地区": "region",
@@ -31,10 +33,11 @@ STATUS_CODES = {"已完成": "done", "推进中": "in_progress", "未启动": "n
 CELL_KINDS = {
     "task_id": "code", "task_text": "text", "deadline": "text", "period": "month", "reporting_unit": "code",
     "status": "word", "percent": "percent", "completed_on": "date", "narrative": "text", "evidence": "text",
+    "output_done": "number",
     "kpi": "code", "region": "code", "value": "number", "unit": "code", "source": "text",
 }
 # The cells a clerk fills in: a row with all of them empty is 未填 (not reported this period), not an error.
-PROGRESS_INPUTS = ["status", "percent", "completed_on", "narrative", "evidence"]
+PROGRESS_INPUTS = ["status", "percent", "completed_on", "narrative", "evidence", "output_done"]
 OBSERVATION_INPUTS = ["value"]
 
 # One size limit everywhere (template text, upload box, server check, ingest).

@@ -20,13 +20,12 @@ import duckdb
 import pandas as pd
 
 from ..readers import file_checksum
-from .contract import (OBSERVATION_COLUMNS, OBSERVATION_INPUTS, PROGRESS_COLUMNS, PROGRESS_INPUTS,
-                       SAMPLE_MARK)
+from .contract import OBSERVATION_INPUTS, PROGRESS_INPUTS, SAMPLE_MARK
 from .read import UnreadableFile, read_submission, tidy
 from .validate import Responsibilities, blank_rows, validate_observations, validate_progress
 
 PROGRESS_COLS = ["task_id", "task_text", "deadline", "period", "reporting_unit", "unit", "status",
-                 "status_code", "percent", "completed_on", "narrative", "evidence"]
+                 "status_code", "percent", "completed_on", "narrative", "evidence", "output_done"]
 OBSERVATION_COLS = ["kpi", "region", "period", "value", "unit", "source"]
 SUBMISSION_SUFFIXES = (".xlsx", ".csv", ".xlsm", ".xls")
 BATCH_ROWS = 200_000  # rows validated and written per transaction: memory stays bounded at any inbox size
@@ -96,7 +95,6 @@ def read_sender_note(path: Path) -> Sender | None:
     return Sender(**json.loads(note.read_text(encoding="utf-8"))) if note.exists() else None
 
 
-HEADERS = {code: zh for spec in (PROGRESS_COLUMNS, OBSERVATION_COLUMNS) for zh, code in spec.items()}
 SCREEN_REASONS = 50  # reasons shown on screen; the full list is downloadable
 
 

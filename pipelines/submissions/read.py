@@ -21,7 +21,7 @@ import pandas as pd
 
 from . import cells
 from .contract import (CELL_KINDS, MAX_FILE_BYTES, MAX_SHEET_ROWS, MAX_UNPACKED_BYTES, OBSERVATION_COLUMNS,
-                       OBSERVATION_SHEET, PROGRESS_COLUMNS, PROGRESS_SHEET)
+                       OBSERVATION_SHEET, PROGRESS_COLUMNS, PROGRESS_OPTIONAL, PROGRESS_SHEET)
 
 CSV_ENCODINGS = ("utf-8-sig", "gbk", "gb18030")
 HEADER_SEARCH_ROWS = 20  # the header row is among the first rows (the template's guide lines sit above it)
@@ -183,7 +183,9 @@ def _to_sheet(rows: list[list], name: str, percent_cells: set | None = None) -> 
                 break
         else:
             continue
-        where = {c: cols.index(c) for c in spec}
+        if kind == "progress":  # optional columns: read when present, empty otherwise
+            spec = {**spec, **PROGRESS_OPTIONAL}
+        where = {c: cols.index(c) if c in cols else 10_000 for c in spec}
         body = rows[h + 1:]
         frame = pd.DataFrame({code: [r[where[zh]] if where[zh] < len(r) else None for r in body]
                               for zh, code in spec.items()}, dtype=object)

@@ -19,19 +19,22 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from .contract import (MAX_FILE_BYTES, OBSERVATION_COLUMNS, OBSERVATION_SHEET, PROGRESS_COLUMNS, PROGRESS_SHEET,
-                       STATUS_CODES)
+from .contract import (MAX_FILE_BYTES, OBSERVATION_COLUMNS, OBSERVATION_SHEET, PROGRESS_COLUMNS, PROGRESS_OPTIONAL,
+                       PROGRESS_SHEET, STATUS_CODES)
 from .xlsx import append_text_safe, save_reproducible
 
 ROLE_ZH = {"lead": "牵头", "support": "配合", "implement": "落实"}
 ROLE_COLUMN = "责任类型"  # informative, like 任务内容: ignored on ingest
 LAST_COLUMN = "上期填报"  # informative: last period's report of this unit, e.g. 2023-11：推进中 40%
+PLANNED_COLUMN = "计划量"  # informative: the task's output targets with their unit (parser kind = output)
+OUTPUT_COLUMN = next(iter(PROGRESS_OPTIONAL))  # 累计完成量: input, in 计划量's unit
 _HEAD = list(PROGRESS_COLUMNS)
-HEADER = _HEAD[:3] + [ROLE_COLUMN] + _HEAD[3:5] + [LAST_COLUMN] + _HEAD[5:]
-PREFILLED = {"任务编号", "任务内容", "完成时限", ROLE_COLUMN, "报告期", "填报单位", LAST_COLUMN}
+HEADER = (_HEAD[:3] + [ROLE_COLUMN] + _HEAD[3:5] + [LAST_COLUMN, PLANNED_COLUMN] + _HEAD[5:8] + [OUTPUT_COLUMN]
+          + _HEAD[8:])
+PREFILLED = {"任务编号", "任务内容", "完成时限", ROLE_COLUMN, "报告期", "填报单位", LAST_COLUMN, PLANNED_COLUMN}
 GUIDE_ROWS = 4  # lines above the header: title, what to do, by when and whom to call, a blank line
 _WIDTHS = {"任务编号": 16, "任务内容": 60, "完成时限": 22, ROLE_COLUMN: 9, "报告期": 10, "填报单位": 24,
-           LAST_COLUMN: 22, "进展状态": 10, "完成进度(%)": 12, "完成日期": 12, "进展情况": 40, "佐证材料": 20}
+           LAST_COLUMN: 22, PLANNED_COLUMN: 24, OUTPUT_COLUMN: 12, "进展状态": 10, "完成进度(%)": 12, "完成日期": 12, "进展情况": 40, "佐证材料": 20}
 _LOCKED_FILL = PatternFill("solid", fgColor="EEEEEE")
 _MB = MAX_FILE_BYTES // (1024 * 1024)
 
@@ -41,7 +44,7 @@ INSTRUCTIONS = [
     "2. 进展状态请从下拉列表选择：" + "、".join(STATUS_CODES) + "。本期没有新进展的任务可以留空，记为“未填”，不算错误。",
     "3. 完成进度(%) 填 0–100 的数字（40 或 40%）；状态为“已完成”时为 100，可不填。",
     "4. 状态为“已完成”时必须填写完成日期（日期单元格，或 2024-03-31 / 2024/3/31 / 2024年3月31日），且不得晚于填报当日。",
-    "5. 进展情况请简要说明本期工作；佐证材料可填文件名或链接。",
+    "5. 进展情况请简要说明本期工作；佐证材料可填文件名或链接。有计划量的任务，累计完成量填到本期末的累计数（单位同计划量）。",
     "6. 只有牵头单位的“已完成”计为任务完成；有多个牵头单位的任务，须全部牵头单位报“已完成”。配合单位请报告本单位承担部分的进展。",
     "7. 监测数据表（如有）：按指标代码、地区、报告期（YYYY-MM）填写数值，单位须与预填单位一致。",
     f"8. 请保存为 .xlsx（不要另存为 .xls 或启用宏的 .xlsm，不要设置打开密码），文件不超过 {_MB} MB。",
@@ -56,6 +59,7 @@ class Assignment:
     deadline: str  # 完成时限 as printed into the template: always filled (see deadline_cell)
     role: str  # lead | support | implement
     last_report: str = ""  # 上期填报: "2023-11：推进中 40%" or ""
+    planned: str = ""  # 计划量: "22 个（完成重点行业绩效评级动态调整）" or ""
 
 
 @dataclass
@@ -101,8 +105,8 @@ def guide_lines(t: UnitTemplate) -> list[str]:
 
 def progress_rows(t: UnitTemplate) -> list[list]:
     """The pre-filled rows of sheet 进展填报, in HEADER order (input columns empty)."""
-    return [[a.task_id, a.text, a.deadline, ROLE_ZH[a.role], t.period, t.unit, a.last_report] + [None] * 5
-            for a in t.assignments]
+    return [[a.task_id, a.text, a.deadline, ROLE_ZH[a.role], t.period, t.unit, a.last_report, a.planned]
+            + [None] * 6 for a in t.assignments]
 
 
 def _prompted(dv: DataValidation, title: str, prompt: str) -> DataValidation:
@@ -145,7 +149,10 @@ def _progress_sheet(ws, t: UnitTemplate, rows: list[list]) -> None:
     done_on = _prompted(DataValidation(type="date", operator="greaterThan", formula1="36526", allow_blank=True,
                                        showErrorMessage=True, errorTitle="完成日期", error="请填写日期，如 2024-03-31"),
                         "完成日期", "状态为已完成时必填：日期，如 2024-03-31，不晚于今天")
-    for dv, name in ((status, "进展状态"), (percent, "完成进度(%)"), (done_on, "完成日期")):
+    output = _prompted(DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0", allow_blank=True,
+                                      showErrorMessage=True, errorTitle=OUTPUT_COLUMN, error="请填写不小于 0 的数字"),
+                       OUTPUT_COLUMN, "有计划量的任务填写：到本期末的累计数，单位同计划量")
+    for dv, name in ((status, "进展状态"), (percent, "完成进度(%)"), (done_on, "完成日期"), (output, OUTPUT_COLUMN)):
         dv.add(rng(name))
         ws.add_data_validation(dv)
     ws.freeze_panes = f"A{first}"

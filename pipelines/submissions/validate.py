@@ -144,6 +144,9 @@ def validate_progress(frame: pd.DataFrame, responsibilities: Responsibilities, c
     implied = f["status_code"].map({"done": 100.0, "not_started": 0.0})
     f["percent_num"] = f["percent_num"].where(f["percent"].notna(), implied)
     f["completed_date"] = pd.to_datetime(f["completed_on"], format="%Y-%m-%d", errors="coerce")
+    if "output_done" not in f:
+        f["output_done"] = pd.Series(pd.NA, index=f.index, dtype="string")
+    f["output_num"] = pd.to_numeric(f["output_done"], errors="coerce")
     known_task = pd.Series(f["task_id"].isin(responsibilities.tasks), index=f.index)
     responsible = pd.Series(pd.MultiIndex.from_arrays([f["task_id"], f["unit"]]).isin(responsibilities.pairs),
                             index=f.index)
@@ -179,6 +182,10 @@ def validate_progress(frame: pd.DataFrame, responsibilities: Responsibilities, c
         ("completed_on", "completed_on_not_future",
          *_found(f, "completed_on", "完成日期", f"不能晚于今天（{today.isoformat()}）", f"must not be after today ({today.isoformat()})"),
          f["completed_date"].notna() & (f["completed_date"] > pd.Timestamp(today))),
+        ("output_done", "output_done_number",
+         *_found(f, "output_done", "累计完成量", "应为不小于 0 的数字（单位见计划量），如 12",
+                 "expected a number of at least 0 (in 计划量's unit) such as 12"),
+         f["output_done"].notna() & ~(f["output_num"] >= 0).fillna(False)),
         ("task_id", "duplicate_in_file", *_duplicate_reason(f, ["task_id", "period", "unit"], "task_id", "任务编号",
                                                             "任务、报告期、填报单位", "task, period and unit"),
          _duplicated(f, ["task_id", "period", "unit"])),
@@ -189,7 +196,8 @@ def validate_progress(frame: pd.DataFrame, responsibilities: Responsibilities, c
     good = result.good
     good["percent"] = good["percent_num"]
     good["completed_on"] = good["completed_date"].dt.date
-    result.good = good.drop(columns=["percent_num", "completed_date"])
+    good["output_done"] = good["output_num"]
+    result.good = good.drop(columns=["percent_num", "completed_date", "output_num"])
     return result
 
 

@@ -135,6 +135,7 @@ def _fill_like_a_clerk(path: Path, t: UnitTemplate) -> dict:
     ws.cell(r + 3, c["完成日期"]).value = "2023年12月5日"
     ws.cell(r + 4, c["进展状态"]).value = "滞后"                      # "40%" typed as text
     ws.cell(r + 4, c["完成进度(%)"]).value = "40%"
+    ws.cell(r + 4, c["累计完成量"]).value = "12"                      # output so far, a number typed as text
     ws.cell(r + 5, c["进展状态"]).value = "未启动"
     ws.cell(r + 5, c["进展情况"]).value = "资金未到位"
     ws.cell(r + 6, c["进展状态"]).value = "推进中"                    # a hidden row still counts
@@ -180,6 +181,9 @@ def test_a_template_filled_in_excel_lands_every_filled_row(paths, tmp_path):
     assert by_row[r + 4] == ("delayed", 40.0, None)
     assert by_row[r + 5] == ("not_started", 0.0, None)
     assert by_row[r + 6] == ("in_progress", 60.0, None)                # hidden row, full-width digits
+    with connect(paths.build_db, read_only=True) as con:
+        assert con.execute("select row_number, output_done from raw.progress_reports where output_done is not null"
+                           ).fetchall() == [(r + 4, 12.0)]
 
 
 def _soffice_resave(src: Path, out_dir: Path) -> Path:
