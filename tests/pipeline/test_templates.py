@@ -27,8 +27,18 @@ def test_one_template_per_unit_with_its_open_tasks(world):
     # the one rule: the templates hold exactly int_reporting_obligations' (unit, task) rows of the period
     obliged = con.execute("""select count(distinct (region, unit, task_id)) from intermediate.int_reporting_obligations
                              where period = $p and unit is not null""", {"p": PERIOD}).fetchone()[0]
-    in_files = sum(load_workbook(f, read_only=True)["进展填报"].max_row - (GUIDE_ROWS + 1) for f in files)
-    assert in_files == obliged
+    planned_col = HEADER.index("计划量")
+    cells = [r[planned_col] for f in files
+             for r in load_workbook(f, read_only=True)["进展填报"].iter_rows(min_row=GUIDE_ROWS + 2, values_only=True)]
+    assert len(cells) == obliged
+    # 计划量 printed, with its unit, exactly for the tasks with output targets (the parser's kind = output)
+    with_output = con.execute("""select count(distinct (o.region, o.unit, o.task_id)) from intermediate.int_reporting_obligations o
+                                 where o.period = $p and o.unit is not null and o.task_id in (
+                                     select task_id from raw.targets where kind = 'output')""", {"p": PERIOD}).fetchone()[0]
+    units_of_output = {u for (u,) in con.execute("select unit from raw.targets where kind = 'output' and unit is not null").fetchall()}
+    printed = [c for c in cells if c]
+    assert len(printed) == with_output > 0
+    assert all(any(u in c for u in units_of_output) for c in printed)
     path = folder / f"进展填报_阳泉市_市生态环境局_{PERIOD}.xlsx"
     wb = load_workbook(path)
     ws = wb["进展填报"]

@@ -3,7 +3,6 @@ account's rejected folder (audited), never dropped into the inbox."""
 from __future__ import annotations
 
 import base64
-import shutil
 from types import SimpleNamespace
 
 import duckdb
@@ -11,7 +10,6 @@ import pytest
 
 from dashboards import uploads
 from pipelines.accounts import store_for
-from pipelines.config import DataPaths
 from pipelines.steps import load_parsed_plans, load_reference_data, parse_plans
 
 from tests.conftest import make_world
