@@ -61,9 +61,11 @@ def test_one_template_per_unit_with_its_open_tasks(world):
     assert ws.protection.sheet
     assert ws.cell(head + 1, col["任务编号"] + 1).protection.locked
     assert not ws.cell(head + 1, col["进展状态"] + 1).protection.locked
-    validations = {dv.type: dv for dv in ws.data_validations.dataValidation}
-    assert validations["list"].formula1 == '"已完成,推进中,未启动,滞后"'
-    assert (validations["decimal"].formula1, validations["decimal"].formula2) == ("0", "100")
+    validations = {dv.errorTitle: dv for dv in ws.data_validations.dataValidation}
+    assert validations["进展状态"].formula1 == '"已完成,推进中,未启动,滞后"'
+    assert (validations["完成进度"].type, validations["完成进度"].formula1, validations["完成进度"].formula2) == (
+        "decimal", "0", "100")
+    assert validations["完成日期"].type == "date" and validations["累计完成量"].operator == "greaterThanOrEqual"
     assert all(dv.showInputMessage and dv.prompt for dv in validations.values())
     assert [r[0].value for r in wb["填报说明"].iter_rows()] == INSTRUCTIONS
     assert "监测数据" not in wb.sheetnames  # no target is set for 2024
