@@ -55,14 +55,14 @@ run: pipeline users dashboard
 dagster: install
 	$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
 
-# Chromium for the browser tests; LibreOffice Writer (headless) turns the monthly bulletin's .docx into
-# its PDF, in Noto CJK (the bulletin's charts use the same fonts).
+# Chromium for the browser tests; LibreOffice headless: Calc re-saves test workbooks as an office does,
+# Writer turns the monthly bulletin's .docx into its PDF, in Noto CJK (the bulletin's charts use the same fonts).
 browser-deps:
 	@if ! command -v chromedriver >/dev/null 2>&1 || ! command -v soffice >/dev/null 2>&1 \
 	  || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium chromium-driver \
-	    fonts-noto-cjk libreoffice-writer-nogui; \
+	    fonts-noto-cjk libreoffice-calc-nogui libreoffice-writer-nogui; \
 	fi
 
 test: install browser-deps
