@@ -77,13 +77,48 @@ def cmd_templates(args) -> int:
     return 0
 
 
+CLI_RUN_TAG = "plankpi/runner"  # tags the runs `plankpi run` executes in its own process
+
+
+def _runs_in_progress(instance) -> list:
+    """The instance's runs in progress, after marking failed those `plankpi run` started in a process that
+    is gone (killed: it cannot be running, since this process holds the run lock)."""
+    import dagster as dg
+    active = [dg.DagsterRunStatus.STARTING, dg.DagsterRunStatus.STARTED, dg.DagsterRunStatus.CANCELING]
+    busy = []
+    for run in instance.get_runs(filters=dg.RunsFilter(statuses=active)):
+        if run.tags.get(CLI_RUN_TAG) == "cli":
+            instance.report_run_failed(run, message="进程已终止 / its plankpi run process is gone (killed)")
+        else:
+            busy.append(run)
+    return busy
+
+
 def cmd_run(args) -> int:
-    """Materialise every asset through Dagster, recorded in DAGSTER_HOME like a UI run."""
+    """Materialise every asset through Dagster, recorded in DAGSTER_HOME like a UI run; one run at a time
+    (pipelines.runlock): a second says why and stops, or waits with --wait."""
+    import time
+
     import dagster as dg
     from .definitions import defs
+    from .runlock import RunInProgress, run_lock
+    from .warehouse.publish import clean_temp
+    paths = data_paths().ensure()
     job = defs.resolve_job_def(args.job)
-    instance = dg.DagsterInstance.get() if args.persist else dg.DagsterInstance.ephemeral()
-    result = job.execute_in_process(instance=instance, raise_on_error=False)
+    try:
+        with run_lock(paths.warehouse, wait=args.wait):
+            clean_temp(paths.serving)  # what a killed publish left aside
+            instance = dg.DagsterInstance.get() if args.persist else dg.DagsterInstance.ephemeral()
+            while busy := (_runs_in_progress(instance) if args.persist else []):
+                running = ", ".join(f"{r.job_name} {r.run_id[:8]} ({r.status.value})" for r in busy)
+                if not args.wait:
+                    raise RunInProgress(f"Dagster 中有运行正在进行：{running}；本次未开始，可加 --wait 排队 / a Dagster "
+                                        f"run is in progress: {running}; this one did not start (pass --wait)")
+                time.sleep(2)
+            result = job.execute_in_process(instance=instance, raise_on_error=False, tags={CLI_RUN_TAG: "cli"})
+    except RunInProgress as exc:
+        print(str(exc), file=sys.stderr)
+        return 75  # EX_TEMPFAIL: try again later
     print(f"Dagster run {result.run_id}: {'成功 / success' if result.success else '失败 / failed'}")
     return 0 if result.success else 1
 
@@ -211,6 +246,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--job", default="all_assets_job",
                    choices=("all_assets_job", "publish_job", "submissions_job", "templates_job"),
                    help="默认全部 / default: everything; submissions_job: ingest the inbox and publish")
+    p.add_argument("--wait", action="store_true",
+                   help="另一次运行进行中时排队等待 / wait for a run in progress instead of stopping")
     p.set_defaults(func=cmd_run)
     p = sub.add_parser("audit", help="最近一次校验结果 / latest validation summary (exit 1 if blocking)")
     p.set_defaults(func=cmd_audit)
