@@ -207,6 +207,9 @@ def cmd_users(args) -> int:
             print(f"已停用 / disabled {args.username}")
         elif args.action == "reset":
             print(f"{args.username} 新密码 / new password: {store.reset(args.username, actor=actor)}")
+        elif args.action == "role":
+            store.change_role(args.username, args.role, args.region, args.unit, actor=actor)
+            print(f"已改为 / now {args.role}: {args.username}（其会话已结束 / its sessions ended）")
         elif args.action == "list":
             for a in store.accounts():
                 print(f"{a.username}\t{a.role}\t{a.region or ''}\t{a.unit or ''}\t{'停用 disabled' if a.disabled else ''}")
@@ -259,8 +262,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--docs", type=int, required=True, help="计划文件数 / number of plan documents (5 ≈ the seeds)")
     p.add_argument("--out", required=True, help="a new data folder")
     p.set_defaults(func=cmd_synth)
-    p = sub.add_parser("users", help="账户管理 / accounts: add, disable, reset, list, demo")
-    p.add_argument("action", choices=("add", "disable", "reset", "list", "demo"))
+    p = sub.add_parser("users", help="账户管理 / accounts: add, disable, reset, role, list, demo")
+    p.add_argument("action", choices=("add", "disable", "reset", "role", "list", "demo"))
     p.add_argument("username", nargs="?")
     p.add_argument("--role", choices=("leader", "auditor", "unit", "admin"))
     p.add_argument("--region")
