@@ -19,7 +19,7 @@ REPORT_STATUS = {"on_time": ("按时报送", "On time"), "late": ("迟报", "Lat
                  "pending": ("未到报送期", "Not yet due")}
 ROLE = {"lead": ("牵头", "Lead"), "support": ("配合", "Support"), "implement": ("落实", "Implement")}
 DOMAIN = {"air": ("大气", "Air"), "water": ("水", "Water"), "soil": ("土壤", "Soil"),
-          "groundwater": ("地下水", "Groundwater")}
+          "groundwater": ("地下水", "Groundwater"), "other": ("其他", "Other")}
 DUE_BASIS = {"printed": ("文件规定", "printed"), "plan_year": ("计划年度末（文件未写时限）", "end of plan year (none printed)"),
              "ongoing": ("长期", "standing")}
 COMPARATOR = {">=": "≥", "<=": "≤", "=": "="}

@@ -193,7 +193,7 @@ def test_jincheng_air_ledger(docs):
 def test_jincheng_water_annexes(docs):
     sections, projects, ledger = (_table(docs, "001", 1, k) for k in range(3))
     assert _row(sections, 10)["cells"] == {"序号": "10", "县（市、区）": "城区", "断面名称": "洞头",
-                                          "目标水质": "V类", "备注": "市考"}
+                                          "目标水质": "Ⅴ类", "备注": "市考"}
     assert [r["no"] for r in projects["rows"]] == list(range(1, 27))
     assert _row(projects, 3)["due"] == {"text": "2022年开工", "due_date": "2022-12-31", "kind": "date"}
     merged = _row(projects, 13)  # 厂区雨水收集排放系统工程: one merged cell over rows 12–17
