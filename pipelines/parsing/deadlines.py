@@ -5,7 +5,8 @@ kinds (docs/contracts/extraction.md, "Deadlines"):
   上半年 / 第三季度 end with their half or quarter; a year alone is due at its end when something
   is to be finished or started in it (2023年完成, 2022年开工). Event words with a conventional date
   carry ``convention``: 汛前 -> 31 May, 供暖季前 -> 31 October (of the plan year).
-- ``relative``: a period counted from the notice's issue date (一年内, 半年内, 三个月内); ``due_date``
+- ``relative``: a period counted from the notice's issue date (一年内, 半年内, 三个月内, 为期3个月,
+  用两年时间); ``due_date``
   is issue date + period (null when the notice carries no date), ``period_months`` the period.
 - ``window``: a period such as 5—9月 or 10月至次年3月; ``due_date`` is its end.
 - ``ongoing``: standing wording (长期坚持 / 持续推进); also "from a date on" (2021年5月起,
@@ -41,6 +42,7 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
     ("half_quarter", re.compile(
         r"(?:(\d{4})年)?(?<![每按])(?:(上|下)半年|第?([一二三四1-4])季度)(?:末|底)?(?:前|之前)?")),
     ("relative", re.compile(r"(?<![每第上下\d])(半|[一二两三四五六七八九十]|\d{1,2})个?(年|月)(?:内|之内|以内)")),
+    ("relative", re.compile(r"(?:为期|(?<![使采利作应运])用)(半|[一二两三四五六七八九十]|\d{1,2})个?(年|月)(?:左右)?(?:的?时间)?")),
     ("year_end", re.compile(r"(\d{4})年(?:年底|底|年内|内|末)(?:前)?")),
     ("convention", re.compile(r"(?:(\d{4})年)?(?:主汛期|汛期|入汛|汛|供暖季|供暖期|采暖季|采暖期|入冬)(?:前|之前)")),
     ("plan_year_end", re.compile(r"(?<![\d年半一二两三四五六七八九十个])(?:年底|年末|年内|当年|本年度|今年)前?")),
@@ -54,6 +56,16 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
     ("recurring", re.compile(r"每月|每季度|按季度|按月|每半年|每年")),
     ("seasonal", re.compile(r"秋冬季|采暖季|供暖季|采暖期|供暖期|汛期|夏季")),
 ]
+
+
+# Characters every match of a pattern contains: a text without any of them is not scanned.
+_NEEDS = {
+    "window_months": ("月",), "from_date": ("起", "开始"), "full_date": ("日",), "window": ("月",),
+    "year_month": ("月",), "recurring": ("每", "按"), "month_day": ("日",), "month": ("月",),
+    "half_quarter": ("半年", "季度"), "relative": ("内", "为期", "用"), "year_end": ("年",), "convention": ("前",),
+    "plan_year_end": ("年",), "year_only": ("年",), "year_header": ("年",), "done": ("已完成",),
+    "undatable": ("前", "内", "立行", "规定", "要求"), "ongoing": ("持续", "长期"), "seasonal": ("季", "汛", "期"),
+}
 
 
 def _month_end(year: int | None, month: int) -> date | None:
@@ -144,6 +156,8 @@ def find_deadlines(text: str, plan_year: int | None, with_offsets: bool = False,
     taken: list[tuple[int, int]] = []
     found: list[tuple[int, dict]] = []
     for name, pattern in _PATTERNS:
+        if not any(needle in text for needle in _NEEDS[name]):
+            continue  # the pattern cannot match: not scanned
         for m in pattern.finditer(text):
             if any(m.start() < e and s < m.end() for s, e in taken):
                 continue

@@ -39,6 +39,19 @@ def _headed_paragraph(rest: str) -> str | None:
     return m.group(1) if m else None
 
 
+def _unglued(blocks: list[Block]) -> list[Block]:
+    """Blocks split where a task or section was glued after another's units bracket."""
+    out = []
+    for b in blocks:
+        pieces = []
+        for offset in reversed(P.glued_starts(b.text)):
+            b, tail = b.split(offset)
+            pieces.append(tail)
+        out.append(b)
+        out.extend(reversed(pieces))
+    return out
+
+
 def _heading_only(block: Block, offset: int) -> bool:
     """A one-line paragraph of a single short sentence: （一）强化规划指导，制定年度方案。
     ``offset``: where the text starts after the paragraph's number."""
@@ -98,7 +111,12 @@ def _plan_starts(blocks: list[Block], announced: list[str]) -> list[tuple[int, s
         return []
     if not any(_is_notice_line(b.text) for b in blocks[:first]):
         first = 0
-    return [(first, announced[0] if announced else "未命名计划1", False, first)]
+    # A notice announcing several plans, printed one after another without titles or preambles:
+    # each plan restarts its chapters at 一、.
+    restarts = [i for i, b in enumerate(blocks) if i > first and b.text.startswith("一、") and P.is_heading(b.text)]
+    starts = [first] + (restarts[:len(announced) - 1] if len(announced) > 1 else [])
+    return [(i, announced[k] if k < len(announced) else f"未命名计划{k + 1}", False, i)
+            for k, i in enumerate(starts)]
 
 
 def _title_start(blocks: list[Block], i: int) -> tuple[int, str, bool, int]:
@@ -190,10 +208,17 @@ class _PlanParser:
         section_kind: str | None = None  # a 目标 or 指导思想 section inside a chapter of another kind
         current: tuple[dict, Block] | None = None
         style: str | None = None  # numbering of the current section's tasks: arabic, paren, circled
-        for b in self.span.blocks:
+        # Paragraphs without number or units, held until a paragraph names the units of the task
+        # they begin (…道路保洁。/ 由县城管局负责…); listed in ``unparsed`` if none does.
+        held: list[Block] = []
+        sections_are_tasks = False  # the chapter's sections carry their own text: each is a task
+        for b in _unglued(self.span.blocks):
             text = b.text
+            if held and (P.is_structural(text) or "\t" in text):
+                self._release(held)
             if P.CHAPTER.match(text) and P.is_heading(text) or P.BARE_CHAPTER.match(text):
                 chapter, section, current, style, section_kind = text, None, None, None, None
+                sections_are_tasks = False
                 chapter_kind = self._chapter_kind(text)
                 continue
             if P.ANNEX.match(text):
@@ -209,26 +234,31 @@ class _PlanParser:
             if (m := P.CHAPTER.match(text)) and _headed_paragraph(m.group(2)):
                 # 一、工作目标。到2025年… / 三、加强工业污染治理。全面…（县生态环境局牵头）
                 chapter, section, current, style, section_kind = text, None, None, None, None
+                sections_are_tasks = False
                 chapter_kind = self._chapter_kind(_headed_paragraph(m.group(2)))
                 if chapter_kind == "tasks":
                     current = self._start_task(P.cn_number(m.group(1)), b, "", m.start(2), headed=True)
                 elif chapter_kind == "targets":
                     self.targets.extend(find_targets(b, self.catalogue, self.year))
                 continue
-            if (m := P.SECTION.match(text)) and chapter_kind != "targets":
+            has_units = chapter_kind == "targets" and parse_responsibility(text, self.first_is_lead).found
+            if (m := P.SECTION.match(text)) and (chapter_kind != "targets" or has_units):
                 head = _headed_paragraph(m.group(2)) or m.group(2)
-                own = "targets" if P.GOAL_HEADING.match(head) else "skip" if P.SKIP_SECTION.match(head) else None
+                # （一）…（市生态环境局牵头） in 二、目标任务: a task, whatever its chapter says
+                own = "tasks" if has_units else "targets" if P.GOAL_HEADING.match(head) else \
+                    "skip" if P.SKIP_SECTION.match(head) else None
                 section_kind = own or ("tasks" if chapter_kind in ("preamble", "skip") and
                                        not P.SKIP_CHAPTER.search(chapter or "") else None)
                 section, current, style = text, None, None
                 kind = section_kind or chapter_kind
-                if P.is_heading(text):
+                if P.is_heading(text) and not (kind == "tasks" and sections_are_tasks):
                     continue
                 if kind == "targets":
                     self.targets.extend(find_targets(b, self.catalogue, self.year))
                 elif kind == "tasks":
-                    # （一）严格落实网格化监管。持续推进…（责任单位：…）: the section is the task.
-                    section = None
+                    # （一）严格落实网格化监管。持续推进…（责任单位：…）: the section is the task, and so
+                    # are the next sections of the chapter (unless numbered tasks follow one).
+                    section, sections_are_tasks = None, True
                     current = self._start_task(P.cn_number(m.group(1)), b, chapter, m.start(2), headed=True)
                 continue
             kind = section_kind or chapter_kind
@@ -274,13 +304,21 @@ class _PlanParser:
                 style = style or this_style
                 current = self._start_task(no, b, section or chapter, offset)
                 continue
-            if current is not None:
+            if current is not None and not (current[0]["no"] is None and self._owns_units(current[1])
+                                            and parse_responsibility(text, self.first_is_lead).found):
                 current[1].merge(b)  # a task continued after a page break
                 continue
             if parse_responsibility(text, self.first_is_lead).found:  # a task printed without a number
-                current = self._start_task(None, b, section or chapter, 0)
+                current = self._start_task(None, held[0] if held else b, section or chapter, 0)
+                for part in held[1:] + ([b] if held else []):
+                    current[1].merge(part)
+                held = []
                 continue
-            self._not_understood(b, "任务章节中无法识别的段落 / paragraph in a task chapter not recognised as a task")
+            if chapter is None and section is None and (found := find_targets(b, self.catalogue, self.year)):
+                self.targets.extend(found)  # an excerpt that opens inside the plan's 目标 section
+                continue
+            held.append(b)
+        self._release(held)
         for task, block in [(t, t.pop("_block")) for t in self.tasks]:
             self._finish_task(task, block)
         link_rows(self.annex_tables, self.tasks)
@@ -295,7 +333,9 @@ class _PlanParser:
                 if task is None or not row["due"]:
                     continue
                 due = dict(row["due"], source="annex", line=row["start_line"])
-                if not any((d["due_date"], d["kind"]) == (due["due_date"], due["kind"]) for d in task["deadlines"]):
+                # the same deadline said twice is kept once; 长期坚持 is not the same as 2022年8月份起
+                if not any((d["due_date"], d["kind"], d.get("start_date")) ==
+                           (due["due_date"], due["kind"], due.get("start_date")) for d in task["deadlines"]):
                     task["deadlines"].append(due)
 
     @staticmethod
@@ -308,6 +348,16 @@ class _PlanParser:
 
     def _not_understood(self, b: Block, reason: str) -> None:
         self.unparsed.append({"start_line": b.start_line, "end_line": b.end_line, "reason": reason})
+
+    def _release(self, held: list[Block]) -> None:
+        for b in held:
+            self._not_understood(b, "任务章节中无法识别的段落 / paragraph in a task chapter not recognised as a task")
+        held.clear()
+
+    def _owns_units(self, block: Block) -> bool:
+        """An unnumbered task already closed by its units: a next paragraph with units of its own
+        is the next unnumbered task (严格环境准入。…（市发改委牵头） / 加快淘汰落后产能。…（市工信局牵头）)."""
+        return parse_responsibility(block.text, self.first_is_lead).found
 
     def _table_row(self, text: str, b: Block, section: str | None) -> bool | None:
         """A task table in the body (序号 | 重点任务 | 牵头部门 | 配合部门 | 完成时限), one row per line:
@@ -420,7 +470,7 @@ def parse_lines(lines: list[str], source: str, reference_dir: Path | None = None
                 tables: list[SourceTable] | None = None) -> dict:
     """``tables``: the tables a .docx/.pdf reader found among ``lines`` (none for text)."""
     ref_dir = Path(reference_dir or data_paths().reference)
-    blocks = join_wrapped_lines(lines, P.is_structural, P.is_heading)
+    blocks = join_wrapped_lines(lines, P.is_structural, P.closes_block)
     notice_blocks, spans = split_plans(blocks, [])
     notice = parse_notice(notice_blocks if spans else blocks)
     if not spans or not any(s.title_printed for s in spans):

@@ -71,9 +71,10 @@ TARGET_CHAPTER = re.compile(r"目标")
 # is soil: the national plan files the 农业农村污染治理攻坚战 under 净土保卫战.
 DOMAINS = (
     ("groundwater", re.compile(r"地下水")),
-    ("air", re.compile(r"空气|大气|蓝天|臭氧|扬尘|柴油货车|挥发性有机物|VOCs|烟花爆竹|秸秆禁烧")),
-    ("water", re.compile(r"碧水|黑臭|污水|水污染|水环境|水生态|饮用水|河湖|流域|入河排污口|河长")),
-    ("soil", re.compile(r"土壤|净土|农用地|建设用地|农业农村|农村环境|固体废物|固废|无废|重金属|农药|化肥")),
+    ("air", re.compile(r"空气|大气|蓝天|臭氧|扬尘|柴油货车|挥发性有机物|VOCs|烟花爆竹|秸秆禁烧|细颗粒物|PM2\.5|"
+                       r"PM10|燃煤锅炉|优良天数")),
+    ("water", re.compile(r"碧水|黑臭|污水|水污染|水环境|水生态|饮用水|河湖|流域|入河排污口|河长|断面|水质")),
+    ("soil", re.compile(r"土壤|净土|农用地|建设用地|农业农村|农村环境|固体废物|固废|无废|重金属|农药|化肥|耕地|污染地块")),
     ("water", re.compile(r"水")),
 )
 
@@ -97,6 +98,25 @@ def is_heading(text: str) -> bool:
         return True  # 一、总体要求 / 一、总体要求。 / 二、重点任务：
     m = CHAPTER.match(text) or SECTION.match(text)
     return bool(m) and len(text) <= 40 and "。" not in text
+
+
+# A line that ends with a units bracket ends its paragraph: …视频监控。（县住建局牵头，县城管局配合）
+_CLOSING_UNITS = re.compile(r"(?:牵头|负责|配合|参与|协助|落实|责任单位|责任部门)[^（）〔〕【】]{0,40}[）〕】]$")
+
+
+# A task or section that begins right after another's units bracket, on the same line
+# (…（责任单位：各乡镇政府，县生态环境分局）（二）加快推进…): line breaks lost in a web copy.
+GLUED_NEXT = re.compile(r"(?<=[）〕】])(?=（[一二三四五六七八九十]{1,3}）\S|\d{1,2}[.、]\D)")
+
+
+def glued_starts(text: str) -> list[int]:
+    """Offsets where such a glued task or section starts."""
+    return [m.start() for m in GLUED_NEXT.finditer(text) if _CLOSING_UNITS.search(text[:m.start()])]
+
+
+def closes_block(text: str) -> bool:
+    """The next line opens a new block: after a heading, or after a task's closing units bracket."""
+    return is_heading(text) or bool(_CLOSING_UNITS.search(text))
 
 
 def domain_of(title: str, body: str = "") -> str:

@@ -21,14 +21,15 @@ from ..text.normalize import normalize
 
 OPEN = "（〔【["
 CLOSE = "）〕】]"
-_ROLE_WORDS = "按职责分工落实|牵头落实|牵头督导|牵头负责|牵头抓总|总牵头|牵头|负责落实|负责|配合|参与|协助|落实"
+_ROLE_WORDS = ("按职责分工落实|牵头落实|牵头督导|牵头负责|牵头抓总|总牵头|牵头|负责落实|具体落实|组织实施|负责|配合|参与|"
+               "协助|落实")
 # Lazy prefix: the whole phrase 按职责分工落实 is tried before 按职责分工 + 落实.
 _ROLE_SUFFIX = re.compile(rf"(?:按职责分工|按职责|分别)*?({_ROLE_WORDS})$")
 # 县环保局牵头、县住建局配合: two roles in one clause, split after each role word.
 _ROLE_BOUNDARY = re.compile(r"(?<=牵头|负责|配合|参与|协助|落实)[、，](?=.)")
 # 负责落实 is the implementing role of local governments; 按职责分工落实 names the departments in charge.
 _ROLE_OF = {"牵头": "lead", "牵头落实": "lead", "牵头督导": "lead", "牵头负责": "lead", "牵头抓总": "lead",
-            "总牵头": "lead", "负责": "lead", "负责落实": "implement",
+            "总牵头": "lead", "负责": "lead", "负责落实": "implement", "具体落实": "implement", "组织实施": "implement",
             "按职责分工落实": "lead",
             "配合": "support", "参与": "support", "协助": "support", "落实": "implement"}
 _RESPONSIBLE_PREFIX = re.compile(r"^(?:责+任单位|牵头单位|责任部门)[：:]?")
@@ -76,6 +77,9 @@ def split_top_level(text: str, seps: str) -> list[str]:
 
 
 def parse_clause(clause: str, default_role: str | None) -> tuple[str | None, list[str]]:
+    if (label := _LABEL.match(clause)):  # （责任单位：…；配合单位：…）: the label names the role
+        default_role = _LABEL_ROLE[label.group(1)]
+        clause = clause[label.end():]
     clause = _RESPONSIBLE_PREFIX.sub("", clause)
     m = _ROLE_SUFFIX.search(clause)
     role = _ROLE_OF[m.group(1)] if m else default_role

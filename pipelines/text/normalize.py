@@ -38,7 +38,9 @@ _SPACES = re.compile(r"[ \t\u3000\u00a0\u2002\u2003\u2009]+")
 
 # 达到(dào)85%以(yǐ)上: a syllable with a tone mark, in brackets, right after a Chinese character.
 _TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜ"
-_PINYIN = re.compile(rf"(?<=[\u4e00-\u9fff])[(（]\s*[a-zü]*[{_TONED}][a-zü{_TONED}]*\s*[)）]")
+_SYLLABLE = rf"[a-zü{_TONED}]+"
+# 达到(dào) / 为(wéi / wèi) / 地(dì / de): one or several readings, at least one with a tone mark.
+_PINYIN = re.compile(rf"(?<=[\u4e00-\u9fff])[(（](?=[^()（）]*[{_TONED}])\s*{_SYLLABLE}(?:\s*/\s*{_SYLLABLE})*\s*[)）]")
 # @@ after every word (anti-scrape); ?? where a page's full-width spaces were lost in encoding.
 _JUNK = re.compile(r"^[\s?]*\?|@{2,}|#{2,}|\^{2,}|\?{2,}")
 # 2 0 2 1 年 / 6 . 5 (digits or a decimal point separated by spaces): joined before spaces are read.
