@@ -25,9 +25,10 @@ install: $(VENV)/.installed manifest $(DAGSTER_HOME)/dagster.yaml
 manifest: $(VENV)/.installed
 	cd dbt_project && ../$(BIN)/dbt parse --quiet --profiles-dir .
 
-$(DAGSTER_HOME)/dagster.yaml:
+# The instance's settings: no telemetry, Dagster's run queue with one run at a time (see dagster.yaml).
+$(DAGSTER_HOME)/dagster.yaml: dagster.yaml
 	mkdir -p $(DAGSTER_HOME)
-	printf 'telemetry:\n  enabled: false\n' > $@
+	cp dagster.yaml $@
 
 # Sample submissions are written once; the same plans always give the same bytes.
 sample: install

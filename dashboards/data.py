@@ -19,7 +19,7 @@ from flask import g, has_request_context
 
 from dashboards.grid_model import SqlWindow, quoted
 from pipelines.config import data_paths
-from pipelines.warehouse.publish import current_snapshot_path, kept_snapshot_path
+from pipelines.warehouse.publish import kept_snapshot_path, serving_snapshot
 
 
 @dataclass
@@ -34,17 +34,33 @@ _connections: dict[str, duckdb.DuckDBPyConnection] = {}
 _lock = threading.Lock()
 
 
+class NoSnapshot(LookupError):
+    """Nothing published (or kept) to read: pages say so, routes answer 503 (see app.py)."""
+
+
 def _current_path() -> str:
     """The snapshot this request reads: resolved once per request, so a page rendered while a new
-    snapshot is published is wholly old or wholly new, never a mix."""
+    snapshot is published is wholly old or wholly new, never a mix. When CURRENT is broken, the newest
+    complete kept snapshot (snapshot_fallback() says why)."""
     if has_request_context() and "plankpi_snapshot" in g:
         return g.plankpi_snapshot
-    path = current_snapshot_path(data_paths().serving)
+    path, fallback = serving_snapshot(data_paths().serving)
     if path is None:
-        raise LookupError("尚无已发布的数据快照 / no published snapshot yet")
+        raise NoSnapshot("尚无已发布的数据快照 / no published snapshot yet")
     if has_request_context():
-        g.plankpi_snapshot = str(path)
+        g.plankpi_snapshot, g.plankpi_fallback = str(path), fallback
     return str(path)
+
+
+def snapshot_fallback() -> str | None:
+    """Why this request reads a kept snapshot instead of the one CURRENT names (None: CURRENT is sound)."""
+    if has_request_context():
+        try:
+            _current_path()
+        except NoSnapshot:
+            return None
+        return g.get("plankpi_fallback")
+    return serving_snapshot(data_paths().serving)[1]
 
 
 def pin_snapshot(name: str | None) -> None:
@@ -142,7 +158,7 @@ def snapshot_info() -> SnapshotInfo | None:
     """The manifest of the snapshot this request reads (None before the first publication)."""
     try:
         path = Path(_current_path())
-    except LookupError:
+    except NoSnapshot:
         return None
     return _info(str(path))
 

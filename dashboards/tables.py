@@ -125,7 +125,8 @@ def my_tasks_table(query: dict) -> pd.DataFrame:
 
 
 def my_uploads_table(query: dict) -> pd.DataFrame:
-    """The unit's uploads (from the audit log) and, once a run has ingested them, how they landed."""
+    """The unit's uploads (from the audit log: every one, chosen in SQL before anything is cut) and, once
+    a run has ingested them, how they landed."""
     acc = access.account()
     log = _audit_log(actor=acc.username)
     log = log[log["action"].isin(["upload", "upload_refused", "upload_rejected"])]
@@ -147,10 +148,17 @@ def upload_status(action: pd.Series, ingested: pd.Series, lang: str) -> pd.Serie
     return code.map({c: pick(UPLOAD_STATUS, c, lang) for c in UPLOAD_STATUS})
 
 
-def _audit_log(actor: str | None = None) -> pd.DataFrame:
-    """The audit log; what an action was done to is ``acted_on`` here (the store's ``target``), not to be
-    read as a KPI's target, which the targets table calls ``target``."""
-    return pd.DataFrame(store().audit_log(actor=actor),
+def _audit_log(actor: str | None = None, action: str | None = None) -> pd.DataFrame:
+    """The whole audit log (or an actor's, an action's: filtered before anything is cut, so a flood of
+    one kind of entry never pushes another out of a view); what an action was done to is ``acted_on``
+    here (the store's ``target``), not to be read as a KPI's target, which the targets table calls
+    ``target``. Read again only when the log has grown (it is append-only); callers get their own copy."""
+    return _audit_frame(str(store().path), actor, action, store().audit_last_seq()).copy()
+
+
+@functools.lru_cache(maxsize=16)
+def _audit_frame(_store: str, actor: str | None, action: str | None, _last_seq: int) -> pd.DataFrame:
+    return pd.DataFrame(store().audit_log(actor=actor, action=action),
                         columns=["seq", "at", "actor", "action", "target", "detail", "checksum"]
                         ).rename(columns={"target": "acted_on"})
 
