@@ -25,7 +25,7 @@ import re
 from functools import lru_cache
 from ..reference import KpiCatalogue
 from ..text.blocks import Block
-from .quantities import COUNT_UNITS, Quantity, find_quantities
+from .quantities import COUNT_UNITS, UNIT_OF, Quantity, find_quantities
 
 _SENTENCE_END = "。；！？●■◆•▲"  # bullets open a new statement as a full stop does
 _BRACKETS = re.compile(r"（[^（）]*(?:（[^（）]*）[^（）]*)*）|\([^()]*\)|〔[^〔〕]*〕|《[^《》]*》|“[^“”]*”")
@@ -324,6 +324,10 @@ def find_targets(block: Block, catalogue: KpiCatalogue, plan_year: int | None,
     judged not to be a target, so nothing is dropped unseen.
     """
     text = block.text if text is None else text
+    if "\t" in text:  # a row of a targets table: 序号 | 指标（单位） | 现状 | 目标 | 属性
+        row_targets = _table_row(text, catalogue, plan_year, block, base)
+        if row_targets:
+            return row_targets
     masked = _mask_brackets(text)
     ctx = _Context(plan_year)
     label = _LABEL.match(text)  # a paragraph under a label: （二）奋斗目标。… / 约束性指标：…
@@ -415,6 +419,9 @@ def _read_sentence(masked: str, s_start: int, s_end: int, sentence_q: list[Quant
         lead_in, pending = pending, ""
         stretch = ctx.stretch or lead_stretch or bool(_STRETCH.search(masked[c_start:first.start]))
         count_kind = all(q.is_count for q, _ in kept)
+        if count_kind and indicator and any(_same_dimension(kept[0][0].unit, r["unit"])
+                                            for _, _, r in _kpi_candidates(indicator, catalogue)):
+            count_kind = False  # 化肥使用总量较2020年减少1500吨: a KPI's level in tonnes, not a task's count
         if count_kind and "分别" in clause and len(kept) > 1 and indicator and not _ACTION.search(indicator):
             # 氮氧化物和挥发性有机物减排量分别达到1200吨和800吨: named quantities, zipped like levels
             names = _split_indicators(indicator, catalogue, len(kept), clause)
@@ -557,6 +564,39 @@ def _record(block: Block, base: int, q: Quantity, indicator: str, row: dict | No
         "rank_of": rank_of,
         "rank_side": rank_side,
     }
+
+
+_ROW_INDICATOR = re.compile(r"^(?P<name>[^\t]*?[\u4e00-\u9fa5A-Za-z][^\t]*?)[（(](?P<unit>[^（）()]{1,12})[）)]$")
+_ROW_VALUE = re.compile(r"^(?P<cmp>[≤≥<>≦≧]|<=|>=)?\s*(?P<num>\d+(?:\.\d+)?)\s*(?P<tail>以上|以下|以内|左右)?$")
+_SYMBOL = {"≤": "<=", "≦": "<=", "<=": "<=", "≥": ">=", "≧": ">=", ">=": ">=", "<": "<", ">": ">"}
+
+
+def _table_row(text: str, catalogue: KpiCatalogue, plan_year: int | None, block: Block, base: int) -> list[dict]:
+    """A targets table's row: the indicator cell names its unit in brackets (PM2.5年均浓度（微克/立方米）),
+    the last number after it is the target (the ones before are the baseline), a ≤/≥ in its cell is the
+    comparator, 约束性/预期性 the binding."""
+    cells = text.split("\t")
+    for i, cell in enumerate(cells):
+        m = _ROW_INDICATOR.match(cell.strip())
+        unit = UNIT_OF.get(m.group("unit")) if m else None
+        if unit is None:
+            continue
+        values = [(j, v) for j, c in enumerate(cells[i + 1:], i + 1) if (v := _ROW_VALUE.match(c.strip()))]
+        if not values:
+            return []
+        j, v = values[-1]
+        start = sum(len(c) + 1 for c in cells[:j]) + (len(cells[j]) - len(cells[j].lstrip()))
+        value = float(v.group("num")) if "." in v.group("num") else int(v.group("num"))
+        q = Quantity(start, start + len(cells[j].strip()), value, None, unit, cells[j].strip())
+        name = m.group("name")
+        row = _kpi(name, unit, ">=", catalogue) or _kpi(name, unit, "<=", catalogue)
+        tail = v.group("tail") or ""
+        comparator = (_SYMBOL.get(v.group("cmp") or "") or ("<=" if tail in ("以下", "以内") else ">=" if tail == "以上"
+                      else "≈" if tail == "左右" else _direction(name, row)))
+        binding = "binding" if any(_BINDING.search(c) for c in cells) else (
+            "expected" if any(_EXPECTED.search(c) for c in cells) else None)
+        return [_record(block, base, q, name, row, comparator, plan_year, None, "", False, binding, False, text, 0)]
+    return []
 
 
 def _coefficients(masked: str, catalogue: KpiCatalogue, ctx: _Context, block: Block, base: int) -> list[dict]:
