@@ -58,6 +58,8 @@ _CN_PERCENT = re.compile(rf"百分之(?P<num>[{_CN_DIGITS}]+|{_NUM})")
 _CN_QUANTITY = re.compile(
     rf"(?<![{_CN_DIGITS}每第之])(?P<num>[{_CN_DIGITS}]{{1,8}})"
     rf"(?P<unit>个百分点|微克/立方米|天|座|家|台|处|条|万千瓦|蒸吨|个(?!月|工作日|小时|季度|百分点)|公里|吨/日|吨|亩|户|辆)")
+# 劣Ⅴ类水体比例保持为0: a share printed as a bare zero
+_ZERO_SHARE = re.compile(r"(?:比例|比率)(?:保持|稳定|持续)?(?:为|在|控制在|保持在)?\s*(0)(?![\d.%％])")
 # 每日3万立方米, 每月每平方公里8吨: the period printed before the number
 _PER_PERIOD = re.compile(rf"每(?P<per>日|天|月每平方公里)(?P<num>{_NUM})\s*(?P<wan>万)?(?P<unit>立方米|吨)")
 _NAME_DIGITS = re.compile(r"(?:PM|pm|O|NO|SO|CO|NH|GB|HJ|COD|BOD)\s*$")
@@ -129,6 +131,8 @@ def find_quantities(text: str) -> list[Quantity]:
         value = _cn_number(raw)
         if value is not None:
             out.append(Quantity(m.start(), m.end(), value, None, unit, m.group(0)))
+    for m in _ZERO_SHARE.finditer(text):
+        out.append(Quantity(m.start(1), m.end(1), 0, None, "%", "0"))
     for m in _PER_PERIOD.finditer(text):
         if any(s <= m.start("num") < e for s, e in taken) or any(q.start == m.start("num") for q in out):
             out = [q for q in out if q.start != m.start("num")]
