@@ -12,11 +12,12 @@ from flask_login import LoginManager, UserMixin, login_user, logout_user
 
 from pipelines.accounts import Account, AccountStore, LoginRefused, store_for
 from pipelines.config import data_paths
+from pipelines.submissions.contract import MAX_FILE_BYTES
 
 from .access import HOME, account
 
 _PUBLIC = ("/login", "/logout", "/assets/", "/_dash-component-suites/", "/_favicon.ico", "/favicon.ico")
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+MAX_UPLOAD_BYTES = MAX_FILE_BYTES  # one size limit everywhere: the submissions contract's
 
 
 class User(UserMixin):

@@ -323,19 +323,38 @@ def listed_values(source: tuple[str, dict], chosen: str | None = None, text: str
 
 # --- a responsible unit's own view -------------------------------------------------------------------
 
-def unit_tasks(region: str, unit: str) -> pd.DataFrame:
-    """The tasks the unit is named in (as lead, support or implementer), strongest role first."""
+def unit_tasks(region: str, unit: str, period: str = "") -> pd.DataFrame:
+    """The tasks the unit is named in (as lead, support or implementer), by urgency: overdue first, then
+    the ones to report in ``period`` (int_reporting_obligations) not yet reported, then the rest."""
     return _query("""
+        with due_now as (
+            select task_id, bool_or(unit_reported) as reported from intermediate.int_reporting_obligations
+            where region = $region and unit = $unit and period = $period group by task_id
+        )
         select s.task_id, min(case u.role when 'lead' then 0 when 'support' then 1 else 2 end) as role_rank,
-               s.plan_title, s.no, s.title, s.due_date, s.status_class as status, s.latest_status, s.latest_period
+               s.plan_title, s.no, s.title, s.due_date, s.status_class as status, s.latest_status, s.latest_period,
+               case when s.is_overdue then 0 when n.task_id is not null and not n.reported then 1 else 2 end
+                   as urgency
         from marts.mart_task_status s join staging.stg_task_units u using (task_id)
-        where s.region = ? and u.unit = ?
-        group by all order by s.plan_title, s.no""", [region, unit])
+        left join due_now n using (task_id)
+        where s.region = $region and u.unit = $unit
+        group by all order by urgency, s.due_date nulls last, s.plan_title, s.no""",
+                  {"region": region, "unit": unit, "period": period})
+
+
+def unit_period(region: str, unit: str, period: str) -> dict:
+    """What the unit must report for ``period`` (int_reporting_obligations, the one rule): how many
+    tasks, by when, and how many it has reported."""
+    row = _query("""select count(distinct task_id) as tasks, min(due_date) as due_date,
+                           count(distinct task_id) filter (where unit_reported) as reported
+                    from intermediate.int_reporting_obligations
+                    where region = ? and unit = ? and period = ?""", [region, unit, period]).iloc[0].to_dict()
+    return {"period": period, **row}
 
 
 def ingested_by(username: str) -> pd.DataFrame:
-    return _query("""select file_checksum, status, rows_landed, rows_rejected, ingested_at from raw.ingested_files
-                     where submitted_by = ?""", [username])
+    return _query("""select file_checksum, status, rows_landed, rows_rejected, rows_blank, ingested_at
+                     from raw.ingested_files where submitted_by = ?""", [username])
 
 
 def column_types(sql: str, params: dict) -> dict[str, str]:

@@ -136,7 +136,7 @@ def one_more_report(paths: DataPaths) -> Path:
     frame = next(s.frame for s in read_submission(latest) if s.kind == "progress")
     year, month = map(int, period_of.findall(latest.name)[-1])
     period = "{}-{:02d}".format(*calendar_month(year, month + 1))
-    frame = frame.drop(columns="row_number").assign(period=period)
+    frame = frame[list(PROGRESS_COLUMNS.values())].assign(period=period)  # the contract's columns only
     frame.columns = list(PROGRESS_COLUMNS)
     target = paths.inbox / f"{latest.stem.replace(f'{year}-{month:02d}', period)}_bench.csv"
     frame.to_csv(target, index=False, encoding="utf-8-sig")

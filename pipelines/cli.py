@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -54,9 +55,25 @@ def cmd_sample(args) -> int:
 def cmd_ingest(args) -> int:
     import shutil
     from .steps import ingest_submissions
+    problems = []
+    for f in args.files:  # every named file must be a readable file before anything is copied
+        p = Path(f)
+        if not p.exists():
+            problems.append(f"文件不存在 / no such file: {f}")
+        elif not p.is_file():
+            problems.append(f"不是文件 / not a file: {f}")
+        elif not os.access(p, os.R_OK):
+            problems.append(f"无法读取（权限不足）/ cannot read (permission denied): {f}")
+    if problems:
+        print("\n".join(problems), file=sys.stderr)
+        return 2
     paths = data_paths().ensure()
     for f in args.files:  # files named on the command line go through the inbox like any other
-        shutil.copy2(f, paths.inbox / Path(f).name)
+        try:
+            shutil.copy2(f, paths.inbox / Path(f).name)
+        except OSError as exc:
+            print(f"无法读取 / cannot read {f}: {exc.strerror}", file=sys.stderr)
+            return 2
     reports = ingest_submissions(paths)
     for r in reports:
         print(r.format())

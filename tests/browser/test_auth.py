@@ -12,6 +12,7 @@ import requests
 from dashboards.callback_requests import grid_rows_body
 from pipelines.accounts import MAX_FAILURES, store_for
 from pipelines.submissions.contract import PROGRESS_COLUMNS
+from pipelines.submissions.templates import GUIDE_ROWS
 from pipelines.warehouse.publish import current_snapshot
 from tests.browser.conftest import login, login_client, passwords_for, start
 from tests.conftest import AS_OF, world_after_a_good_run
@@ -118,8 +119,8 @@ def _fill(template: bytes, rows: list[dict], path: Path) -> Path:
     """The template filled in as a unit would: status, percent, completion date, narrative."""
     wb = openpyxl.load_workbook(BytesIO(template))
     ws = wb.active
-    header = [PROGRESS_COLUMNS.get(c.value, c.value) for c in ws[1]]  # 任务编号 -> task_id …
-    for row in ws.iter_rows(min_row=2):
+    header = [PROGRESS_COLUMNS.get(c.value, c.value) for c in ws[GUIDE_ROWS + 1]]  # 任务编号 -> task_id …
+    for row in ws.iter_rows(min_row=GUIDE_ROWS + 2):
         task = row[header.index("task_id")].value
         if task in rows[0]:
             for column, value in rows[0][task].items():
@@ -139,6 +140,7 @@ def test_a_unit_downloads_fills_and_uploads_its_report_and_the_leader_sees_it(wo
     open_task, other_unit_task = _snapshot(paths, """
         select (select s.task_id from marts.mart_task_status s join staging.stg_task_units u using (task_id)
                 where s.region = '阳泉市' and u.unit = '市生态环境局' and u.role = 'lead' and s.status_class = 'overdue'
+                  and s.lead_units_total = 1  -- its only lead unit: its 已完成 completes the task
                 order by s.task_id limit 1),
                -- 晋城's office of the same name: only the sender rule tells it from 阳泉's
                (select s.task_id from marts.mart_task_status s join staging.stg_task_units u using (task_id)
@@ -177,7 +179,7 @@ def test_a_unit_downloads_fills_and_uploads_its_report_and_the_leader_sees_it(wo
     assert _snapshot(paths, "select tasks_completed from marts.mart_headline")[0][0] == completed_before + 1
 
     dash_duo.driver.get(f"{dash_duo.server_url}/my")
-    dash_duo.wait_for_contains_text("#grid-my_uploads", "partial", timeout=15)
+    dash_duo.wait_for_contains_text("#grid-my_uploads", "部分入库", timeout=15)
     dash_duo.driver.get(f"{dash_duo.server_url}/logout")
     login(dash_duo, "leader", pw["leader"])
     dash_duo.driver.get(f"{dash_duo.server_url}/tasks?task={open_task}")

@@ -7,6 +7,7 @@ import pytest
 from pipelines.parsing.folder import parse_folder
 
 from pipelines.submissions.contract import OBSERVATION_COLUMNS, PROGRESS_COLUMNS, STATUS_CODES
+from pipelines.submissions.templates import GUIDE_ROWS
 from pipelines.warehouse.publish import current_snapshot
 from tests.conftest import LEGACY_DOC, OFFICE_SEEDS, run_pipeline, world_after_a_good_run
 
@@ -29,8 +30,9 @@ def _expected_task_states(world) -> pd.DataFrame:
     frames = []
     for f in sorted(world.paths.archive.glob("示例数据_进展填报_*.xlsx")):
         # openpyxl here, calamine in the product: the expected values come from another reader
-        df = pd.read_excel(f, sheet_name="进展填报", dtype=str, engine="openpyxl").rename(columns=PROGRESS_COLUMNS)
-        df["row"] = range(2, len(df) + 2)
+        df = pd.read_excel(f, sheet_name="进展填报", dtype=str, engine="openpyxl", header=GUIDE_ROWS
+                           ).rename(columns=PROGRESS_COLUMNS)
+        df["row"] = range(GUIDE_ROWS + 2, len(df) + GUIDE_ROWS + 2)
         df["file"] = f.name
         frames.append(df)
     reports = pd.concat(frames, ignore_index=True)
