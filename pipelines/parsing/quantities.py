@@ -33,14 +33,16 @@ _UNITS: tuple[tuple[str, str], ...] = (
     ("万户", "万户"), ("户", "户"), ("万辆", "万辆"), ("辆", "辆"), ("台套", "台"), ("台", "台"),
     ("个", "个"), ("家", "家"), ("座", "座"), ("处", "处"), ("条", "条"), ("套", "套"), ("项", "项"),
     ("所", "所"), ("艘", "艘"), ("根", "根"), ("眼", "眼"), ("口", "口"), ("批", "批"),
-    ("天", "天"), ("位", "位"),
+    ("辆次", "辆次"), ("家次", "家次"), ("台次", "台次"), ("个次", "个次"), ("人次", "人次"), ("批次", "批次"),
+    ("亿吨", "亿吨"), ("亿元", "亿元"), ("万元", "万元"), ("块", "块"), ("天", "天"), ("位", "位"),
 )
 UNIT_OF = dict(_UNITS)
 # Counted things (what a task does) as opposed to levels of a quality.
 COUNT_UNITS = frozenset({
     "万吨/日", "吨/日", "万立方米/日", "立方米/日", "蒸吨", "万千瓦", "千瓦", "万立方米", "立方米", "万吨", "吨",
     "万亩", "亩", "公顷", "平方公里", "万平方米", "平方米", "公里", "米", "万户", "户", "万辆", "辆", "台",
-    "个", "家", "座", "处", "条", "套", "项", "所", "艘", "根", "眼", "口", "批"})
+    "个", "家", "座", "处", "条", "套", "项", "所", "艘", "根", "眼", "口", "批", "块",
+    "辆次", "家次", "台次", "个次", "人次", "批次", "亿元", "万元"})
 
 _CN_DIGITS = "零〇一二两三四五六七八九十百千万点"
 _UNIT_ALT = "|".join(re.escape(u) for u, _ in sorted(_UNITS, key=lambda p: -len(p[0])))
@@ -54,7 +56,12 @@ _QUANTITY = re.compile(
 _CN_PERCENT = re.compile(rf"百分之(?P<num>[{_CN_DIGITS}]+|{_NUM})")
 # 三十五天, 两座, 五个百分点 — a Chinese numeral before a unit; 一 alone (一个, 一批, 一次) is an article.
 _CN_QUANTITY = re.compile(
-    rf"(?<![{_CN_DIGITS}每第之])(?P<num>[{_CN_DIGITS}]{{1,8}})(?P<unit>个百分点|微克/立方米|天|座|家|台|处|条|万千瓦|蒸吨)")
+    rf"(?<![{_CN_DIGITS}每第之])(?P<num>[{_CN_DIGITS}]{{1,8}})"
+    rf"(?P<unit>个百分点|微克/立方米|天|座|家|台|处|条|万千瓦|蒸吨|个(?!月|工作日|小时|季度|百分点)|公里|吨/日|吨|亩|户|辆)")
+# 劣Ⅴ类水体比例保持为0: a share printed as a bare zero
+_ZERO_SHARE = re.compile(r"(?:比例|比率)(?:保持|稳定|持续)?(?:为|在|控制在|保持在)?\s*(0)(?![\d.%％])")
+# 每日3万立方米, 每月每平方公里8吨: the period printed before the number
+_PER_PERIOD = re.compile(rf"每(?P<per>日|天|月每平方公里)(?P<num>{_NUM})\s*(?P<wan>万)?(?P<unit>立方米|吨)")
 _NAME_DIGITS = re.compile(r"(?:PM|pm|O|NO|SO|CO|NH|GB|HJ|COD|BOD)\s*$")
 
 
@@ -93,6 +100,8 @@ def find_quantities(text: str) -> list[Quantity]:
         if _NAME_DIGITS.search(text, max(0, m.start() - 4), m.start()):
             continue
         unit = UNIT_OF[m.group("unit")]
+        if unit == "个" and (text.startswith(("月", "工作日", "小时", "季度"), m.end())):
+            continue  # 为期3个月: a duration
         if m.group("lo_unit") == "万":  # 3万-6万户: both ends in 万
             unit = unit if unit.startswith("万") else "万" + unit
         elif m.group("lo_unit") and m.group("hi") is None:
@@ -113,10 +122,21 @@ def find_quantities(text: str) -> list[Quantity]:
             taken.append((m.start(), m.end()))
     for m in _CN_QUANTITY.finditer(text):
         raw = m.group("num")
-        if raw in ("一", "两", "几", "十") or any(s <= m.start() < e for s, e in taken):
-            continue
+        unit = UNIT_OF.get(m.group("unit"), m.group("unit"))
+        if raw in ("几", "十") or raw in ("一", "两") and unit not in ("座", "台", "家") \
+                or any(s <= m.start() < e for s, e in taken):
+            continue  # 一个 / 两个 are articles more often than counts; 一座 / 两座 are counted things
+        if raw.endswith("万") and len(raw) > 1 and unit in ("吨/日", "吨"):
+            raw, unit = raw[:-1], "万" + unit  # 十二万吨/日: 12 万吨/日
         value = _cn_number(raw)
         if value is not None:
-            out.append(Quantity(m.start(), m.end(), value, None, UNIT_OF.get(m.group("unit"), m.group("unit")),
-                                m.group(0)))
+            out.append(Quantity(m.start(), m.end(), value, None, unit, m.group(0)))
+    for m in _ZERO_SHARE.finditer(text):
+        out.append(Quantity(m.start(1), m.end(1), 0, None, "%", "0"))
+    for m in _PER_PERIOD.finditer(text):
+        if any(s <= m.start("num") < e for s, e in taken) or any(q.start == m.start("num") for q in out):
+            out = [q for q in out if q.start != m.start("num")]
+        per = {"日": "/日", "天": "/日"}.get(m.group("per"))
+        unit = ("万" if m.group("wan") else "") + m.group("unit") + per if per else "吨/月·平方公里"
+        out.append(Quantity(m.start(), m.end(), _number(m.group("num")), None, unit, m.group(0)))
     return sorted(out, key=lambda q: q.start)

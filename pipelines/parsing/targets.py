@@ -25,7 +25,7 @@ import re
 from functools import lru_cache
 from ..reference import KpiCatalogue
 from ..text.blocks import Block
-from .quantities import COUNT_UNITS, Quantity, find_quantities
+from .quantities import COUNT_UNITS, UNIT_OF, Quantity, find_quantities
 
 _SENTENCE_END = "。；！？●■◆•▲"  # bullets open a new statement as a full stop does
 _BRACKETS = re.compile(r"（[^（）]*(?:（[^（）]*）[^（）]*)*）|\([^()]*\)|〔[^〔〕]*〕|《[^《》]*》|“[^“”]*”")
@@ -39,14 +39,16 @@ _LABEL = re.compile(r"^(?:（[一二三四五六七八九十]+）|\d+[.、]|[一
 _EXPECTED = re.compile(r"预期性")
 # Words that say the figure is a fact, not a goal.
 _FUTURE = re.compile(r"要|应|需|须|确保|力争|争取")
+_AS_OF = re.compile(r"^[^，。；]{0,4}(?:截至|截止)")
+# 对县域内19座露天矿山开展综合整治 / 全县3个工业集聚区全部建成…: how many things a task is about
+_OBJECT_OF = re.compile(r"对[^，。；]{0,10}$")
 _ACTUAL = re.compile(r"截至|截止|(?:已经|已有|已完成|已建成|已达|已实现|已累计|累计已|现有(?!基础))(?![^，。；]{0,14}的)|目前|现状|"
-                     r"上年度|去年|同比上升|较上年增加|完成率(?:为|仅)|好于年度目标|占年度任务|实际")
+                     r"上年度|去年|同比上升|完成率(?:为|仅)|好于年度目标|占年度任务|实际")
 # 已完成整治的9条黑臭水体, 等10个关键环节: how many things a sentence is about, not a goal for them.
 _ABOUT = re.compile(r"已[^，。；]{0,14}的[^，。；]{0,4}$|等$|共有$|其中$")
 # …投运泽州川底、南岭等6个污水处理厂: an enumeration after an action is what the task delivers.
 _LEADING_ACTION = re.compile(r"^(?:\d+月(?:底|中旬|上旬|下旬)?(?:前)?)?(?:完成|投运|建成|淘汰|新建|改造|关停|取缔|实施|开展|推进)")
 _DISTANCE_SPEC = re.compile(r"^(?:范围|以内|之内|内|外|的|以上|以下|及以上|及以下|[-—至]|焦炉|高炉|转炉)|(?:周边|之外|堤外|沿岸|距离|外|间距)$")
-_FREQUENCY = re.compile(r"(?:每(?:个)?|按)(?:年|月|季度|季|周|天|日|半年|旬|小时|\d+年|[一二三四五]年)")
 _DEADLINE_TAIL = re.compile(r"^(?:个工作日|个月)?内(?!容)")
 _THRESHOLD_TAIL = re.compile(r"^(?:及|或)?(?:以上|以下|以内|及以上|及以下)?(?:的|且|规模|等级|级别)|^之间")
 _COUNT_THRESHOLD_TAIL = re.compile(r"^(?:及|或)?(?:以上|以下|及以上|及以下)(?=[\u4e00-\u9fa5A-Za-z])(?!的目标|，|。)")
@@ -104,6 +106,7 @@ _INDICATOR_HEAD = re.compile(r"(?:率|比例|比率|浓度|总量|排放量|天�
 _POLLUTANT = re.compile(
     r"^(?:PM2\.5|PM10|细颗粒物|可吸入颗粒物|二氧化硫|SO2|二氧化氮|NO2|氮氧化物|NOx|臭氧|O3|一氧化碳|CO|化学需氧量|COD|"
     r"氨氮|总磷|总氮|挥发性有机物|VOCs|化肥|农药|受污染耕地|污染地块|重点建设用地|城市|县城|乡镇|农村)")
+_POLLUTANT_END = re.compile(r"(?:化肥|农药|二氧化硫|氮氧化物|化学需氧量|氨氮|总磷|总氮|挥发性有机物|VOCs|PM2\.5|PM10)$")
 _BAD = re.compile(r"浓度|排放|重污染|重度|劣|极差|超标|使用量|施用量|用量|降尘|污染天数|能耗|消耗|散煤|黑臭水体数")
 _BARE_NUMBER = re.compile(r"(?<![\d.A-Za-z])(\d+(?:\.\d+)?)(?:、|和|及|与|，)(?=\d)")
 # a unitless level right after its name: 利用系数达到0.588, 综合指数控制在4.5以内 (not 排名前5位, not 下降10%)
@@ -166,8 +169,13 @@ def _match_kpis(indicator: str, catalogue: KpiCatalogue) -> list[tuple[int, int,
 
 def _unit_fits(row: dict, unit: str, comparator: str) -> bool:
     if comparator in ("decrease_by", "increase_by"):
-        return unit in ("%", "个百分点") or unit == row["unit"]
-    return unit == row["unit"] or (row["unit"] == "%" and unit == "%")
+        return unit in ("%", "个百分点") or _same_dimension(unit, row["unit"])
+    return _same_dimension(unit, row["unit"])
+
+
+def _same_dimension(unit: str, kpi_unit: str) -> bool:
+    """1.3亿吨 for a KPI kept in 万吨: the same quantity at another scale (the unit is kept as printed)."""
+    return unit == kpi_unit or (unit.lstrip("万亿") == kpi_unit.lstrip("万亿") == "吨" and unit != "" and kpi_unit != "")
 
 
 def _kpi(indicator: str, unit: str, comparator: str, catalogue: KpiCatalogue) -> dict | None:
@@ -229,7 +237,8 @@ def _split_indicators(indicator: str, catalogue: KpiCatalogue, values: int, clau
     last = parts[-1]
     m = _POLLUTANT.match(last)
     suffix = last[m.end():] if m else ""
-    full = [p if (p == last or not _POLLUTANT.fullmatch(p) or not suffix) else p + suffix for p in parts]
+    full = [p if (p == last or not suffix or not (_POLLUTANT.fullmatch(p) or _POLLUTANT_END.search(p)))
+            else p + suffix for p in parts]
     if "分别" in clause and len(full) == values:
         return full
     if all(_INDICATOR_HEAD.search(p) or _kpi_candidates(p, catalogue) for p in full):
@@ -266,17 +275,19 @@ class _Context:
 
 
 def _skip_reason(masked: str, clause_start: int, q: Quantity, clause_end: int, all_q: list[Quantity],
-                 year: int | None, plan_year: int | None, previous: str = "") -> str | None:
+                 year: int | None, plan_year: int | None, previous: str = "", sentence_before: str = "") -> str | None:
     if "□" in masked[q.start:q.end]:
         return "restatement"
+    if _AS_OF.match(sentence_before):
+        return "actual"  # 截至2023年底，全县共有…6个: the whole sentence is a count of what exists
     before = masked[clause_start:q.start]
     tail = masked[q.end:clause_end]
     if _ACTUAL.search(before) and not _FUTURE.search(before[_ACTUAL.search(before).end():]):
         return "actual"  # but 已建成设施正常运行率要达80%以上 is a goal for what exists
     if plan_year and year and year < plan_year and re.search(r"为$|是$", before):
         return "actual"
-    if _FREQUENCY.search(before[-10:]) or "次" in tail[:2]:
-        return "frequency"
+    if tail.startswith("次"):
+        return "frequency"  # 每月…2次 (每年新建管网30公里 is a yearly quantity, a target)
     if _DEADLINE_TAIL.match(tail):
         return "deadline"
     if q.unit == "位" and not re.search(r"[前后](?:第)?$", before):
@@ -290,9 +301,12 @@ def _skip_reason(masked: str, clause_start: int, q: Quantity, clause_end: int, a
     if _COUNT_THRESHOLD_TAIL.match(tail) and not (tail.startswith("以上") and _ACTION.search(before[-4:])):
         return "threshold"  # 35蒸吨以下燃煤锅炉; but 申报1个以上项目 asks for at least one
     if q.unit in ("米", "公里") and not re.search(
-            r"(?:新建|新增|铺设|敷设|改造|建设(?!用地)|建成(?!区)|治理|清淤|疏浚|整治|修复|更新|完成)[^，。；、]{0,8}$", before):
+            r"(?:新建|新增|铺设|敷设|改造|建设(?!用地)|建成(?!区)|治理|清淤|疏浚|整治|修复|更新|完成)[^，。；]{0,16}$", before):
         return "threshold"  # 周边2公里范围, 堤外50米, 按照100米、500米分类: where, not how much
     if _ABOUT.search(before) and not (before.endswith("等") and _LEADING_ACTION.match(before)):
+        return "scope_size"
+    if _OBJECT_OF.search(before) and re.match(r"^[^，。；]{0,14}?(?:开展|实施|进行)", tail) \
+            or re.search(r"(?:全[市县区省]|我[市县区]|共有)$", before) and not _ACTION.search(before):
         return "scope_size"
     later = [o for o in all_q if clause_start <= o.start < clause_end and o.start > q.start]
     if _SCOPE_TAIL.match(tail) or any(not o.is_count for o in later) or re.search(r"(?:全国|全省|全市|在)$", before):
@@ -310,6 +324,10 @@ def find_targets(block: Block, catalogue: KpiCatalogue, plan_year: int | None,
     judged not to be a target, so nothing is dropped unseen.
     """
     text = block.text if text is None else text
+    if "\t" in text:  # a row of a targets table: 序号 | 指标（单位） | 现状 | 目标 | 属性
+        row_targets = _table_row(text, catalogue, plan_year, block, base)
+        if row_targets:
+            return row_targets
     masked = _mask_brackets(text)
     ctx = _Context(plan_year)
     label = _LABEL.match(text)  # a paragraph under a label: （二）奋斗目标。… / 约束性指标：…
@@ -368,7 +386,10 @@ def _read_sentence(masked: str, s_start: int, s_end: int, sentence_q: list[Quant
         for q in clause_q:
             q_years = _years(masked[c_start:q.start])
             year = q_years[-1] if q_years else ctx.year
-            reason = _skip_reason(masked, c_start, q, c_end, sentence_q, year, ctx.plan_year, previous_clause)
+            reason = _skip_reason(masked, c_start, q, c_end, sentence_q, year, ctx.plan_year, previous_clause,
+                                  masked[s_start:q.start])
+            if reason is None and actual and re.match(r"(?:较|比|同比)", clause):
+                reason = "actual"  # …为279天，较上年增加6天: the change of an actual is an actual
             if reason:
                 actual = actual or reason == "actual"
                 if skipped is not None:
@@ -398,6 +419,9 @@ def _read_sentence(masked: str, s_start: int, s_end: int, sentence_q: list[Quant
         lead_in, pending = pending, ""
         stretch = ctx.stretch or lead_stretch or bool(_STRETCH.search(masked[c_start:first.start]))
         count_kind = all(q.is_count for q, _ in kept)
+        if count_kind and indicator and any(_same_dimension(kept[0][0].unit, r["unit"])
+                                            for _, _, r in _kpi_candidates(indicator, catalogue)):
+            count_kind = False  # 化肥使用总量较2020年减少1500吨: a KPI's level in tonnes, not a task's count
         if count_kind and "分别" in clause and len(kept) > 1 and indicator and not _ACTION.search(indicator):
             # 氮氧化物和挥发性有机物减排量分别达到1200吨和800吨: named quantities, zipped like levels
             names = _split_indicators(indicator, catalogue, len(kept), clause)
@@ -540,6 +564,39 @@ def _record(block: Block, base: int, q: Quantity, indicator: str, row: dict | No
         "rank_of": rank_of,
         "rank_side": rank_side,
     }
+
+
+_ROW_INDICATOR = re.compile(r"^(?P<name>[^\t]*?[\u4e00-\u9fa5A-Za-z][^\t]*?)[（(](?P<unit>[^（）()]{1,12})[）)]$")
+_ROW_VALUE = re.compile(r"^(?P<cmp>[≤≥<>≦≧]|<=|>=)?\s*(?P<num>\d+(?:\.\d+)?)\s*(?P<tail>以上|以下|以内|左右)?$")
+_SYMBOL = {"≤": "<=", "≦": "<=", "<=": "<=", "≥": ">=", "≧": ">=", ">=": ">=", "<": "<", ">": ">"}
+
+
+def _table_row(text: str, catalogue: KpiCatalogue, plan_year: int | None, block: Block, base: int) -> list[dict]:
+    """A targets table's row: the indicator cell names its unit in brackets (PM2.5年均浓度（微克/立方米）),
+    the last number after it is the target (the ones before are the baseline), a ≤/≥ in its cell is the
+    comparator, 约束性/预期性 the binding."""
+    cells = text.split("\t")
+    for i, cell in enumerate(cells):
+        m = _ROW_INDICATOR.match(cell.strip())
+        unit = UNIT_OF.get(m.group("unit")) if m else None
+        if unit is None:
+            continue
+        values = [(j, v) for j, c in enumerate(cells[i + 1:], i + 1) if (v := _ROW_VALUE.match(c.strip()))]
+        if not values:
+            return []
+        j, v = values[-1]
+        start = sum(len(c) + 1 for c in cells[:j]) + (len(cells[j]) - len(cells[j].lstrip()))
+        value = float(v.group("num")) if "." in v.group("num") else int(v.group("num"))
+        q = Quantity(start, start + len(cells[j].strip()), value, None, unit, cells[j].strip())
+        name = m.group("name")
+        row = _kpi(name, unit, ">=", catalogue) or _kpi(name, unit, "<=", catalogue)
+        tail = v.group("tail") or ""
+        comparator = (_SYMBOL.get(v.group("cmp") or "") or ("<=" if tail in ("以下", "以内") else ">=" if tail == "以上"
+                      else "≈" if tail == "左右" else _direction(name, row)))
+        binding = "binding" if any(_BINDING.search(c) for c in cells) else (
+            "expected" if any(_EXPECTED.search(c) for c in cells) else None)
+        return [_record(block, base, q, name, row, comparator, plan_year, None, "", False, binding, False, text, 0)]
+    return []
 
 
 def _coefficients(masked: str, catalogue: KpiCatalogue, ctx: _Context, block: Block, base: int) -> list[dict]:

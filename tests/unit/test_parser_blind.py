@@ -18,9 +18,9 @@ from tests.eval.score_parser import score_dir
 BLIND = Path(__file__).resolve().parents[1] / "fixtures" / "plans_blind"
 
 FLOORS = {
-    "target_f1": 0.90,
+    "target_f1": 0.95,  # raised by h21t: 0.990 measured (P 0.997, R 0.983)
     "target_precision": 0.95,
-    "target_recall": 0.90,
+    "target_recall": 0.95,
     "comparator_accuracy": 0.95,
     "kpi_accuracy": 0.95,
     "task_recall": 0.95,

@@ -352,3 +352,13 @@ def test_report_prints_targets_by_kind_and_by_kpi(seed_dir):
 def test_comparator_symbols_of_lists_and_tables():
     assert [r[2] for r in _one("PM2.5年均浓度：≤35微克/立方米；优良天数比率：≥80%；重污染天数：<5天。")] == [
         "<=", ">=", "<"]
+
+
+def test_a_targets_table_row():
+    """序号 | 指标（单位） | 现状 | 目标 | 属性: the last number is the target, its ≤/≥ the comparator."""
+    row = "2\t臭氧浓度（微克/立方米）\t141\t≤138\t预期性"
+    (t,) = find_targets(Block(row, 7, 7), CATALOGUE, 2025)
+    assert (t["kpi"], t["comparator"], t["value"], t["unit"], t["binding"], t["line"]) == (
+        "o3_concentration", "<=", 138, "µg/m³", "expected", 7)
+    (t,) = find_targets(Block("1\t优良天数比率（%）\t88.2\t90\t约束性", 8, 8), CATALOGUE, 2025)
+    assert (t["kpi"], t["comparator"], t["value"], t["binding"]) == ("good_air_days_ratio", ">=", 90, "binding")
