@@ -35,7 +35,7 @@ def _valid_date(iso: str | None) -> bool:
 def _headed_paragraph(rest: str) -> str | None:
     """The heading of a numbered paragraph that carries its text on the same line
     (加强工业污染治理。全面… -> 加强工业污染治理), None when the line is a heading alone."""
-    m = re.match(r"^([^。：；]{2,30})[。：]\s*(\S.*)", rest)
+    m = re.match(r"^([^。：；]{2,30})[。：]\s*(\S.*)", rest) or P.GOAL_HEADING_INLINE.match(rest)
     return m.group(1) if m else None
 
 
@@ -195,6 +195,9 @@ class _PlanParser:
         self.tasks: list[dict] = []
         self.targets: list[dict] = []
         self.unparsed: list[dict] = []
+        # numbers read in a targets paragraph or a task and judged not to be targets (baselines,
+        # thresholds, scope sizes, …): listed with the reason, so none is dropped unseen
+        self.skipped_quantities: list[dict] = []
         self.annex_tables: list[dict] = []
         self.table_roles: list[str] = []  # column meanings of a task table in the body
         self.standing: list[tuple[str, str]] = []  # (role, unit) that 以下…不再列出 adds to later tasks
@@ -239,7 +242,7 @@ class _PlanParser:
                 if chapter_kind == "tasks":
                     current = self._start_task(P.cn_number(m.group(1)), b, "", m.start(2), headed=True)
                 elif chapter_kind == "targets":
-                    self.targets.extend(find_targets(b, self.catalogue, self.year))
+                    self.targets.extend(self._find_targets(b))
                 continue
             has_units = chapter_kind == "targets" and parse_responsibility(text, self.first_is_lead).found
             if (m := P.SECTION.match(text)) and (chapter_kind != "targets" or has_units):
@@ -254,7 +257,7 @@ class _PlanParser:
                 if P.is_heading(text) and not (kind == "tasks" and sections_are_tasks):
                     continue
                 if kind == "targets":
-                    self.targets.extend(find_targets(b, self.catalogue, self.year))
+                    self.targets.extend(self._find_targets(b))
                 elif kind == "tasks":
                     # （一）严格落实网格化监管。持续推进…（责任单位：…）: the section is the task, and so
                     # are the next sections of the chapter (unless numbered tasks follow one).
@@ -272,7 +275,7 @@ class _PlanParser:
                 kind = chapter_kind = "tasks"
                 section_kind = None
             if kind == "targets":
-                self.targets.extend(find_targets(b, self.catalogue, self.year))
+                self.targets.extend(self._find_targets(b))
                 continue
             if P.SECTION.match(text) and P.is_heading(text):
                 section, current, style = text, None, None
@@ -314,7 +317,7 @@ class _PlanParser:
                     current[1].merge(part)
                 held = []
                 continue
-            if chapter is None and section is None and (found := find_targets(b, self.catalogue, self.year)):
+            if chapter is None and section is None and (found := self._find_targets(b, trial=True)):
                 self.targets.extend(found)  # an excerpt that opens inside the plan's 目标 section
                 continue
             held.append(b)
@@ -345,6 +348,20 @@ class _PlanParser:
         if P.TARGET_CHAPTER.search(title):
             return "targets"
         return "tasks"
+
+    def _find_targets(self, block: Block, text: str | None = None, base: int = 0,
+                      trial: bool = False) -> list[dict]:
+        """``find_targets`` of the plan, recording the numbers it judged not to be targets.
+        ``trial``: the block is only tried as targets; if none is found it is held for a task (and
+        listed in ``unparsed`` if none takes it), so its numbers are not recorded here."""
+        skipped: list = []
+        found = find_targets(block, self.catalogue, self.year, text=text, base=base, skipped=skipped)
+        if trial and not found:
+            return found
+        self.skipped_quantities.extend(
+            {"plan_id": self.plan_id, "line": line, "printed": q.printed, "value": q.value, "unit": q.unit,
+             "reason": reason} for q, reason, line in skipped)
+        return found
 
     def _not_understood(self, b: Block, reason: str) -> None:
         self.unparsed.append({"start_line": b.start_line, "end_line": b.end_line, "reason": reason})
@@ -436,7 +453,7 @@ class _PlanParser:
         task["units"] += [self._unit_record(role, u, True) for role, u in propagated]
         self.targets.extend(
             dict(t, task_id=task["task_id"])
-            for t in find_targets(block, self.catalogue, self.year, text=core, base=offset))
+            for t in self._find_targets(block, text=core, base=offset))
 
     def _unit_record(self, role: str, printed: str, propagated: bool) -> dict:
         record = {"role": role, "unit_printed": printed,
@@ -479,7 +496,7 @@ def parse_lines(lines: list[str], source: str, reference_dir: Path | None = None
     issued = date.fromisoformat(notice["issue_date"]) if _valid_date(notice["issue_date"]) else None
     doc_year = issued.year if issued else None
     first_is_lead = any(FIRST_IS_LEAD.search(b.text) for b in blocks)
-    plans, unparsed = [], []
+    plans, unparsed, skipped_quantities = [], [], []
     for index, span in enumerate(spans):
         m = _YEAR_IN_TITLE.search(span.title)
         parser = _PlanParser(source, index, span, int(m.group(1)) if m else doc_year, ref_dir,
@@ -490,6 +507,7 @@ def parse_lines(lines: list[str], source: str, reference_dir: Path | None = None
             plan["start_line"] = blocks[span.start].start_line
         plans.append(plan)
         unparsed.extend(parser.unparsed)
+        skipped_quantities.extend(parser.skipped_quantities)
     if not any(p["tasks"] or p["targets"] for p in plans):
         raise NotAPlanError(
             f"{source}: 未找到行动计划的标题、章节或任务，这不是一份行动计划 / no plan title, chapter or "
@@ -504,6 +522,7 @@ def parse_lines(lines: list[str], source: str, reference_dir: Path | None = None
         "announced_titles": notice["announced_titles"],
         "plans": plans,
         "unparsed": unparsed,
+        "skipped_quantities": skipped_quantities,
     }
 
 

@@ -51,7 +51,11 @@ ANNOUNCED_TITLE = re.compile(rf"《([^《》]{{4,80}}?{PLAN_KINDS}(?:（\d{{4}}[
 NOTICE_TITLE = re.compile(rf"关于印发(.{{4,80}}?{PLAN_KINDS}(?:（\d{{4}}[-—–－~至]+\d{{4}}年(?:度)?）)?)(?:等)?的通知")
 PREAMBLE = re.compile(r"^(?:为|根据|按照|依据).{0,400}?(?:制定|制订|编制)(?:本|如下)(?:行动|实施|工作)?(?:计划|方案|要点)?")
 # A plan's 目标 section: （二）主要目标 / 二、工作目标 / 目标指标 (not （五）强化目标管理).
-GOAL_HEADING = re.compile(r"^(?:(?:主要|工作|总体|行动|具体|预期|年度|攻坚|治理|发展|规划)?目标(?:指标|任务|要求)?|主要指标)(?:[。：:]|$)")
+_GOAL_WORDS = r"(?:(?:主要|工作|总体|行动|具体|预期|年度|攻坚|治理|发展|规划)?目标(?:指标|任务|要求)?|主要指标)"
+GOAL_HEADING = re.compile(rf"^{_GOAL_WORDS}(?:[。：:]|$)")
+# A goals heading whose goals follow on its line without a stop, as a web page copies it:
+# 一、工作目标 2023年，全市… / 工作目标到2025年，… (the text starts with a space, a year or 到/至).
+GOAL_HEADING_INLINE = re.compile(rf"^({_GOAL_WORDS})(?:\s+|(?=(?:到|至)?\d{{4}}年))(\S.*)")
 # The first line of a preamble, before wrapping has been undone.
 PREAMBLE_LINE = re.compile(r"^为(?:了|进一步|深入|全面|持续|加快|切实|贯彻|推动|有效|坚决)")
 INTERPRETATION = re.compile(r"^本(?:行动)?(?:计划|方案)由.{0,40}负责解读")

@@ -42,7 +42,11 @@ _FUTURE = re.compile(r"要|应|需|须|确保|力争|争取")
 _AS_OF = re.compile(r"^[^，。；]{0,4}(?:截至|截止)")
 # 对县域内19座露天矿山开展综合整治 / 全县3个工业集聚区全部建成…: how many things a task is about
 _OBJECT_OF = re.compile(r"对[^，。；]{0,10}$")
-_ACTUAL = re.compile(r"截至|截止|(?:已经|已有|已完成|已建成|已达|已实现|已累计|累计已|现有(?!基础))(?![^，。；]{0,14}的)|目前|现状|"
+# A count an investigation found (已排查确认黑臭水体21条 / 经摸排发现…12处) is what exists, not a goal;
+# 完成排查…21条 is a task's output, and 排查发现的问题…100%整改 a goal for what was found.
+_FOUND = r"(?:(?<!完成)(?<!开展)(?<!组织)(?:排查|摸排|调查|普查|筛查)(?:确认|发现|认定|查明|出)|已经?(?:排查|摸排|调查|普查|筛查))"
+_ACTUAL = re.compile(r"截至|截止|(?:已经|已有|已完成|已建成|已达|已实现|已累计|累计已|现有(?!基础)|" + _FOUND +
+                     r")(?![^，。；]{0,14}的)|目前|现状|"
                      r"上年度|去年|同比上升|完成率(?:为|仅)|好于年度目标|占年度任务|实际")
 # 已完成整治的9条黑臭水体, 等10个关键环节: how many things a sentence is about, not a goal for them.
 _ABOUT = re.compile(r"已[^，。；]{0,14}的[^，。；]{0,4}$|等$|共有$|其中$")
