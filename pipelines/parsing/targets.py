@@ -85,7 +85,7 @@ _INCREASE = re.compile(r"(?:提高|提升|增加|增长|上升|升高|增幅|提
 _IS = re.compile(r"为(?:约)?$")
 # Where the subject ends: the first comparator or verb of the clause.
 _SUBJECT_END = re.compile(
-    r"不(?:得)?(?:低|少|小|高|超|大|多)|(?:稳定|持续|总体)?(?:达到(?!或)|达(?!到或|标)|到)(?=\d|百分之|[一二三四五六七八九十]|国家|省|以上)|"
+    r"不(?:得)?(?:低|少|小|高|超|大|多)|(?:稳定|持续|总体)?(?:达到(?!或)|达(?!到或|标)|到)(?!\d{4}年)(?=\d|百分之|[一二三四五六七八九十]|国家|省|以上)|"
     r"(?:稳定|持续|总体)?达到(?!或)|"
     r"(?:稳定)?控制在|控制到|(?:下降|降低|减少|压减|削减)(?:到|至)?|降(?:到|至)|(?:提高|提升|增加|上升)(?:到|至)?|"
     r"保持在|稳定在|保持(?=\d)|稳定(?=达到|控制|保持|在)|(?<![不或劣])(?:低|高)(?:于|於)|超过|大于|小于|突破|"
@@ -536,6 +536,11 @@ def _output_indicator(masked: str, c_start: int, c_end: int, qs: list[Quantity])
     return _LEAD.sub("", text.replace("□", "")).strip("，、：") or clause.replace("□", "")
 
 
+# 日处理能力达到600吨 / 日处理规模三百吨: a daily capacity printed without its per-day unit
+_DAILY_CAPACITY = re.compile(r"(?<![\u4e00-\u9fa5])日均?(?:[处處][理置]|供水|收集|转运|轉運)(?:能力|规模|規模|量)[^，。；]*$")
+_DAILY_UNIT = {"吨": "吨/日", "万吨": "万吨/日", "立方米": "立方米/日", "万立方米": "万立方米/日"}
+
+
 def _record(block: Block, base: int, q: Quantity, indicator: str, row: dict | None, comparator: str,
             year: int | None, base_year: int | None, scope: str, stretch: bool, binding: str | None,
             count_kind: bool, masked: str, s_start: int) -> dict:
@@ -558,7 +563,7 @@ def _record(block: Block, base: int, q: Quantity, indicator: str, row: dict | No
         "comparator": comparator,
         "value": q.value,
         "value_hi": q.value_hi,
-        "unit": q.unit,
+        "unit": _DAILY_UNIT.get(q.unit, q.unit) if _DAILY_CAPACITY.search(masked[s_start:q.start]) else q.unit,
         "year": year,
         "base_year": base_year,
         "scope": scope,
