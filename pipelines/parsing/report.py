@@ -34,6 +34,7 @@ def document_report(doc: dict, aliases: UnitAliases) -> dict:
         "region": doc["region"],
         "plans": [plan_report(p, aliases, doc["region"]) for p in doc["plans"]],
         "unparsed": [(u["start_line"], u["end_line"], u["reason"]) for u in doc["unparsed"]],
+        "skipped_by_reason": dict(Counter(s["reason"] for s in doc.get("skipped_quantities", []))),
     }
 
 
@@ -57,6 +58,7 @@ def format_report(report: dict) -> str:
             f"    别名表外单位 units not in alias table ({len(p['units_not_in_alias_table'])}): "
             + ("、".join(p["units_not_in_alias_table"]) or "—"),
         ]
+    lines.append(f"  未计为目标的数字 numbers not taken as targets: {_counts(report['skipped_by_reason'])}")
     lines.append(f"  未识别 unparsed spans: {len(report['unparsed'])}")
     lines += [f"    行 lines {a}–{b}: {reason}" for a, b, reason in report["unparsed"]]
     return "\n".join(lines)

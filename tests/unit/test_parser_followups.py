@@ -3,8 +3,15 @@ places and numbers): goals printed on their heading's line, numbers judged not t
 in ``skipped_quantities``, area-times units (万亩次), counts an investigation found."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from pipelines.parsing.document import parse_lines
 from pipelines.parsing.quantities import find_quantities
+from pipelines.parsing.report import document_report, format_report
+from pipelines.reference import unit_aliases
+
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _doc(text: str) -> dict:
@@ -74,6 +81,8 @@ def test_numbers_judged_not_targets_are_listed_with_their_reason():
     # every number of the plan is either a target or a skipped quantity: nothing is dropped unseen
     targets = _targets(doc)
     assert len(targets) + len(skipped) == sum(len(find_quantities(line)) for line in SKIPPED.split("\n"))
+    report = format_report(document_report(doc, unit_aliases(ROOT / "data" / "reference")))
+    assert f"numbers not taken as targets: actual {len(skipped)}" in report
 
 
 def test_area_times_and_investigation_findings():
