@@ -34,6 +34,27 @@ def register(app: dash.Dash) -> None:
     for name in TABLES:
         _serve_grid_rows(app, name)
 
+    # The phone's menu: the toggler opens and closes it (in the browser, no round trip).
+    app.clientside_callback("function(n, open) { return n ? !open : open; }",
+                            Output("nav-collapse", "is_open"), Input("nav-toggler", "n_clicks"),
+                            State("nav-collapse", "is_open"), prevent_initial_call=True)
+
+    for dimension in ("plan", "region"):
+        _open_bar(app, dimension)
+
+    @app.callback(Output("url", "href", allow_duplicate=True),
+                  Input("region-map", "clickData"),
+                  State("region-map", "figure"),
+                  State("url", "search"),
+                  prevent_initial_call=True)
+    def open_region(clicked, figure, search):
+        """A click on a region of the map opens its tasks."""
+        try:
+            region = figure["data"][clicked["points"][0]["curveNumber"]]["name"]
+        except (TypeError, KeyError, IndexError):
+            raise PreventUpdate
+        return href("/tasks", {"lang": parse_query(search).get("lang")}, region=region)
+
     @app.callback(Output({"type": "filter-search", "name": MATCH}, "options"),
                   Input({"type": "filter-search", "name": MATCH}, "search_value"),
                   State({"type": "filter-search", "name": MATCH}, "value"),
@@ -62,6 +83,20 @@ def register(app: dash.Dash) -> None:
         if not clicked or not clicked.get("rowId"):
             raise PreventUpdate
         return href("", parse_query(search), task=clicked["rowId"])
+
+
+def _open_bar(app: dash.Dash, dimension: str) -> None:
+    """A click on a bar of the overview's completion chart opens the tasks of that plan or region."""
+    @app.callback(Output("url", "href", allow_duplicate=True),
+                  Input(f"completion-by-{dimension}", "clickData"),
+                  State("url", "search"),
+                  prevent_initial_call=True)
+    def open_bar(clicked, search):
+        try:
+            value = clicked["points"][0]["y"]
+        except (TypeError, KeyError, IndexError):
+            raise PreventUpdate
+        return href("/tasks", {"lang": parse_query(search).get("lang")}, **{dimension: value})
 
 
 def _serve_grid_rows(app: dash.Dash, name: str) -> None:
