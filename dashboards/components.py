@@ -137,8 +137,10 @@ COLUMN_LOOKS = {("targets", "status"): _status_rules(STATUS_COLOR, "status_code"
 WIDE = {"title": 280, "task": 200, "lead_units": 180, "source": 190, "target": 180, "kpi_name_zh": 170,
         "reason_zh": 260, "reason_en": 260, "message": 260, "detail": 260, "original": 220, "expectation": 220,
         "name": 240, "plan_title": 220, "sample_unexpected": 200, "observed_value": 160, "file": 220,
-        "file_name": 200, "acted_on": 180, "unit": 180, "narrative": 240}
-NARROW = {"no": 70, "year": 80, "seq": 70, "row_number": 80, "days_overdue": 100}
+        "file_name": 200, "acted_on": 180, "unit": 180, "narrative": 240, "category": 180}
+NARROW = {"no": 70, "year": 80, "seq": 70, "row_number": 80, "days_overdue": 100, "domain": 80, "region": 100,
+          "due_date": 140, "due_basis": 150, "latest_period": 120, "at": 170, "quarantined_at": 170,
+          "validated_at": 170, "received_at": 170}
 
 
 def column_def(table: str, name: str, lang: str) -> dict:

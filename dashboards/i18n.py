@@ -142,7 +142,8 @@ LABELS = {
 }
 
 COLUMNS = {
-    "task_id": ("任务编号", "Task id"), "region": ("地区", "Region"), "plan_title": ("行动计划", "Plan"),
+    "task_id": ("任务编号", "Task id"), "task": ("计划条目", "Plan item"),
+    "source_reference": ("出处（文件:行）", "Source (file:line)"), "region": ("地区", "Region"), "plan_title": ("行动计划", "Plan"),
     "domain": ("领域", "Domain"), "category": ("类别", "Category"), "no": ("序号", "No."), "title": ("任务", "Task"),
     "lead_units": ("牵头单位", "Lead units"), "due_date": ("完成时限", "Due date"),
     "due_basis": ("时限依据", "Due date from"), "status": ("状态", "Status"), "status_code": ("状态代码", "Status code"),

@@ -23,7 +23,7 @@ from dashboards.i18n import (DBT_STATUS, DOMAIN, DUE_BASIS, GX_SEVERITY, GX_SUCC
 # What each table shows, in order: the grid's columns (known before any row is fetched) and the download's.
 COLUMNS: dict[str, list[str]] = {
     "tasks": ["title", "task", "status", "due_date", "days_overdue", "lead_units", "region", "category", "domain",
-              "due_basis", "latest_status", "latest_period", "source", "task_id", "source_reference"],
+              "due_basis", "latest_status", "latest_period", "source", "task_id", "source_reference", "status_code"],
     "overdue": ["title", "task", "lead_units", "due_date", "days_overdue", "due_basis", "region", "source", "task_id",
                 "source_reference"],
     "targets": ["kpi_name_zh", "region", "year", "status", "target", "baseline", "actual", "gap",

@@ -20,7 +20,6 @@ RANKED = 5
 
 def _headline_cards(h: dict, lang: str, keep: dict) -> dbc.Row:
     judge = thresholds.judge
-    risk = h["targets_at_risk"] + h["targets_missed"]
     return dbc.Row([
         card(t("plans", lang), formats.number(h["plans_total"]), "kpi-plans", link=href("/tasks", keep)),
         card(t("tasks", lang), formats.number(h["tasks_total"]), "kpi-tasks", link=href("/tasks", keep)),
@@ -35,10 +34,10 @@ def _headline_cards(h: dict, lang: str, keep: dict) -> dbc.Row:
              "kpi-targets", judge("targets_met_share", thresholds.share(h["targets_met"], h["targets_total"])),
              href("/targets", keep, status="met"), lang),
         card(t("targets_at_risk", lang), formats.number(h["targets_at_risk"]), "kpi-targets-at-risk",
-             judge("targets_risk_share", thresholds.share(risk, h["targets_total"])),
+             judge("targets_risk_share", thresholds.share(h["targets_at_risk"], h["targets_total"])),
              href("/targets", keep, status="at_risk"), lang),
         card(t("targets_missed", lang), formats.number(h["targets_missed"]), "kpi-targets-missed",
-             judge("targets_risk_share", thresholds.share(risk, h["targets_total"])),
+             judge("targets_risk_share", thresholds.share(h["targets_missed"], h["targets_total"])),
              href("/targets", keep, status="missed"), lang),
         card(t("reporting_rate", lang), formats.percent(h["reporting_rate"]), "kpi-reporting",
              judge("reporting_rate", h["reporting_rate"]), href("/units", keep), lang),

@@ -27,7 +27,8 @@ def _figure(series: dict[str, list], lang: str) -> dict:
     """A plain figure dict (building plotly objects validates every property and costs ~25 ms a chart) of
     one chart's monthly rows, column -> values: each bar green when the month meets the target line, red
     when it does not (grey without a line)."""
-    target = next((v for v in series["target_threshold"] if v is not None and v == v), None)
+    target = next((v for v in [*series["target_threshold"], *series["stretch_threshold"]] if v is not None and v == v),
+                  None)  # the binding line, or the stretch line where only that was printed
     direction = next((d for d in series["direction"] if d), None)
     colours = [{True: COLOURS["green"], False: COLOURS["red"], None: "#9aa5b1"}[_meets(v, target, direction)]
                for v in series["value"]]

@@ -44,7 +44,7 @@ def _small_table(df: pd.DataFrame, lang: str, test_id: str, labels: dict | None 
     if df.empty:
         return html.Div(t("none", lang), className="text-muted small mb-2", id=test_id)
     labels = labels or {}
-    head = html.Thead(html.Tr([html.Th(labels.get(c, column(c, lang))) for c in df.columns]))
+    head = html.Thead(html.Tr([html.Th(labels.get(c, column(c, lang)), className="text-nowrap") for c in df.columns]))
     body = html.Tbody([html.Tr([html.Td("" if v is None or v != v else str(v)) for v in row])
                        for row in df.itertuples(index=False)])
     return html.Div(dbc.Table([head, body], size="sm", bordered=True, striped=True, className="small mb-0",
@@ -129,7 +129,7 @@ def _detail(task_id: str, query: dict, lang: str) -> html.Div:
             dbc.Col([html.H6(t("units_by_role", lang)), _small_table(units, lang, "task-units")], lg=6),
             dbc.Col([html.H6(t("deadlines", lang)), _small_table(deadlines, lang, "task-deadlines")], lg=6),
         ]),
-        html.H6(t("report_history", lang)), chart or html.Div(),
+        html.H6(t("report_history", lang)), chart if chart is not None else html.Div(t("none", lang), className="small text-muted"),
         html.H6(t("reports", lang)), _small_table(shown_reports, lang, "task-reports"),
         html.H6(t("annex_rows", lang)), _small_table(annex, lang, "task-annex"),
     ]), id="task-detail", className="mb-4")
