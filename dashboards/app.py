@@ -8,24 +8,10 @@ import os
 import dash
 import dash_bootstrap_components as dbc
 from dash import dcc
-from flask import abort, send_from_directory
 
-from pipelines.config import data_paths
-
-from . import callbacks, downloads, uploads
+from . import callbacks, data_docs, downloads, uploads
 from .auth import init_auth
 from .i18n import LABELS
-
-
-def _serve_data_docs(server) -> None:
-    """The GX Data Docs site of the pipeline's quality folder, read-only, under /quality-docs/."""
-    @server.route("/quality-docs/", defaults={"path": "index.html"})
-    @server.route("/quality-docs/<path:path>")
-    def data_docs(path: str):
-        root = data_paths().quality / "data_docs"
-        if not (root / path).is_file():
-            abort(404)
-        return send_from_directory(root, path)
 
 
 def create_app() -> dash.Dash:
@@ -42,7 +28,7 @@ def create_app() -> dash.Dash:
     callbacks.register(app)
     uploads.register_routes(app.server)
     downloads.register_routes(app.server)
-    _serve_data_docs(app.server)
+    data_docs.register_routes(app.server)  # auditors only, offline
     # What start-up made (modules, Dash's registries, Plotly's validators: ~110,000 objects) lives as long
     # as the process: frozen, Python's full collections stop walking it — they ran every ~17 page renders
     # and took 37 ms each at a province's scale, 0.3 ms so. Unfrozen at exit, so that shutdown frees it.

@@ -6,7 +6,12 @@ import dash
 from dash import ALL, MATCH, Input, Output, State, ctx
 from dash.exceptions import PreventUpdate
 
-from dashboards import access, data, uploads
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from dashboards import access, auth, data, uploads
+from pipelines.accounts import AccountError, check_place
+from pipelines.config import data_paths
 from dashboards.components import href, options_matching, parse_query
 from dashboards.grid_model import Window
 from dashboards.i18n import lang_of, t
@@ -41,6 +46,7 @@ def register(app: dash.Dash) -> None:
 
     for dimension in ("plan", "region"):
         _open_bar(app, dimension)
+    _manage_accounts(app)
 
     @app.callback(Output("url", "href", allow_duplicate=True),
                   Input("region-map", "clickData"),
@@ -83,6 +89,46 @@ def register(app: dash.Dash) -> None:
         if not clicked or not clicked.get("rowId"):
             raise PreventUpdate
         return href("", parse_query(search), task=clicked["rowId"])
+
+
+def _manage_accounts(app: dash.Dash) -> None:
+    """The administrators' account changes: add, disable, reset; each made and audited by the account store
+    with the administrator as the actor. The role is checked here, on the server, for every change."""
+    @app.callback(Output("account-result", "children"),
+                  Input("account-add", "n_clicks"), Input("account-disable", "n_clicks"),
+                  Input("account-reset", "n_clicks"),
+                  State("account-username", "value"), State("account-role", "value"),
+                  State("account-region", "value"), State("account-unit", "value"),
+                  State("account-target", "value"), State("url", "search"),
+                  prevent_initial_call=True)
+    def change_account(_add, _disable, _reset, username, role, region, unit, target, search):
+        acc = access.account()
+        if acc is None or acc.role != "admin" or not access.may_see_page("/accounts"):
+            raise PreventUpdate
+        lang = lang_of(parse_query(search))
+        action = ctx.triggered_id
+        name = ((username if action == "account-add" else target) or "").strip()
+        if not name:
+            return dbc.Alert(t("account_name_needed", lang), color="warning")
+        store, actor = auth.store(), f"web:{acc.username}"
+        try:
+            if action == "account-add":
+                unit = (unit or "").strip() or None
+                check_place(data_paths().reference, role, region, unit)
+                shown = [t("account_added", lang, u=name), html.Code(store.add(name, role, region, unit, actor=actor),
+                                                                      id="account-password", className="ms-2 fs-5")]
+            elif action == "account-disable":
+                store.disable(name, actor=actor)
+                shown = [t("account_disabled", lang, u=name)]
+            else:
+                shown = [t("account_reset_done", lang, u=name),
+                         html.Code(store.reset(name, actor=actor), id="account-password", className="ms-2 fs-5")]
+        except AccountError as exc:
+            return dbc.Alert(str(exc), color="danger", id="account-error")
+        # the list below shows the change once the page is opened again (the link keeps the password here)
+        refresh = dcc.Link(t("account_list_refresh", lang), href=href("/accounts", parse_query(search)),
+                           refresh=True, className="ms-3 small")
+        return dbc.Alert([*shown, refresh], color="success", id="account-done")
 
 
 def _open_bar(app: dash.Dash, dimension: str) -> None:

@@ -99,14 +99,17 @@ def for_people(df: pd.DataFrame, kinds: dict[str, str], lang: str) -> pd.DataFra
     return df
 
 
-def overdue_table(query: dict) -> pd.DataFrame:
-    """The most overdue tasks of the reader's regions (cut to the top N after the scope, never before)."""
+def overdue_table(query: dict, screen: bool = True) -> pd.DataFrame:
+    """The most overdue tasks of the reader's regions (cut to the top N after the scope, never before); for
+    a workbook (not ``screen``) its dates and days as values."""
     lang = lang_of(query)
     df = data.most_overdue(regions=access.region_scope())
     df["task"] = [formats.task_name(p, n, lang) for p, n in zip(df["plan_title"], df["no"])]
     df["source_reference"] = df["source"]
     df["source"] = [formats.source_name(p, n, lang) for p, n in zip(df["plan_title"], df["start_line"])]
     df["due_basis"] = _labels(df["due_basis"], DUE_BASIS, lang)
+    if not screen:
+        return df.assign(due_date=pd.to_datetime(df["due_date"], errors="coerce"))
     return for_people(df, {"due_date": "day", "days_overdue": "number"}, lang)
 
 
@@ -118,7 +121,10 @@ _TARGET_FIELDS = ["region", "year", "kpi_name_zh", "kpi_name_en", "comparator", 
                   "reference", "plan_title", "line"]  # what a target's row in the grid is made of
 
 
-def _targets_in_words(df: pd.DataFrame, lang: str) -> pd.DataFrame:
+_TARGET_NUMBERS = {"baseline": "number", "actual": "number", "gap": "number", "progress_from_baseline": "percent"}
+
+
+def _targets_in_words(df: pd.DataFrame, lang: str, screen: bool = True) -> pd.DataFrame:
     stretch = "（力争）" if lang == "zh" else " (stretch)"
     df["target"] = [target_label(r.comparator, r.target_value, r.unit, r.direction, r.threshold, r.kpi_unit, lang)
                     + (stretch if r.stretch else "") for r in df.itertuples()]
@@ -127,15 +133,15 @@ def _targets_in_words(df: pd.DataFrame, lang: str) -> pd.DataFrame:
     df["status"] = _labels(df["status"], STATUS, lang)
     df["source_reference"] = df["reference"]
     df["source"] = [formats.source_name(p or "", n, lang) for p, n in zip(df["plan_title"], df["line"])]
-    df = for_people(df, {"baseline": "number", "actual": "number", "gap": "number",
-                         "progress_from_baseline": "percent"}, lang)
+    if screen:
+        df = for_people(df, _TARGET_NUMBERS, lang)
     return df[COLUMNS["targets"]]
 
 
-def targets_table(query: dict) -> pd.DataFrame:
-    """Every target of the view."""
+def targets_table(query: dict, screen: bool = True) -> pd.DataFrame:
+    """Every target of the view (for a workbook, not ``screen``: its numbers as values)."""
     return _targets_in_words(data.target_attainment(query.get("region") or None, query.get("kpi") or None,
-                                                    query.get("status") or None), lang_of(query))
+                                                    query.get("status") or None), lang_of(query), screen)
 
 
 def targets_block(query: dict, window: Window) -> tuple[list[dict], int]:
@@ -302,6 +308,43 @@ def rows(name: str, query: dict, window: Window) -> tuple[list[dict], int]:
         return fast(query, window)
     df, total = grid_model.block(TABLES[name](query), window)
     return grid_model.records(df), total
+
+
+# What a workbook keeps as a number or a date (with the cell format that shows it as the screen does)
+# rather than as the screen's text: the kinds of the views' columns whose raw value is <column>_raw.
+SPREADSHEET_KINDS = {"tasks": {"due_date": "day"},
+                     **{name: {c: k for c, k in kinds.items() if k in ("percent", "number", "day")}
+                        for name, (kinds, _) in VIEW_FORMATS.items()}}
+
+
+def spreadsheet_frame(name: str, query: dict) -> tuple[pd.DataFrame, dict[str, str]]:
+    """The table as a workbook holds it: the screen's words, but its rates, counts and dates as numbers and
+    dates (and which kind each such column is); a leader's regions only. Headers as on screen."""
+    lang = lang_of(query)
+    if name in VALUES_TABLES:
+        table, kinds = VALUES_TABLES[name]
+        return labelled(_shown(name, table)(query), lang), {column(c, lang): k for c, k in kinds.items()}
+    kinds = SPREADSHEET_KINDS.get(name, {}) if name in QUERIES else {}
+    if not kinds:
+        return labelled(TABLES[name](query), lang), {}
+    view, columns = QUERIES[name](query), COLUMNS[name]
+    picked = ", ".join(f"{quoted(c + '_raw') if c in kinds else quoted(c)} as {quoted(c)}" for c in columns)
+    df = data.view_frame(data.View(f"select {picked}, * exclude ({', '.join(map(quoted, columns))}) from ({view.sql})",
+                                   view.params, view.order, view.unique), columns)
+    regions = access.region_scope()
+    if regions is not None and "region" in columns:
+        df = df[df["region"].isin(regions)].reset_index(drop=True)
+    for c, kind in kinds.items():
+        if kind == "day":
+            df[c] = pd.to_datetime(df[c], errors="coerce")
+    return labelled(df, lang), {column(c, lang): kind for c, kind in kinds.items()}
+
+
+# The tables built in pandas, as a workbook holds them: (the table with values, not words, for numbers; kinds).
+VALUES_TABLES = {"targets": (lambda query: targets_table(query, screen=False), {**_TARGET_NUMBERS, "baseline": "value",
+                                                                                  "actual": "value", "gap": "value"}),
+                 "overdue": (lambda query: overdue_table(query, screen=False), {"due_date": "day",
+                                                                                "days_overdue": "number"})}
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

@@ -153,18 +153,13 @@ DEMO_ACCOUNTS = (("leader", "leader", None, None), ("auditor", "auditor", None, 
 def cmd_users(args) -> int:
     """Accounts: add, disable, reset a password, list, or create the demo accounts (passwords shown once)."""
     import getpass
-    from .accounts import AccountError, store_for
-    from .reference import regions, unit_aliases
+    from .accounts import AccountError, check_place, store_for
     paths = data_paths()
     store = store_for(paths.root)
     actor = f"cli:{getpass.getuser()}"
     try:
         if args.action == "add":
-            if args.role == "unit" and args.unit not in unit_aliases(paths.reference).units_of(args.region):
-                raise AccountError(f"{args.region} 没有名为 {args.unit} 的责任单位（见 data/reference/unit_aliases.csv）/ "
-                                   f"no unit {args.unit} in {args.region}")
-            if args.region and args.region not in {r["region"] for r in regions(paths.reference)}:
-                raise AccountError(f"未知地区 {args.region}（见 data/reference/regions.csv）/ unknown region {args.region}")
+            check_place(paths.reference, args.role, args.region, args.unit)
             password = store.add(args.username, args.role, args.region, args.unit, actor=actor)
             print(f"已创建 / created {args.username}（{args.role}）密码 / password: {password}")
         elif args.action == "disable":

@@ -120,8 +120,10 @@ def _detail(task_id: str, query: dict, lang: str) -> html.Div:
                   html.Span(formats.day(task["due_date"], lang) or t("none", lang), id="task-due"),
                   html.Span(f"（{basis}）" if lang == "zh" else f" ({basis})", id="task-due-basis")],
                  className="mb-2"),
-        html.Div(formats.source_name(task["plan_title"], task["start_line"], lang), className="text-muted small",
-                 id="task-source-ref", title=f"{task['source']}:{task['start_line']}–{task['end_line']}"),
+        html.Div(formats.source_name(task["plan_title"], task["start_line"], lang)
+                 + (f"（{task['location']}）" if isinstance(task.get("location"), str) and task["location"] else ""),
+                 className="text-muted small", id="task-source-ref",
+                 title=f"{task['source']}:{task['start_line']}–{task['end_line']}"),
         html.H6(t("source_text", lang), className="mt-3"),
         html.P(_paragraph(lines), id="task-source", className="bg-light p-2"),
         html.Details([html.Summary(t("original_lines", lang), className="small"), original], className="mb-2"),
