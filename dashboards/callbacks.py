@@ -9,7 +9,7 @@ from dash.exceptions import PreventUpdate
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from dashboards import access, auth, data, uploads
+from dashboards import access, auth, data, formats, uploads
 from pipelines.accounts import AccountError, check_place
 from pipelines.config import data_paths
 from dashboards.components import href, options_matching, parse_query
@@ -159,4 +159,4 @@ def _serve_grid_rows(app: dash.Dash, name: str) -> None:
         data.pin_snapshot((request.get("context") or {}).get("snapshot"))
         query = parse_query(search)
         block, total = rows(name, query, Window.from_request(request))
-        return {"rowData": block, "rowCount": total}, t("rows", lang_of(query), n=total)
+        return {"rowData": block, "rowCount": total}, t("rows", lang_of(query), n=formats.number(total))

@@ -432,6 +432,7 @@ def task_view(f: dict) -> View:
     where, params = _task_filter(f)
     return View(f"""select s.task_id, s.region, s.plan_title, s.domain, s.category, s.no, s.title, s.lead_units,
                            s.due_date::varchar as due_date, s.due_basis, s.status_class as status, s.latest_status,
+                           s.latest_status_code,
                            s.latest_period, s.days_overdue,
                            {_reference('s.source', 's.start_line', 's.location')} as source,
                            s.source as source_file, s.start_line, s.list_order

@@ -28,13 +28,15 @@ DBT_STATUS = {"pass": ("通过", "Passed"), "fail": ("未通过", "Failed"), "wa
               "error": ("出错", "Error"), "skipped": ("跳过", "Skipped"), "success": ("成功", "Succeeded")}
 INPUT_KIND = {"plan": ("计划文件", "Plan file"), "submission": ("填报文件", "Report file")}
 INPUT_STATUS = {"parsed": ("已读取", "Read"), "rejected": ("未入库（见拒收原因）", "Not loaded (see reasons)"),
-                "loaded": ("已入库", "Loaded"), "partial": ("部分入库", "Partly loaded"),
+                "loaded": ("已入库", "Loaded"), "landed": ("已入库", "Loaded"), "partial": ("部分入库", "Partly loaded"),
                 "duplicate": ("重复文件，未再入库", "Duplicate, not loaded again")}
 ROLE_OF_ACCOUNT = {"leader": ("领导", "Leader"), "auditor": ("审计", "Auditor"), "unit": ("责任单位", "Unit"),
                    "admin": ("管理员", "Administrator")}
 YES_NO = {True: ("是", "Yes"), False: ("否", "No")}
-DEADLINE_KIND = {"date": ("日期", "date"), "year_end": ("年底", "end of year"), "ongoing": ("长期", "standing"),
-                 "annex": ("附件表", "annex"), "printed": ("文件规定", "printed")}
+DEADLINE_KIND = {"date": ("日期", "date"), "ongoing": ("长期", "standing"), "recurring": ("定期", "recurring"),
+                 "window": ("时段", "period"), "seasonal": ("季节性", "seasonal"), "unknown": ("未识别", "not recognised")}
+PROGRESS_STATUS = {"done": ("已完成", "Done"), "in_progress": ("推进中", "In progress"), "delayed": ("滞后", "Delayed"),
+                   "not_started": ("未启动", "Not started")}  # a progress report's status, as the template offers it
 COMPARATOR = {">=": "≥", "<=": "≤", "=": "="}
 _RELATIVE = {"decrease_by": ("下降", "down by"), "increase_by": ("提高", "up by")}
 
@@ -229,6 +231,8 @@ def column(name: str, lang: str) -> str:
 def target_label(comparator: str, value: float, unit: str, direction: str, threshold: float | None,
                  kpi_unit: str, lang: str = "zh") -> str:
     """The target as printed, and the level it sets when that is not the printed number."""
+    if lang == "en":  # a rank's 位 is a Chinese counter word: "rank ≤ 114", not "rank ≤ 114位"
+        unit, kpi_unit = ("" if u == "位" else u for u in (unit, kpi_unit))
     level = ("" if threshold is None or threshold != threshold
              else f"{COMPARATOR[direction]} {threshold:g}{kpi_unit}")
     if comparator in _RELATIVE:

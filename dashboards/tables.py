@@ -17,7 +17,8 @@ from dashboards import access, data, formats, grid_model
 from dashboards.auth import store
 from dashboards.grid_model import Window, quoted
 from dashboards.i18n import (DBT_STATUS, DOMAIN, DUE_BASIS, GX_SEVERITY, GX_SUCCESS, INPUT_KIND, INPUT_STATUS,
-                             PLAN_FILE_STATUS, ROLE, ROLE_OF_ACCOUNT, STATUS, TASK_STATUS, YES_NO, column, lang_of, pick, target_label)
+                             PLAN_FILE_STATUS, PROGRESS_STATUS, ROLE, ROLE_OF_ACCOUNT, STATUS, TASK_STATUS, YES_NO,
+                             column, lang_of, pick, target_label)
 
 
 # What each table shows, in order: the grid's columns (known before any row is fetched) and the download's.
@@ -77,6 +78,8 @@ def tasks_for_people(view: data.View, lang: str) -> data.View:
     period kept to sort by."""
     shown = data.View(f"""select * replace ({formats.day_sql('due_date', lang)} as due_date,
                                              {formats.month_sql('latest_period', lang)} as latest_period,
+                                             coalesce({_label_sql('latest_status_code', PROGRESS_STATUS, lang)},
+                                                      latest_status) as latest_status,
                                              {formats.source_name_sql('plan_title', 'start_line', lang)} as source),
                                  {formats.task_name_sql('plan_title', 'no', lang)} as task,
                                  source as source_reference, due_date as due_date_raw,

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -83,9 +84,27 @@ def cmd_run(args) -> int:
     from .definitions import defs
     job = defs.resolve_job_def(args.job)
     instance = dg.DagsterInstance.get() if args.persist else dg.DagsterInstance.ephemeral()
-    result = job.execute_in_process(instance=instance, raise_on_error=False)
-    print(f"Dagster run {result.run_id}: {'成功 / success' if result.success else '失败 / failed'}")
+    from .run_ui import run_with_progress
+    result, log = run_with_progress(job, instance, sys.stdout)
+    _summary(result.success, log)
     return 0 if result.success else 1
+
+
+def _summary(success: bool, log: Path) -> None:
+    """What the run published and where to look next."""
+    from .warehouse.publish import current_snapshot
+    snap = current_snapshot(data_paths().serving)
+    if snap is not None:
+        with duckdb.connect(str(snap.path), read_only=True) as con:
+            plans, tasks, overdue, targets = con.execute(
+                "select plans_total, tasks_total, tasks_overdue, targets_total from marts.mart_headline").fetchone()
+        print(f"已发布快照 / published: {snap.path.name}：计划 {plans:,} 个，任务 {tasks:,} 条（逾期 {overdue:,}），"
+              f"目标 {targets:,} 个 / plans, tasks (overdue), targets")
+    host, port = os.environ.get("DASH_HOST", "127.0.0.1"), os.environ.get("DASH_PORT", "8050")
+    print(f"仪表板 / dashboard: make dashboard → http://{host}:{port}/ ；演示账户 / demo accounts: make users"
+          f"（密码只在创建时显示 / passwords are shown once, when created）")
+    if not success:
+        print(f"失败的步骤见日志 / see the log for the failed step: {log}")
 
 
 def cmd_status(args) -> int:
