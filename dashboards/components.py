@@ -133,12 +133,12 @@ def _status_rules(codes: dict[str, str], field: str) -> dict:
 
 COLUMN_LOOKS = {("targets", "status"): _status_rules(STATUS_COLOR, "status_code"),
                 ("tasks", "status"): _status_rules(TASK_STATUS_COLOR, "status_code")}
-# Long text: wrapped, the row as tall as it needs; the task's title pinned on the left.
+# Long text: wrapped in rows three lines tall; the task's title pinned on the left.
 WIDE = {"title": 280, "task": 200, "lead_units": 180, "source": 190, "target": 180, "kpi_name_zh": 170,
         "reason_zh": 260, "reason_en": 260, "message": 260, "detail": 260, "original": 220, "expectation": 220,
         "name": 240, "plan_title": 220, "sample_unexpected": 200, "observed_value": 160, "file": 220,
         "file_name": 200, "acted_on": 180, "unit": 180, "narrative": 240, "category": 180}
-NARROW = {"no": 70, "year": 80, "seq": 70, "row_number": 80, "days_overdue": 100, "domain": 80, "region": 100,
+NARROW = {"no": 70, "year": 80, "seq": 70, "row_number": 80, "days_overdue": 115, "domain": 80, "region": 100,
           "due_date": 140, "due_basis": 150, "latest_period": 120, "at": 170, "quarantined_at": 170,
           "validated_at": 170, "received_at": 170}
 
@@ -150,7 +150,7 @@ def column_def(table: str, name: str, lang: str) -> dict:
     if name in HIDDEN:
         return {**spec, "hide": True}
     if name in WIDE:
-        spec.update(minWidth=WIDE[name], flex=2, wrapText=True, autoHeight=True)
+        spec.update(minWidth=WIDE[name], flex=2, wrapText=True)
     else:
         spec.update(minWidth=NARROW.get(name, 110), flex=1)
     if name == "title":
@@ -174,6 +174,9 @@ def table_block(name: str, query: dict, row_id: str | None = None, height: int =
         dashGridOptions={"pagination": True, "paginationPageSize": PAGE_SIZE, "cacheBlockSize": BLOCK_ROWS,
                          "maxBlocksInCache": 20, "animateRows": False, "enableCellTextSelection": True,
                          "tooltipShowDelay": 300, "suppressRowHoverHighlight": False,
+                         # three lines of wrapped text (the infinite row model has no auto height); the whole
+                         # text is the cell's tooltip
+                         "rowHeight": 64,
                          "context": {"snapshot": data.snapshot_info().name},  # its blocks come from it too
                          **({} if lang == "en" else {"localeText": GRID_LOCALE_ZH})},
         getRowId=f"params.data.{row_id}" if row_id else None,

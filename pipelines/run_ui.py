@@ -4,9 +4,11 @@ The run itself is the same Dagster run as before (recorded in DAGSTER_HOME unles
 from __future__ import annotations
 
 import os
+import sys
 import threading
 import time
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO
 
@@ -91,23 +93,49 @@ def write_log(instance, run_id: str, path: Path) -> None:
                      f"{entry.step_key or '-'} {kind} {entry.user_message}\n")
 
 
+@contextmanager
+def _terminal_to(path: Path):
+    """Everything written to the process's stdout and stderr — dbt's own lines included, which dagster-dbt
+    streams straight to the terminal — goes to ``path``; yields a stream on the real terminal."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    saved_out, saved_err = os.dup(1), os.dup(2)
+    with path.open("ab") as sink:
+        os.dup2(sink.fileno(), 1)
+        os.dup2(sink.fileno(), 2)
+        terminal = os.fdopen(os.dup(saved_out), "w", encoding="utf-8", buffering=1)
+        try:
+            yield terminal
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os.dup2(saved_out, 1)
+            os.dup2(saved_err, 2)
+            os.close(saved_out)
+            os.close(saved_err)
+            terminal.close()
+
+
 def run_with_progress(job, instance, out: TextIO):
     """Execute ``job`` on ``instance`` with one line per step on ``out``; returns the result and the log's
     path."""
     run_id = str(uuid.uuid4())
     path = log_folder() / f"run-{time.strftime('%Y%m%d-%H%M%S')}-{run_id[:8]}.log"
-    print(f"PlanKPI 运行 / run {run_id[:8]}：每步一行；完整日志 / full log → {path}", file=out, flush=True)
-    progress = _Progress(instance, run_id, out)
+    print(f"PlanKPI 运行 / run {run_id[:8]}：每步一行；完整日志 / full log → {path}（步骤输出 / step output: .out）",
+          file=out, flush=True)
     began = time.time()
-    progress.start()
-    try:
-        result = job.execute_in_process(run_config=QUIET_CONSOLE, instance=instance, raise_on_error=False,
-                                        run_id=run_id)
-    finally:
-        progress.stop.set()
-        progress.join()
-        progress.drain()
-        write_log(instance, run_id, path)
+    output = path.with_suffix(".out")  # what the steps printed themselves (dbt's lines)
+    with _terminal_to(output) as terminal:
+        progress = _Progress(instance, run_id, terminal)
+        progress.start()
+        try:
+            result = job.execute_in_process(run_config=QUIET_CONSOLE, instance=instance, raise_on_error=False,
+                                            run_id=run_id)
+        finally:
+            progress.stop.set()
+            progress.join()
+            progress.drain()
+    write_log(instance, run_id, path)
     verdict = "成功 / success" if result.success else "失败 / failed"
     print(f"共 {progress.steps_done} 步，失败 {progress.failed} 步，用时 {time.time() - began:.1f} s — {verdict}"
           f" / {progress.steps_done} steps, {progress.failed} failed", file=out, flush=True)
