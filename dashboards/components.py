@@ -17,7 +17,7 @@ from dashboards import access, data, formats, thresholds
 from dashboards.downloads import FORMATS, download_href, file_name
 from dashboards.i18n import GRID_LOCALE_ZH, STATUS_COLOR, column, lang_of, t
 from dashboards.grid_model import BLOCK_ROWS
-from dashboards.tables import COLUMNS, HIDDEN, TOOLTIPS
+from dashboards.tables import COLUMNS, GRID_NUMBERS, HIDDEN, TOOLTIPS
 
 PAGES = (("/", "overview"), ("/tasks", "tasks_page"), ("/targets", "targets_page"), ("/units", "units_page"),
          ("/quality", "quality_page"), ("/my", "my_page"), ("/audit", "audit_page"), ("/accounts", "accounts_page"))
@@ -157,6 +157,10 @@ def column_def(table: str, name: str, lang: str) -> dict:
         spec.update(pinned="left", flex=None, width=300)
     if name in TOOLTIPS:
         spec["tooltipField"] = TOOLTIPS[name]
+    kind = GRID_NUMBERS.get(table, {}).get(name)
+    if kind:
+        spec.update(valueFormatter={"function": formats.GRID_FORMATTERS[kind]}, filter="agNumberColumnFilter",
+                    type="rightAligned")
     return spec
 
 

@@ -169,3 +169,11 @@ def moment_sql(expr: str, lang: str) -> str:
 
 SQL_WRITERS = {"percent": lambda expr, lang: percent_sql(expr), "number": number_sql, "day": day_sql,
                "month": month_sql, "moment": moment_sql}
+
+
+# The same rules for a grid's cell that keeps its number (sorted and filtered as a number): AG Grid value
+# formatters, with the d3-format that dash-ag-grid ships.
+GRID_FORMATTERS = {
+    "percent": f"params.value == null ? '{DASH}' : d3.format('.1%')(params.value)",
+    "number": f"params.value == null ? '{DASH}' : d3.format(',.2~f')(params.value)",
+}

@@ -124,10 +124,12 @@ _TARGET_FIELDS = ["region", "year", "kpi_name_zh", "kpi_name_en", "comparator", 
                   "reference", "plan_title", "line"]  # what a target's row in the grid is made of
 
 
+# The targets' numbers (kept as numbers: sorted and filtered as such; written by the grid and the workbook)
 _TARGET_NUMBERS = {"baseline": "number", "actual": "number", "gap": "number", "progress_from_baseline": "percent"}
+GRID_NUMBERS = {"targets": _TARGET_NUMBERS}
 
 
-def _targets_in_words(df: pd.DataFrame, lang: str, screen: bool = True) -> pd.DataFrame:
+def _targets_in_words(df: pd.DataFrame, lang: str) -> pd.DataFrame:
     stretch = "（力争）" if lang == "zh" else " (stretch)"
     df["target"] = [target_label(r.comparator, r.target_value, r.unit, r.direction, r.threshold, r.kpi_unit, lang)
                     + (stretch if r.stretch else "") for r in df.itertuples()]
@@ -136,15 +138,13 @@ def _targets_in_words(df: pd.DataFrame, lang: str, screen: bool = True) -> pd.Da
     df["status"] = _labels(df["status"], STATUS, lang)
     df["source_reference"] = df["reference"]
     df["source"] = [formats.source_name(p or "", n, lang) for p, n in zip(df["plan_title"], df["line"])]
-    if screen:
-        df = for_people(df, _TARGET_NUMBERS, lang)
-    return df[COLUMNS["targets"]]
+    return df[COLUMNS["targets"]]  # numbers stay numbers: the grid writes them (formats.GRID_FORMATTERS)
 
 
-def targets_table(query: dict, screen: bool = True) -> pd.DataFrame:
-    """Every target of the view (for a workbook, not ``screen``: its numbers as values)."""
+def targets_table(query: dict) -> pd.DataFrame:
+    """Every target of the view."""
     return _targets_in_words(data.target_attainment(query.get("region") or None, query.get("kpi") or None,
-                                                    query.get("status") or None), lang_of(query), screen)
+                                                    query.get("status") or None), lang_of(query))
 
 
 def targets_block(query: dict, window: Window) -> tuple[list[dict], int]:
@@ -344,8 +344,8 @@ def spreadsheet_frame(name: str, query: dict) -> tuple[pd.DataFrame, dict[str, s
 
 
 # The tables built in pandas, as a workbook holds them: (the table with values, not words, for numbers; kinds).
-VALUES_TABLES = {"targets": (lambda query: targets_table(query, screen=False), {**_TARGET_NUMBERS, "baseline": "value",
-                                                                                  "actual": "value", "gap": "value"}),
+VALUES_TABLES = {"targets": (targets_table, {**_TARGET_NUMBERS, "baseline": "value", "actual": "value",
+                                             "gap": "value"}),
                  "overdue": (lambda query: overdue_table(query, screen=False), {"due_date": "day",
                                                                                 "days_overdue": "number"})}
 

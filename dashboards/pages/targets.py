@@ -35,7 +35,9 @@ def _figure(series: dict[str, list], lang: str) -> dict:
     periods = [formats.month(p, lang) for p in series["period"]]
     traces = [{"type": "bar", "x": periods, "y": series["value"], "name": t("monthly", lang),
                "marker": {"color": colours},
-               "hovertemplate": "%{x}: %{y}<extra></extra>"}]
+               # each bar traces to its submission row (file and row in the hover)
+               "customdata": list(zip(series["file_name"], series["row_number"])),
+               "hovertemplate": "%{x}: %{y}<br>%{customdata[0]} #%{customdata[1]}<extra></extra>"}]
     if "mean" in series["aggregation"]:
         traces.append({"type": "scatter", "mode": "lines+markers", "x": periods,
                        "y": series["ytd_mean"], "name": t("ytd", lang), "line": {"color": "#343a40"}})
