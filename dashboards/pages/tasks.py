@@ -9,7 +9,7 @@ from dash import dcc, html
 from dashboards import access, data, formats
 from dashboards.components import (TASK_STATUS_COLOR, colon, filter_dropdown, frame, guarded, href, searched_dropdown,
                                    searched_options, table_block)
-from dashboards.i18n import DEADLINE_KIND, DOMAIN, DUE_BASIS, ROLE, TASK_STATUS, column, lang_of, pick, t
+from dashboards.i18n import COMPARATOR, DEADLINE_KIND, DOMAIN, DUE_BASIS, ROLE, TASK_STATUS, column, lang_of, pick, t
 
 PATH = "/tasks"
 dash.register_page(__name__, path=PATH, name="计划与任务 Plans & tasks", title="PlanKPI")
@@ -81,6 +81,16 @@ def _report_chart(reports: pd.DataFrame, lang: str):
     return dcc.Graph(figure=figure, id="task-report-chart", config={"displayModeBar": False})
 
 
+def _outputs(df: pd.DataFrame) -> pd.DataFrame:
+    """完成 ≥ 268 个: the printed quantity (a range as 1–2) beside what is counted."""
+    def quantity(r) -> str:
+        value = f"{r.target_value:g}" + ("" if r.target_value_hi != r.target_value_hi or r.target_value_hi is None
+                                         else f"–{r.target_value_hi:g}")
+        return f"{COMPARATOR.get(r.comparator, r.comparator)} {value} {r.unit}"
+    return pd.DataFrame({"indicator": df["indicator"], "quantity": [quantity(r) for r in df.itertuples()],
+                         "year": df["year"], "line": df["line"]})
+
+
 def _detail(task_id: str, query: dict, lang: str) -> html.Div:
     d = data.task(task_id)
     if d is None:
@@ -133,6 +143,9 @@ def _detail(task_id: str, query: dict, lang: str) -> html.Div:
         ]),
         html.H6(t("report_history", lang)), chart if chart is not None else html.Div(t("none", lang), className="small text-muted"),
         html.H6(t("reports", lang)), _small_table(shown_reports, lang, "task-reports"),
+        html.H6(t("task_outputs", lang)), _small_table(_outputs(d["outputs"]), lang, "task-outputs",
+                                                       {"indicator": t("output_indicator", lang),
+                                                        "quantity": t("quantity", lang)}),
         html.H6(t("annex_rows", lang)), _small_table(annex, lang, "task-annex"),
     ]), id="task-detail", className="mb-4")
 

@@ -1,5 +1,7 @@
 -- One due date per task.
---   due_basis = printed   : the latest dated deadline of the task (a date, or the end of a window)
+--   due_basis = printed   : the latest dated deadline of the task (a date, the end of a window, or a
+--                           relative period 一年内 counted by the parser from the notice's issue date:
+--                           kind = relative has its due_date computed, so it counts as printed here)
 --   due_basis = plan_year : no dated deadline and no standing wording: the task of a yearly action plan
 --                           is due by 31 December of the plan year
 --   due_basis = ongoing   : only standing wording (长期坚持 / 持续推进, 每年…, 秋冬季): no due date;

@@ -1,4 +1,5 @@
--- Attainment of every parsed numeric target with a catalogue KPI, as of var as_of.
+-- Attainment of every parsed outcome target with a catalogue KPI (output targets and kpi = 'other' are
+-- not KPI attainment: int_target_thresholds keeps outcomes, the catalogue join drops 'other'), as of var as_of.
 --   actual        : the KPI's value for the target year (int_kpi_year_values): the annual value when
 --                   reported, else the year-to-date mean of monthly values for concentrations
 --                   (aggregation = mean) or the latest value for rates (aggregation = latest)
@@ -34,6 +35,8 @@ measured as (
             when '<=' then y.value <= t.threshold
             when '>=' then y.value >= t.threshold
             when '=' then y.value = t.threshold
+            when '<' then y.value < t.threshold
+            when '>' then y.value > t.threshold
         end as satisfied
     from t
     join {{ ref('stg_kpi_catalogue') }} k using (kpi)
