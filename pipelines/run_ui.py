@@ -100,15 +100,16 @@ def _terminal_to(path: Path):
     sys.stdout.flush()
     sys.stderr.flush()
     saved_out, saved_err = os.dup(1), os.dup(2)
-    with path.open("ab") as sink:
-        os.dup2(sink.fileno(), 1)
+    python_out, python_err = sys.stdout, sys.stderr
+    with path.open("ab") as sink, path.open("a", encoding="utf-8", buffering=1) as text:
+        os.dup2(sink.fileno(), 1)  # below Python: what subprocesses and C code write
         os.dup2(sink.fileno(), 2)
+        sys.stdout = sys.stderr = text  # Python's own prints
         terminal = os.fdopen(os.dup(saved_out), "w", encoding="utf-8", buffering=1)
         try:
             yield terminal
         finally:
-            sys.stdout.flush()
-            sys.stderr.flush()
+            sys.stdout, sys.stderr = python_out, python_err
             os.dup2(saved_out, 1)
             os.dup2(saved_err, 2)
             os.close(saved_out)

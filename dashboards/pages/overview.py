@@ -147,5 +147,8 @@ def layout(**query):
         _unit_ranking(lang),
         html.H5(t("target_attainment", lang), className="mt-4"),
         html.Div(t("binding_first", lang), className="small text-muted mb-1"),
-        table_block("targets", query, height=420),
+        # a phone gets the cards and lists above and a link here, not a wide grid
+        html.Div(table_block("targets", query, height=420), className="d-none d-sm-block"),
+        dcc.Link(t("targets_page", lang), href=href("/targets", keep), className="btn btn-outline-success btn-sm d-sm-none",
+                 id="targets-link-phone"),
     )
