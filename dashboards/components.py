@@ -239,4 +239,5 @@ def _as_options(values: list[str]) -> list[dict]:
 
 
 def _filter_col(label_key: str, lang: str, dropdown: dcc.Dropdown) -> dbc.Col:
-    return dbc.Col([dbc.Label(t(label_key, lang), className="small mb-0"), dropdown], md=3, lg=True, className="mb-2")
+    return dbc.Col([dbc.Label(t(label_key, lang), className="small mb-0"), dropdown], xs=6, md=3, lg=True,
+                   className="mb-2")  # two a row on a phone

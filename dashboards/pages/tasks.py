@@ -36,7 +36,7 @@ def _filters(query: dict, lang: str) -> dbc.Row:
                         query.get("status"), lang),
         dbc.Col(dcc.Checklist(id={"type": "filter", "name": "overdue"},
                               options=[{"label": " " + t("filter_overdue", lang), "value": "1"}],
-                              value=["1"] if query.get("overdue") == "1" else [], className="mt-4"), md=2),
+                              value=["1"] if query.get("overdue") == "1" else [], className="mt-4"), xs=6, md=2),
     ], className="g-2 mb-2")
 
 
