@@ -45,6 +45,13 @@ _LOGO = re.compile(r'<img[^>]*src="https://great-expectations-web-assets[^"]*"[^
 _OTHER = re.compile(r'<(script|link|img)\b[^>]*(?:src|href)="https?://[^"]*"[^>]*>(?:\s*</script>)?')
 
 
+# GX writes its pages with inline scripts (and vega compiles expressions): this server's files only, but
+# inline scripts allowed on these static, auditor-only pages (the dashboard's own policy is stricter).
+DOCS_POLICY = ("default-src 'self'; script-src 'self' 'unsafe-inline' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; "
+               "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; object-src 'none'; "
+               "base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
+
+
 def offline(html: str) -> str:
     """A Data Docs page with its CDN addresses on this server and nothing left that loads from outside
     (links a reader may follow stay: they load nothing by themselves)."""
@@ -69,5 +76,5 @@ def register_routes(server) -> None:
             if root.resolve() not in page.parents:
                 abort(404)
             return Response(offline(page.read_text(encoding="utf-8")), mimetype="text/html",
-                            headers={"Cache-Control": "private, no-store"})
+                            headers={"Cache-Control": "private, no-store", "Content-Security-Policy": DOCS_POLICY})
         return send_from_directory(root, path)

@@ -117,7 +117,7 @@ def _terminal_to(path: Path):
             terminal.close()
 
 
-def run_with_progress(job, instance, out: TextIO):
+def run_with_progress(job, instance, out: TextIO, tags: dict | None = None):
     """Execute ``job`` on ``instance`` with one line per step on ``out``; returns the result and the log's
     path."""
     run_id = str(uuid.uuid4())
@@ -131,7 +131,7 @@ def run_with_progress(job, instance, out: TextIO):
         progress.start()
         try:
             result = job.execute_in_process(run_config=QUIET_CONSOLE, instance=instance, raise_on_error=False,
-                                            run_id=run_id)
+                                            run_id=run_id, tags=tags)
         finally:
             progress.stop.set()
             progress.join()

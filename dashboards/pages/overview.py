@@ -7,6 +7,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboards import access, data, formats, region_map, thresholds
+from dashboards.bulletin_links import bulletin_links
 from dashboards.components import card, frame, guarded, href, table_block
 from dashboards.i18n import lang_of, t
 
@@ -131,10 +132,9 @@ def layout(**query):
     keep = {"lang": query.get("lang")}
     h = data.scope_headline(acc.region) if access.region_scope() is not None else data.headline()
     return frame(PATH, query,
+        bulletin_links(),  # h27's 通报 downloads, beside the figures they report
         _headline_cards(h, lang, keep),
         _legend(lang),
-        # h27's bulletin (通报) download goes here, beside the figures it reports
-        html.Div(id="bulletin-slot", className="mb-2"),
         dbc.Row([
             dbc.Col([html.H5(t("completion_by_plan", lang)), _completion_chart("plan", lang)], lg=7),
             dbc.Col([html.H5(t("completion_by_region", lang)), _completion_chart("region", lang)], lg=5),

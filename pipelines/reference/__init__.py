@@ -11,7 +11,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-REFERENCE_TABLES = ("kpi_catalogue", "unit_aliases", "regions", "reporting_schedule")
+# indicator_reporters: which unit of a region may report an indicator's observations (kpi × region →
+# unit); an indicator × region without a row is reported by the region's 生态环境局 (the default).
+# report_contacts: whom a unit calls about its template (printed in the template's first rows).
+REFERENCE_TABLES = ("kpi_catalogue", "unit_aliases", "regions", "reporting_schedule", "indicator_reporters",
+                    "report_contacts")
 
 
 def read_table(reference_dir: Path, name: str) -> list[dict]:

@@ -13,9 +13,9 @@ thresholds as (
     select
         kpi, region, year,
         any_value(direction) as direction,
-        case when any_value(direction) = '>=' then max(threshold) filter (where not stretch)
+        case when any_value(direction) in ('>=', '>') then max(threshold) filter (where not stretch)
              else min(threshold) filter (where not stretch) end as target_threshold,
-        case when any_value(direction) = '>=' then max(threshold) filter (where stretch)
+        case when any_value(direction) in ('>=', '>') then max(threshold) filter (where stretch)
              else min(threshold) filter (where stretch) end as stretch_threshold
     from {{ ref('int_target_thresholds') }}
     group by kpi, region, year
