@@ -9,7 +9,7 @@ export DO_NOT_TRACK := 1
 export GX_ANALYTICS_ENABLED := false
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: install manifest run pipeline sample users dashboard dagster test test-fast browser-deps clean bench bench-province bench-dashboard bench-load
+.PHONY: install manifest run pipeline sample users dashboard dagster test test-fast browser-deps clean bench bench-province bench-dashboard bench-load screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -90,6 +90,12 @@ bench-dashboard: install
 # 50 simulated readers against gunicorn for 30 s while a new snapshot is published (PLANKPI_DATA's).
 bench-load: install
 	$(BIN)/python -m dashboards.loadtest --users 50 --seconds 120
+
+# Every page (zh and en, desktop and a 390-px phone) as PNG files in docs/screenshots/, from the published
+# snapshot of PLANKPI_DATA (run the pipeline first: make pipeline).
+SCREENSHOTS ?= docs/screenshots
+screenshots: install browser-deps
+	$(BIN)/python -m dashboards.screenshots --out $(SCREENSHOTS)
 
 clean:
 	rm -rf $(PLANKPI_DATA)/{inbox,archive,quarantine,outbox,warehouse,serving,quality} $(DAGSTER_HOME) dbt_project/target

@@ -8,25 +8,12 @@ import os
 import dash
 import dash_bootstrap_components as dbc
 from dash import dcc
-from flask import Response, abort, send_from_directory
+from flask import Response
 
-from pipelines.config import data_paths
-
-from . import bulletin_links, callbacks, downloads, uploads
+from . import bulletin_links, callbacks, data_docs, downloads, uploads
 from .auth import init_auth, secure_cookies
 from .data import NoSnapshot
 from .i18n import LABELS
-
-
-def _serve_data_docs(server) -> None:
-    """The GX Data Docs site of the pipeline's quality folder, read-only, under /quality-docs/."""
-    @server.route("/quality-docs/", defaults={"path": "index.html"})
-    @server.route("/quality-docs/<path:path>")
-    def data_docs(path: str):
-        root = data_paths().quality / "data_docs"
-        if not (root / path).is_file():
-            abort(404)
-        return send_from_directory(root, path)
 
 
 def _security_headers(app: dash.Dash) -> None:
@@ -73,7 +60,7 @@ def create_app() -> dash.Dash:
     uploads.register_routes(app.server)
     downloads.register_routes(app.server)
     bulletin_links.register_routes(app.server)
-    _serve_data_docs(app.server)
+    data_docs.register_routes(app.server)  # auditors only, offline
     _security_headers(app)
     # What start-up made (modules, Dash's registries, Plotly's validators: ~110,000 objects) lives as long
     # as the process: frozen, Python's full collections stop walking it — they ran every ~17 page renders

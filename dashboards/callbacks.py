@@ -7,7 +7,12 @@ from dash import ALL, MATCH, Input, Output, State, ctx
 from dash.exceptions import PreventUpdate
 from flask import Response, abort
 
-from dashboards import access, data, uploads
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from dashboards import access, auth, data, formats, uploads
+from pipelines.accounts import AccountError, check_place
+from pipelines.config import data_paths
 from dashboards.components import href, options_matching, parse_query
 from dashboards.grid_model import BadGridRequest, Window
 from dashboards.i18n import lang_of, t
@@ -34,6 +39,28 @@ def register(app: dash.Dash) -> None:
 
     for name in TABLES:
         _serve_grid_rows(app, name)
+
+    # The phone's menu: the toggler opens and closes it (in the browser, no round trip).
+    app.clientside_callback("function(n, open) { return n ? !open : open; }",
+                            Output("nav-collapse", "is_open"), Input("nav-toggler", "n_clicks"),
+                            State("nav-collapse", "is_open"), prevent_initial_call=True)
+
+    for dimension in ("plan", "region"):
+        _open_bar(app, dimension)
+    _manage_accounts(app)
+
+    @app.callback(Output("url", "href", allow_duplicate=True),
+                  Input("region-map", "clickData"),
+                  State("region-map", "figure"),
+                  State("url", "search"),
+                  prevent_initial_call=True)
+    def open_region(clicked, figure, search):
+        """A click on a region of the map opens its tasks."""
+        try:
+            region = figure["data"][clicked["points"][0]["curveNumber"]]["name"]
+        except (TypeError, KeyError, IndexError):
+            raise PreventUpdate
+        return href("/tasks", {"lang": parse_query(search).get("lang")}, region=region)
 
     @app.callback(Output({"type": "filter-search", "name": MATCH}, "options"),
                   Input({"type": "filter-search", "name": MATCH}, "search_value"),
@@ -65,6 +92,60 @@ def register(app: dash.Dash) -> None:
         return href("", parse_query(search), task=clicked["rowId"])
 
 
+def _manage_accounts(app: dash.Dash) -> None:
+    """The administrators' account changes: add, disable, reset; each made and audited by the account store
+    with the administrator as the actor. The role is checked here, on the server, for every change."""
+    @app.callback(Output("account-result", "children"),
+                  Input("account-add", "n_clicks"), Input("account-disable", "n_clicks"),
+                  Input("account-reset", "n_clicks"),
+                  State("account-username", "value"), State("account-role", "value"),
+                  State("account-region", "value"), State("account-unit", "value"),
+                  State("account-target", "value"), State("url", "search"),
+                  prevent_initial_call=True)
+    def change_account(_add, _disable, _reset, username, role, region, unit, target, search):
+        acc = access.account()
+        if acc is None or acc.role != "admin" or not access.may_see_page("/accounts"):
+            raise PreventUpdate
+        lang = lang_of(parse_query(search))
+        action = ctx.triggered_id
+        name = ((username if action == "account-add" else target) or "").strip()
+        if not name:
+            return dbc.Alert(t("account_name_needed", lang), color="warning")
+        store, actor = auth.store(), f"web:{acc.username}"
+        try:
+            if action == "account-add":
+                unit = (unit or "").strip() or None
+                check_place(data_paths().reference, role, region, unit)
+                shown = [t("account_added", lang, u=name), html.Code(store.add(name, role, region, unit, actor=actor),
+                                                                      id="account-password", className="ms-2 fs-5")]
+            elif action == "account-disable":
+                store.disable(name, actor=actor)
+                shown = [t("account_disabled", lang, u=name)]
+            else:
+                shown = [t("account_reset_done", lang, u=name),
+                         html.Code(store.reset(name, actor=actor), id="account-password", className="ms-2 fs-5")]
+        except AccountError as exc:
+            return dbc.Alert(str(exc), color="danger", id="account-error")
+        # the list below shows the change once the page is opened again (the link keeps the password here)
+        refresh = dcc.Link(t("account_list_refresh", lang), href=href("/accounts", parse_query(search)),
+                           refresh=True, className="ms-3 small")
+        return dbc.Alert([*shown, refresh], color="success", id="account-done")
+
+
+def _open_bar(app: dash.Dash, dimension: str) -> None:
+    """A click on a bar of the overview's completion chart opens the tasks of that plan or region."""
+    @app.callback(Output("url", "href", allow_duplicate=True),
+                  Input(f"completion-by-{dimension}", "clickData"),
+                  State("url", "search"),
+                  prevent_initial_call=True)
+    def open_bar(clicked, search):
+        try:
+            value = clicked["points"][0]["y"]
+        except (TypeError, KeyError, IndexError):
+            raise PreventUpdate
+        return href("/tasks", {"lang": parse_query(search).get("lang")}, **{dimension: value})
+
+
 def _serve_grid_rows(app: dash.Dash, name: str) -> None:
     """The block of rows the grid of table ``name`` asks for (as it is shown, scrolled, sorted or
     filtered), over the view of the page's URL, and the view's row count above the grid."""
@@ -82,4 +163,4 @@ def _serve_grid_rows(app: dash.Dash, name: str) -> None:
             block, total = rows(name, query, Window.from_request(request, COLUMNS[name]))
         except BadGridRequest as bad:
             abort(Response(str(bad), 400, mimetype="text/plain"))
-        return {"rowData": block, "rowCount": total}, t("rows", lang_of(query), n=total)
+        return {"rowData": block, "rowCount": total}, t("rows", lang_of(query), n=formats.number(total))

@@ -13,11 +13,11 @@ import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from dashboards import access, data
+from dashboards import access, data, formats, thresholds
 from dashboards.downloads import FORMATS, download_href, file_name
 from dashboards.i18n import GRID_LOCALE_ZH, STATUS_COLOR, column, lang_of, t
 from dashboards.grid_model import BLOCK_ROWS
-from dashboards.tables import COLUMNS
+from dashboards.tables import COLUMNS, GRID_NUMBERS, HIDDEN, TOOLTIPS
 
 PAGES = (("/", "overview"), ("/tasks", "tasks_page"), ("/targets", "targets_page"), ("/units", "units_page"),
          ("/quality", "quality_page"), ("/my", "my_page"), ("/audit", "audit_page"), ("/accounts", "accounts_page"))
@@ -34,20 +34,27 @@ def href(path: str, query: dict, **changes) -> str:
 
 
 def _navbar(path: str, query: dict, lang: str) -> dbc.Navbar:
+    """The menu; below Bootstrap's lg breakpoint (a phone) it folds behind a toggler (callbacks.py opens it)."""
     keep = {"lang": query.get("lang")}
     acc = access.account()
     links = [dbc.NavItem(dbc.NavLink(t(key, lang), href=href(p, keep), active=p == path, id=f"nav-{key}"))
              for p, key in PAGES if acc is not None and p in access.pages_for(acc.role)]
     toggle = dcc.Link(t("switch_lang", lang), href=href(path, query, lang=None if lang == "en" else "en"),
-                      id="lang-toggle", className="btn btn-outline-light btn-sm ms-3")
+                      id="lang-toggle", className="btn btn-outline-light btn-sm ms-lg-3 my-1")
     who = html.Span(f"{acc.label}（{t('role_' + acc.role, lang)}）" if acc else "", id="who",
-                    className="text-white small ms-3")
+                    className="text-white small ms-lg-3 my-1 d-inline-block")
     return dbc.Navbar(dbc.Container([
-        dbc.NavbarBrand(t("title", lang), href=href(access.HOME.get(acc.role, "/") if acc else "/", keep)),
-        dbc.Nav(links, navbar=True, className="me-auto"),
-        toggle, who,
-        html.A(t("logout", lang), href="/logout", id="logout", className="btn btn-outline-light btn-sm ms-3"),
-    ], fluid=True), color="success", dark=True, className="mb-3")
+        dbc.NavbarBrand(t("title", lang), href=href(access.HOME.get(acc.role, "/") if acc else "/", keep),
+                        className="text-wrap"),
+        dbc.NavbarToggler(id="nav-toggler", n_clicks=0),
+        dbc.Collapse([
+            dbc.Nav(links, navbar=True, className="me-auto"),
+            html.Div([toggle, who,
+                      html.A(t("logout", lang), href="/logout", id="logout",
+                             className="btn btn-outline-light btn-sm ms-3 my-1")],
+                     className="d-flex flex-wrap align-items-center"),
+        ], id="nav-collapse", is_open=False, navbar=True),
+    ], fluid=True), color="success", dark=True, expand="lg", className="mb-3 plankpi-nav")
 
 
 def refusal(path: str, query: dict) -> html.Div:
@@ -82,29 +89,79 @@ def frame(path: str, query: dict, *children) -> html.Div:
         dbc.Alert(t("sample_banner", lang), color="warning", id="sample-banner", className="py-2")
         if h["includes_sample_data"] else None,
         html.Div([
-            html.Span(f"{t('as_of', lang)}：{str(h['as_of'])[:10]}", id="as-of", className="me-4"),
-            html.Span(f"{t('snapshot', lang)}：{info.published_at}（{t('run', lang)} {info.run_id[:8]}）",
-                      id="snapshot-time"),
+            html.Span(f"{t('as_of', lang)}{colon(lang)}{formats.day(h['as_of'], lang)}", id="as-of", className="me-4"),
+            html.Span(f"{t('snapshot', lang)}{colon(lang)}{formats.moment(info.published_at, lang)}"
+                      f"{t('beijing_time', lang)}", id="snapshot-time", title=f"{t('run', lang)} {info.run_id}"),
         ], className="text-muted small mb-3"),
         *children,
     ], lang="en" if lang == "en" else "zh-CN")
 
 
+def colon(lang: str) -> str:
+    return ": " if lang == "en" else "："
+
+
 def pct(x) -> str:
-    return "—" if x is None or x != x else f"{x * 100:.1f}%"
+    return formats.percent(x)
 
 
-def card(label: str, value: str, test_id: str) -> dbc.Col:
-    return dbc.Col(dbc.Card(dbc.CardBody([
-        html.Div(label, className="text-muted small"),
-        html.Div(value, className="fs-4 fw-bold", id=test_id),
-    ])), lg=True, md=3, xs=6, className="mb-2")
+def card(label: str, value: str, test_id: str, level: str | None = "none", link: str | None = None,
+         lang: str = "zh", note: str | None = None) -> dbc.Col:
+    """A headline figure; with a ``level`` (thresholds.py) in its colour and its word, with ``link`` a way
+    into the list behind it."""
+    judged = level != "none"
+    body = [html.Div(label, className="small card-label"),
+            html.Div(value, className="fs-4 fw-bold", id=test_id),
+            html.Div(thresholds.word(level, lang) + (f" · {note}" if note else ""), className="small",
+                     id=f"{test_id}-level") if judged else (html.Div(note, className="small text-muted") if note else None)]
+    look = (level or "nodata") if judged else "plain"
+    inner = dbc.Card(dbc.CardBody(body), className=f"h-100 kpi-card kpi-{look}")
+    content = dcc.Link(inner, href=link, className="text-decoration-none kpi-link", id=f"{test_id}-link") if link else inner
+    return dbc.Col(content, lg=True, md=3, xs=6, className="mb-2")
 
 
-# How a column looks beyond its words: a target's status in colour *and* words, so it reads in grey-scale
+# How a column looks beyond its words: a status in colour *and* words, so it reads in grey-scale
 # (Bootstrap's text-bg-* classes, chosen in the browser from the row's status code).
-COLUMN_LOOKS = {("targets", "status"): {"cellClassRules": {
-    f"text-bg-{color}": f"params.data && params.data.status_code === '{code}'" for code, color in STATUS_COLOR.items()}}}
+TASK_STATUS_COLOR = {"overdue": "danger", "completed_late": "warning", "completed_on_time": "success",
+                     "not_due": "light", "ongoing": "info"}
+
+
+def _status_rules(codes: dict[str, str], field: str) -> dict:
+    return {"cellClassRules": {f"text-bg-{color}": f"params.data && params.data.{field} === '{code}'"
+                               for code, color in codes.items()}}
+
+
+COLUMN_LOOKS = {("targets", "status"): _status_rules(STATUS_COLOR, "status_code"),
+                ("tasks", "status"): _status_rules(TASK_STATUS_COLOR, "status_code")}
+# Long text: wrapped in rows three lines tall; the task's title pinned on the left.
+WIDE = {"title": 280, "task": 200, "lead_units": 180, "source": 190, "target": 180, "kpi_name_zh": 170,
+        "reason_zh": 260, "reason_en": 260, "message": 260, "detail": 260, "original": 220, "expectation": 220,
+        "name": 240, "plan_title": 220, "sample_unexpected": 200, "observed_value": 160, "file": 220,
+        "file_name": 200, "acted_on": 180, "unit": 180, "narrative": 240, "category": 180}
+NARROW = {"no": 70, "year": 80, "seq": 70, "row_number": 80, "days_overdue": 115, "domain": 80, "region": 100,
+          "due_date": 140, "due_basis": 150, "latest_period": 120, "at": 170, "quarantined_at": 170,
+          "validated_at": 170, "received_at": 170}
+
+
+def column_def(table: str, name: str, lang: str) -> dict:
+    """One grid column: its header, width (a minimum, growing into the free width), wrapping, tooltip,
+    and hidden when it is an id, a file reference or a code (the download keeps it)."""
+    spec = {"field": name, "headerName": column(name, lang), **COLUMN_LOOKS.get((table, name), {})}
+    if name in HIDDEN:
+        return {**spec, "hide": True}
+    if name in WIDE:
+        spec.update(minWidth=WIDE[name], flex=2, wrapText=True)
+    else:
+        spec.update(minWidth=NARROW.get(name, 110), flex=1)
+    if name == "title":
+        spec.update(pinned="left", flex=None, width=300)
+    if name in TOOLTIPS:
+        spec["tooltipField"] = TOOLTIPS[name]
+    kind = GRID_NUMBERS.get(table, {}).get(name)
+    if kind:
+        spec.update(valueFormatter={"function": formats.GRID_FORMATTERS[kind]}, filter="agNumberColumnFilter",
+                    type="rightAligned")
+    return spec
 
 
 def table_block(name: str, query: dict, row_id: str | None = None, height: int = 560) -> html.Div:
@@ -115,15 +172,18 @@ def table_block(name: str, query: dict, row_id: str | None = None, height: int =
     grid = dag.AgGrid(
         id=f"grid-{name}",
         rowModelType="infinite",
-        columnDefs=[{"field": c, "headerName": column(c, lang), **COLUMN_LOOKS.get((name, c), {})}
-                    for c in COLUMNS[name]],
-        defaultColDef={"sortable": True, "resizable": True, "filter": True, "minWidth": 90},
+        columnDefs=[column_def(name, c, lang) for c in COLUMNS[name]],
+        defaultColDef={"sortable": True, "resizable": True, "filter": True, "minWidth": 90,
+                       "cellStyle": {"lineHeight": "1.4", "paddingTop": "6px", "paddingBottom": "6px"}},
         dashGridOptions={"pagination": True, "paginationPageSize": PAGE_SIZE, "cacheBlockSize": BLOCK_ROWS,
                          "maxBlocksInCache": 20, "animateRows": False, "enableCellTextSelection": True,
+                         "tooltipShowDelay": 300, "suppressRowHoverHighlight": False,
+                         # three lines of wrapped text (the infinite row model has no auto height); the whole
+                         # text is the cell's tooltip
+                         "rowHeight": 64,
                          "context": {"snapshot": data.snapshot_info().name},  # its blocks come from it too
                          **({} if lang == "en" else {"localeText": GRID_LOCALE_ZH})},
         getRowId=f"params.data.{row_id}" if row_id else None,
-        columnSize="autoSize",
         style={"height": f"{height}px"},
     )
     return html.Div([
@@ -179,4 +239,5 @@ def _as_options(values: list[str]) -> list[dict]:
 
 
 def _filter_col(label_key: str, lang: str, dropdown: dcc.Dropdown) -> dbc.Col:
-    return dbc.Col([dbc.Label(t(label_key, lang), className="small mb-0"), dropdown], md=3, lg=True, className="mb-2")
+    return dbc.Col([dbc.Label(t(label_key, lang), className="small mb-0"), dropdown], xs=6, md=3, lg=True,
+                   className="mb-2")  # two a row on a phone

@@ -290,27 +290,64 @@ def _reference(source: str, line: str, location: str) -> str:
     return f"coalesce({source} || ':' || {line}, {source}) || coalesce('（' || nullif({location}, '') || '）', '')"
 
 
-def targets_view(region: str | None = None, kpi: str | None = None) -> View:
-    """Every target with its attainment and the sentence it was printed in, of one region and KPI or all."""
-    conditions = [c for c, given in (("region = $region", region), ("kpi = $kpi", kpi)) if given]
+# A target's status as the order people read it in: what is missed first, then at risk, on track, met.
+STATUS_ORDER = ("missed", "at_risk", "on_track", "met", "no_data")
+_STATUS_RANK = "case status " + " ".join(f"when '{s}' then {i}" for i, s in enumerate(STATUS_ORDER)) + " else 9 end"
+
+
+def targets_view(region: str | None = None, kpi: str | None = None, status: str | None = None) -> View:
+    """Every target with its attainment and the sentence it was printed in, of one region, KPI and status
+    or all; missed first, then at risk, on track, met, binding targets before stretch ones."""
+    conditions = [c for c, given in (("region = $region", region), ("kpi = $kpi", kpi), ("status = $status", status))
+                  if given]
     return View(f"""select target_id, region, year, kpi, kpi_name_zh, kpi_name_en, indicator, comparator,
                            target_value, unit, stretch, threshold, direction, kpi_unit, rank_of, baseline,
                            baseline_year, actual, months_reported, gap, progress_from_baseline, status,
-                           status_reason, source, line, line_text, {_reference('source', 'line', 'location')} as reference
-                    from marts.mart_target_attainment {'where ' + ' and '.join(conditions) if conditions else ''}""",
-                {k: v for k, v in (("region", region), ("kpi", kpi)) if v},
-                ("region", "year", "kpi", "stretch", "target_id"), unique=True)
+                           status_reason, source, line, line_text, {_reference('source', 'line', 'location')} as reference,
+                           (select p.title from staging.stg_plans p where p.plan_id = t.plan_id) as plan_title,
+                           {_STATUS_RANK} as status_rank
+                    from marts.mart_target_attainment t {'where ' + ' and '.join(conditions) if conditions else ''}""",
+                {k: v for k, v in (("region", region), ("kpi", kpi), ("status", status)) if v},
+                ("status_rank", "stretch", "region", "year", "kpi", "target_id"), unique=True)
 
 
-def target_attainment(region: str | None = None, kpi: str | None = None) -> pd.DataFrame:
-    view = targets_view(region, kpi)
+def target_attainment(region: str | None = None, kpi: str | None = None, status: str | None = None) -> pd.DataFrame:
+    view = targets_view(region, kpi, status)
     return _query(view_sql(view, []), view.params)
 
 
-def most_overdue(limit: int = 10) -> pd.DataFrame:
+def most_overdue(limit: int = 10, regions: frozenset | None = None) -> pd.DataFrame:
+    """The ``limit`` most overdue tasks — of ``regions`` (a leader's) when given: the scope is applied
+    before the cut, so a city's leader sees the city's ten, not the province's ten filtered — and in
+    ``listed`` how many overdue tasks there are in all."""
     return _query(f"""select task_id, region, plan_title, no, title, lead_units, due_date::varchar as due_date,
-                            due_basis, days_overdue, {_reference('source', 'start_line', 'location')} as source
-                     from marts.mart_overdue_tasks order by days_overdue desc, task_id limit ?""", [limit])
+                            due_basis, days_overdue, {_reference('source', 'start_line', 'location')} as source,
+                            start_line, count(*) over () as listed
+                     from marts.mart_overdue_tasks
+                     where $regions is null or region in (select unnest($regions))
+                     order by days_overdue desc, task_id limit $limit""",
+                  {"limit": limit, "regions": sorted(regions) if regions is not None else None})
+
+
+def unit_ranking(regions: frozenset | None = None) -> pd.DataFrame:
+    """Every unit with lead tasks due, by on-time completion then reporting (the 红黑榜 of a monthly
+    通报): the page takes the top and the bottom five."""
+    return _query("""select region, unit, lead_tasks, lead_on_time_rate, lead_completion_rate, lead_overdue,
+                            reporting_rate
+                     from marts.mart_unit_scorecard
+                     where lead_on_time_rate is not null
+                       and ($regions is null or region in (select unnest($regions)))
+                     order by lead_on_time_rate desc, reporting_rate desc nulls last, lead_overdue, region, unit""",
+                  {"regions": sorted(regions) if regions is not None else None})
+
+
+def region_completion(regions: frozenset | None = None) -> pd.DataFrame:
+    """Completion of every region (as its own row of mart_completion), for the map."""
+    return _query("""select dimension_value as region, completion_rate, tasks_total, tasks_completed,
+                            tasks_with_due_date, tasks_overdue
+                     from marts.mart_completion
+                     where dimension = 'region' and ($regions is null or dimension_value in (select unnest($regions)))""",
+                  {"regions": sorted(regions) if regions is not None else None})
 
 
 # --- plans & tasks --------------------------------------------------------------------------------
@@ -437,6 +474,7 @@ def task_view(f: dict) -> View:
     where, params = _task_filter(f)
     return View(f"""select s.task_id, s.region, s.plan_title, s.domain, s.category, s.no, s.title, s.lead_units,
                            s.due_date::varchar as due_date, s.due_basis, s.status_class as status, s.latest_status,
+                           s.latest_status_code,
                            s.latest_period, s.days_overdue,
                            {_reference('s.source', 's.start_line', 's.location')} as source,
                            s.source as source_file, s.start_line, s.list_order

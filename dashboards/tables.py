@@ -13,39 +13,47 @@ from typing import Callable
 import duckdb
 import pandas as pd
 
-from dashboards import access, data, grid_model
+from dashboards import access, data, formats, grid_model
 from dashboards.auth import store
 from dashboards.grid_model import Window, quoted
-from dashboards.i18n import (DOMAIN, DUE_BASIS, PLAN_FILE_STATUS, ROLE, STATUS, TASK_STATUS, column, lang_of, pick,
-                             target_label)
+from dashboards.i18n import (DBT_STATUS, DOMAIN, DUE_BASIS, GX_SEVERITY, GX_SUCCESS, INPUT_KIND, INPUT_STATUS,
+                             PLAN_FILE_STATUS, PROGRESS_STATUS, ROLE, ROLE_OF_ACCOUNT, STATUS, TASK_STATUS, YES_NO,
+                             column, lang_of, pick, target_label)
 
 
 # What each table shows, in order: the grid's columns (known before any row is fetched) and the download's.
 COLUMNS: dict[str, list[str]] = {
-    "tasks": ["task_id", "title", "status", "due_date", "days_overdue", "lead_units", "region", "plan_title", "no",
-              "category", "domain", "due_basis", "latest_status", "latest_period", "source"],
-    "overdue": ["task_id", "region", "plan_title", "no", "title", "lead_units", "due_date", "due_basis",
-                "days_overdue", "source"],
-    "targets": ["region", "year", "kpi_name_zh", "target", "baseline", "actual", "gap", "progress_from_baseline",
-                "status", "status_code", "source"],
+    "tasks": ["title", "task", "status", "due_date", "days_overdue", "lead_units", "region", "category", "domain",
+              "due_basis", "latest_status", "latest_period", "source", "task_id", "source_reference", "status_code"],
+    "overdue": ["title", "task", "lead_units", "due_date", "days_overdue", "due_basis", "region", "source", "task_id",
+                "source_reference"],
+    "targets": ["kpi_name_zh", "region", "year", "status", "target", "baseline", "actual", "gap",
+                "progress_from_baseline", "source", "status_code", "source_reference"],
     "units": ["region", "unit", "lead_tasks", "support_tasks", "implement_tasks", "lead_completion_rate",
               "lead_on_time_rate", "lead_overdue", "reports_due", "reports_on_time", "reports_late",
               "reports_missing", "reporting_rate"],
     "gx": ["suite", "expectation", "column_name", "success", "severity", "observed_value", "unexpected_count",
            "sample_unexpected"],
-    "gx_history": ["run_id", "validated_at", "expectations", "failed_critical", "failed_warning"],
+    "gx_history": ["validated_at", "expectations", "failed_critical", "failed_warning", "run_id"],
     "dbt": ["name", "resource_type", "status", "failures", "message"],
-    "inputs": ["kind", "file", "sha256", "status", "rows_landed", "rows_rejected"],
+    "inputs": ["kind", "file", "status", "rows_landed", "rows_rejected", "sha256"],
     "quarantine": ["file_name", "row_number", "column_name", "rule", "reason_zh", "reason_en", "original",
                    "quarantined_at"],
     "plan_files": ["source", "format", "status", "reason", "seconds", "checksum"],
-    "my_tasks": ["task_id", "my_role", "plan_title", "no", "title", "due_date", "status", "latest_status",
-                 "latest_period"],
+    "my_tasks": ["title", "task", "my_role", "due_date", "status", "latest_status", "latest_period", "task_id"],
     "my_uploads": ["at", "acted_on", "ingest_status", "rows_landed", "rows_rejected", "rows_blank", "detail",
                    "checksum"],
     "audit_log": ["seq", "at", "actor", "action", "acted_on", "detail", "checksum"],
     "accounts": ["username", "role", "region", "unit", "disabled"],
 }
+
+# Columns a download carries and the screen does not: ids, file names and checksums (a reader traces a row
+# by them; on screen they are the tooltip of the column named beside them).
+HIDDEN = {"task_id", "source_reference", "status_code", "run_id", "sha256", "checksum"}
+TOOLTIPS = {"task": "task_id", "title": "title", "source": "source_reference", "file": "sha256",
+            "validated_at": "run_id", "detail": "detail", "reason_zh": "reason_zh", "reason_en": "reason_en",
+            "original": "original", "message": "message", "narrative": "narrative", "lead_units": "lead_units",
+            "target": "target", "acted_on": "acted_on"}
 
 
 def _labels(codes: pd.Series, table: dict, lang: str) -> pd.Series:
@@ -59,25 +67,67 @@ TASK_LABELS = {"status": TASK_STATUS, "domain": DOMAIN, "due_basis": DUE_BASIS} 
 def in_words(view: data.View, labels: dict[str, dict], lang: str) -> data.View:
     """The view with the codes of ``labels``' columns in the reader's words, as pick() says them (in SQL:
     a grid filters the words the reader sees), each code kept as <column>_code to sort by."""
-    words = ", ".join(f"coalesce({_label_sql(quoted(c), table, lang)}, {quoted(c)}) as {quoted(c)}"
+    words = ", ".join(f"coalesce({_label_sql(quoted(c), table, lang)}, {quoted(c)}::varchar) as {quoted(c)}"
                       for c, table in labels.items())
     codes = ", ".join(f"{quoted(c)} as {quoted(c + '_code')}" for c in labels)
     return data.View(f"select * replace ({words}), {codes} from ({view.sql})", view.params, view.order, view.unique)
 
 
-def overdue_table(query: dict) -> pd.DataFrame:
-    lang = lang_of(query)
-    df = data.most_overdue()
-    df["due_basis"] = _labels(df["due_basis"], DUE_BASIS, lang)
+def tasks_for_people(view: data.View, lang: str) -> data.View:
+    """The task view as people read it (formats.py): the task as 计划 第5条, dates and periods in words, the
+    source as 计划 第304行 with the file reference kept for the tooltip and the download; the raw date and
+    period kept to sort by."""
+    shown = data.View(f"""select * replace ({formats.day_sql('due_date', lang)} as due_date,
+                                             {formats.month_sql('latest_period', lang)} as latest_period,
+                                             coalesce({_label_sql('latest_status_code', PROGRESS_STATUS, lang)},
+                                                      latest_status) as latest_status,
+                                             {formats.source_name_sql('plan_title', 'start_line', lang)} as source),
+                                 {formats.task_name_sql('plan_title', 'no', lang)} as task,
+                                 source as source_reference, due_date as due_date_raw,
+                                 latest_period as latest_period_raw
+                          from ({view.sql})""", view.params, view.order, view.unique)
+    return in_words(shown, TASK_LABELS, lang)
+
+
+def for_people(df: pd.DataFrame, kinds: dict[str, str], lang: str) -> pd.DataFrame:
+    """A frame's columns of ``kinds`` (percent, number, day, month, moment) written as formats.py writes
+    them, once per distinct value."""
+    writers = {"percent": lambda v: formats.percent(v), "number": lambda v: formats.number(v),
+               "day": lambda v: formats.day(v, lang), "month": lambda v: formats.month(v, lang),
+               "moment": lambda v: formats.moment(v, lang)}
+    for name, kind in kinds.items():
+        if name in df.columns:
+            values = df[name].astype(object)
+            distinct = {v: writers[kind](v) for v in pd.unique(values.to_numpy()) if not formats.missing(v)}
+            df[name] = values.map(lambda v: distinct.get(v, "") if not formats.missing(v) else "")
     return df
 
 
+def overdue_table(query: dict, screen: bool = True) -> pd.DataFrame:
+    """The most overdue tasks of the reader's regions (cut to the top N after the scope, never before); for
+    a workbook (not ``screen``) its dates and days as values."""
+    lang = lang_of(query)
+    df = data.most_overdue(regions=access.region_scope())
+    df["task"] = [formats.task_name(p, n, lang) for p, n in zip(df["plan_title"], df["no"])]
+    df["source_reference"] = df["source"]
+    df["source"] = [formats.source_name(p, n, lang) for p, n in zip(df["plan_title"], df["start_line"])]
+    df["due_basis"] = _labels(df["due_basis"], DUE_BASIS, lang)
+    if not screen:
+        return df.assign(due_date=pd.to_datetime(df["due_date"], errors="coerce"))
+    return for_people(df, {"due_date": "day", "days_overdue": "number"}, lang)
+
+
 # The targets grid's columns by what they are made of: a block is sorted before its words are made.
-_TARGET_SORT = {"kpi_name_zh": ["kpi"], "target": ["target_value"], "status": ["status"], "status_code": ["status"],
-                "source": ["source", "line"]}
+_TARGET_SORT = {"kpi_name_zh": ["kpi"], "target": ["target_value"], "status": ["status_rank"],
+                "status_code": ["status_rank"], "source": ["source", "line"], "source_reference": ["source", "line"]}
 _TARGET_FIELDS = ["region", "year", "kpi_name_zh", "kpi_name_en", "comparator", "target_value", "unit", "direction",
                   "threshold", "kpi_unit", "stretch", "baseline", "actual", "gap", "progress_from_baseline", "status",
-                  "reference"]  # what a target's row in the grid is made of
+                  "reference", "plan_title", "line"]  # what a target's row in the grid is made of
+
+
+# The targets' numbers (kept as numbers: sorted and filtered as such; written by the grid and the workbook)
+_TARGET_NUMBERS = {"baseline": "number", "actual": "number", "gap": "number", "progress_from_baseline": "percent"}
+GRID_NUMBERS = {"targets": _TARGET_NUMBERS}
 
 
 def _targets_in_words(df: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -87,21 +137,23 @@ def _targets_in_words(df: pd.DataFrame, lang: str) -> pd.DataFrame:
     df["kpi_name_zh"] = df["kpi_name_en"] if lang == "en" else df["kpi_name_zh"]
     df["status_code"] = df["status"]
     df["status"] = _labels(df["status"], STATUS, lang)
-    df["source"] = df["reference"]
-    return df[COLUMNS["targets"]]
+    df["source_reference"] = df["reference"]
+    df["source"] = [formats.source_name(p or "", n, lang) for p, n in zip(df["plan_title"], df["line"])]
+    return df[COLUMNS["targets"]]  # numbers stay numbers: the grid writes them (formats.GRID_FORMATTERS)
 
 
 def targets_table(query: dict) -> pd.DataFrame:
     """Every target of the view."""
-    return _targets_in_words(data.target_attainment(query.get("region") or None, query.get("kpi") or None),
-                             lang_of(query))
+    return _targets_in_words(data.target_attainment(query.get("region") or None, query.get("kpi") or None,
+                                                    query.get("status") or None), lang_of(query))
 
 
 def targets_block(query: dict, window: Window) -> tuple[list[dict], int]:
     """The window's targets, cut by DuckDB (words are made for the rows a grid shows, not for a province's
     8,400 targets), and how many there are."""
-    block, total = data.view_block(data.targets_view(query.get("region") or None, query.get("kpi") or None),
-                                   _TARGET_FIELDS, grid_model.sql_window(window, COLUMNS["targets"], _TARGET_SORT),
+    view = data.targets_view(query.get("region") or None, query.get("kpi") or None, query.get("status") or None)
+    block, total = data.view_block(view, _TARGET_FIELDS,
+                                   grid_model.sql_window(window, COLUMNS["targets"], _TARGET_SORT),
                                    window.start, window.end)
     df = _targets_in_words(pd.DataFrame.from_records(block, columns=_TARGET_FIELDS), lang_of(query))
     return grid_model.records(df), total
@@ -111,7 +163,7 @@ def plan_files_table(query: dict) -> pd.DataFrame:
     lang = lang_of(query)
     df = data.plan_files()
     df["status"] = _labels(df["status"], PLAN_FILE_STATUS, lang)
-    return df
+    return for_people(df, {"seconds": "number"}, lang)
 
 
 def my_tasks_table(query: dict) -> pd.DataFrame:
@@ -120,8 +172,8 @@ def my_tasks_table(query: dict) -> pd.DataFrame:
     df = data.unit_tasks(acc.region, acc.unit, str(data.headline()["as_of"])[:7]).drop(columns="urgency")
     df["my_role"] = df.pop("role_rank").map(lambda r: pick(ROLE, ("lead", "support", "implement")[r], lang))
     df["status"] = _labels(df["status"], TASK_STATUS, lang)
-    df["due_date"] = df["due_date"].astype(str).replace({"NaT": "", "None": ""})
-    return df
+    df["task"] = [formats.task_name(p, n, lang) for p, n in zip(df["plan_title"], df["no"])]
+    return for_people(df, {"due_date": "day", "latest_period": "month"}, lang)
 
 
 def my_uploads_table(query: dict) -> pd.DataFrame:
@@ -133,7 +185,7 @@ def my_uploads_table(query: dict) -> pd.DataFrame:
     landed = data.ingested_by(acc.username).rename(columns={"file_checksum": "checksum"})
     out = log.merge(landed, on="checksum", how="left")
     out["ingest_status"] = upload_status(out["action"], out["status"], lang_of(query))
-    return out.drop(columns=["status"])
+    return for_people(out.drop(columns=["status"]), {"at": "moment"}, lang_of(query))
 
 
 UPLOAD_STATUS = {"waiting": ("待入库", "Waiting for the next run"), "landed": ("已入库", "Landed"),
@@ -164,12 +216,44 @@ def _audit_frame(_store: str, actor: str | None, action: str | None, _last_seq: 
 
 
 def audit_log_table(query: dict) -> pd.DataFrame:
-    return _audit_log()
+    return for_people(_audit_log(), {"at": "moment"}, lang_of(query))
 
 
 def accounts_table(query: dict) -> pd.DataFrame:
-    return pd.DataFrame([a.__dict__ for a in store().accounts()],
-                        columns=["username", "role", "region", "unit", "disabled"])
+    lang = lang_of(query)
+    df = pd.DataFrame([a.__dict__ for a in store().accounts()], columns=["username", "role", "region", "unit", "disabled"])
+    df["role"] = df["role"].map(lambda r: pick(ROLE_OF_ACCOUNT, r, lang))
+    df["disabled"] = df["disabled"].map(lambda d: pick(YES_NO, bool(d), lang))
+    return df
+
+
+def formatted(view: data.View, kinds: dict[str, str], labels: dict[str, dict], lang: str) -> data.View:
+    """A view's columns of ``kinds`` written as formats.py writes them (in SQL: a grid filters the text the
+    reader sees) and its codes of ``labels`` in words; each kept as <column>_raw to sort by."""
+    shown = [f"{formats.SQL_WRITERS[kind](quoted(c), lang)} as {quoted(c)}" for c, kind in kinds.items()]
+    shown += [f"coalesce({_label_sql(quoted(c), table, lang)}, {quoted(c)}::varchar) as {quoted(c)}"
+              for c, table in labels.items()]
+    raws = ", ".join(f"{quoted(c)} as {quoted(c + '_raw')}" for c in [*kinds, *labels])
+    return data.View(f"select * replace ({', '.join(shown)}), {raws} from ({view.sql})", view.params,
+                     view.order, view.unique)
+
+
+# How the views' values are written for people: (kinds of formats.py, code tables of i18n.py).
+VIEW_FORMATS: dict[str, tuple[dict, dict]] = {
+    "units": ({**{c: "percent" for c in ("lead_completion_rate", "lead_on_time_rate", "reporting_rate")},
+               **{c: "number" for c in ("lead_tasks", "support_tasks", "implement_tasks", "lead_overdue",
+                                        "reports_due", "reports_on_time", "reports_late", "reports_missing")}}, {}),
+    "gx": ({"unexpected_count": "number"}, {"success": GX_SUCCESS, "severity": GX_SEVERITY}),
+    "gx_history": ({"validated_at": "moment"}, {}),
+    "dbt": ({"failures": "number"}, {"status": DBT_STATUS}),
+    "inputs": ({"rows_landed": "number", "rows_rejected": "number"}, {"kind": INPUT_KIND, "status": INPUT_STATUS}),
+    "quarantine": ({"quarantined_at": "moment"}, {}),
+}
+
+
+def _view_for_people(name: str, view: data.View, lang: str) -> data.View:
+    kinds, labels = VIEW_FORMATS[name]
+    return formatted(view, kinds, labels, lang)
 
 
 def _run_id() -> str:
@@ -181,13 +265,14 @@ def _run_id() -> str:
 # from them by DuckDB (sorted, filtered and counted over the whole view) and their CSV written by DuckDB;
 # only the rows shown reach Python. A province has 141,600 tasks, 51,200 units, 28,000 input files.
 QUERIES: dict[str, Callable[[dict], data.View]] = {
-    "tasks": lambda query: in_words(data.task_view(query), TASK_LABELS, lang_of(query)),
-    "units": lambda query: data.unit_scorecard_view(query.get("region") or None),
-    "gx": lambda query: data.gx_view(_run_id()),
-    "gx_history": lambda query: data.gx_history_view(),
-    "dbt": lambda query: data.dbt_view(_run_id()),
-    "inputs": lambda query: data.inputs_view(),
-    "quarantine": lambda query: data.quarantine_view(),
+    "tasks": lambda query: tasks_for_people(data.task_view(query), lang_of(query)),
+    "units": lambda query: _view_for_people("units", data.unit_scorecard_view(query.get("region") or None),
+                                            lang_of(query)),
+    "gx": lambda query: _view_for_people("gx", data.gx_view(_run_id()), lang_of(query)),
+    "gx_history": lambda query: _view_for_people("gx_history", data.gx_history_view(), lang_of(query)),
+    "dbt": lambda query: _view_for_people("dbt", data.dbt_view(_run_id()), lang_of(query)),
+    "inputs": lambda query: _view_for_people("inputs", data.inputs_view(), lang_of(query)),
+    "quarantine": lambda query: _view_for_people("quarantine", data.quarantine_view(), lang_of(query)),
 }
 
 
@@ -210,7 +295,9 @@ TABLES: dict[str, Callable[[dict], pd.DataFrame]] = {
 # A grid's sort by a shown column, by what the column is made of: a label by its code, the source
 # reference by file and line.
 SORT_KEYS = {"tasks": {"status": ["status_code"], "domain": ["domain_code"], "due_basis": ["due_basis_code"],
-                       "source": ["source_file", "start_line"]}}
+                       "source": ["source_file", "start_line"], "source_reference": ["source_file", "start_line"],
+                       "due_date": ["due_date_raw"], "latest_period": ["latest_period_raw"], "task": ["list_order"]},
+             **{name: {c: [c + "_raw"] for c in [*kinds, *labels]} for name, (kinds, labels) in VIEW_FORMATS.items()}}
 # Tables that answer a grid's block themselves (words made for the rows shown only), when the grid sets
 # no column filter: the rest are built whole (cached queries) and cut in pandas.
 WINDOWED = {"targets": targets_block}
@@ -244,6 +331,43 @@ def rows(name: str, query: dict, window: Window) -> tuple[list[dict], int]:
         return fast(query, window)
     df, total = grid_model.block(TABLES[name](query), window)
     return grid_model.records(df), total
+
+
+# What a workbook keeps as a number or a date (with the cell format that shows it as the screen does)
+# rather than as the screen's text: the kinds of the views' columns whose raw value is <column>_raw.
+SPREADSHEET_KINDS = {"tasks": {"due_date": "day"},
+                     **{name: {c: k for c, k in kinds.items() if k in ("percent", "number", "day")}
+                        for name, (kinds, _) in VIEW_FORMATS.items()}}
+
+
+def spreadsheet_frame(name: str, query: dict) -> tuple[pd.DataFrame, dict[str, str]]:
+    """The table as a workbook holds it: the screen's words, but its rates, counts and dates as numbers and
+    dates (and which kind each such column is); a leader's regions only. Headers as on screen."""
+    lang = lang_of(query)
+    if name in VALUES_TABLES:
+        table, kinds = VALUES_TABLES[name]
+        return labelled(_shown(name, table)(query), lang), {column(c, lang): k for c, k in kinds.items()}
+    kinds = SPREADSHEET_KINDS.get(name, {}) if name in QUERIES else {}
+    if not kinds:
+        return labelled(TABLES[name](query), lang), {}
+    view, columns = QUERIES[name](query), COLUMNS[name]
+    picked = ", ".join(f"{quoted(c + '_raw') if c in kinds else quoted(c)} as {quoted(c)}" for c in columns)
+    df = data.view_frame(data.View(f"select {picked}, * exclude ({', '.join(map(quoted, columns))}) from ({view.sql})",
+                                   view.params, view.order, view.unique), columns)
+    regions = access.region_scope()
+    if regions is not None and "region" in columns:
+        df = df[df["region"].isin(regions)].reset_index(drop=True)
+    for c, kind in kinds.items():
+        if kind == "day":
+            df[c] = pd.to_datetime(df[c], errors="coerce")
+    return labelled(df, lang), {column(c, lang): kind for c, kind in kinds.items()}
+
+
+# The tables built in pandas, as a workbook holds them: (the table with values, not words, for numbers; kinds).
+VALUES_TABLES = {"targets": (targets_table, {**_TARGET_NUMBERS, "baseline": "value", "actual": "value",
+                                             "gap": "value"}),
+                 "overdue": (lambda query: overdue_table(query, screen=False), {"due_date": "day",
+                                                                                "days_overdue": "number"})}
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

@@ -148,12 +148,30 @@ def cmd_run(args) -> int:
                     raise RunInProgress(f"Dagster 中有运行正在进行：{running}；本次未开始，可加 --wait 排队 / a Dagster "
                                         f"run is in progress: {running}; this one did not start (pass --wait)")
                 time.sleep(2)
-            result = job.execute_in_process(instance=instance, raise_on_error=False, tags={CLI_RUN_TAG: "cli"})
+            from .run_ui import run_with_progress
+            result, log = run_with_progress(job, instance, sys.stdout, tags={CLI_RUN_TAG: "cli"})
     except RunInProgress as exc:
         print(str(exc), file=sys.stderr)
         return 75  # EX_TEMPFAIL: try again later
-    print(f"Dagster run {result.run_id}: {'成功 / success' if result.success else '失败 / failed'}")
+    _summary(result.success, log)
     return 0 if result.success else 1
+
+
+def _summary(success: bool, log: Path) -> None:
+    """What the run published and where to look next."""
+    from .warehouse.publish import current_snapshot
+    snap = current_snapshot(data_paths().serving)
+    if snap is not None:
+        with duckdb.connect(str(snap.path), read_only=True) as con:
+            plans, tasks, overdue, targets = con.execute(
+                "select plans_total, tasks_total, tasks_overdue, targets_total from marts.mart_headline").fetchone()
+        print(f"已发布快照 / published: {snap.path.name}：计划 {plans:,} 个，任务 {tasks:,} 条（逾期 {overdue:,}），"
+              f"目标 {targets:,} 个 / plans, tasks (overdue), targets")
+    host, port = os.environ.get("DASH_HOST", "127.0.0.1"), os.environ.get("DASH_PORT", "8050")
+    print(f"仪表板 / dashboard: make dashboard → http://{host}:{port}/ ；演示账户 / demo accounts: make users"
+          f"（密码只在创建时显示 / passwords are shown once, when created）")
+    if not success:
+        print(f"失败的步骤见日志 / see the log for the failed step: {log}")
 
 
 def cmd_status(args) -> int:
@@ -221,18 +239,13 @@ DEMO_ACCOUNTS = (("leader", "leader", None, None), ("auditor", "auditor", None, 
 def cmd_users(args) -> int:
     """Accounts: add, disable, reset a password, list, or create the demo accounts (passwords shown once)."""
     import getpass
-    from .accounts import AccountError, store_for
-    from .reference import regions, unit_aliases
+    from .accounts import AccountError, check_place, store_for
     paths = data_paths()
     store = store_for(paths.root)
     actor = f"cli:{getpass.getuser()}"
     try:
         if args.action == "add":
-            if args.role == "unit" and args.unit not in unit_aliases(paths.reference).units_of(args.region):
-                raise AccountError(f"{args.region} 没有名为 {args.unit} 的责任单位（见 data/reference/unit_aliases.csv）/ "
-                                   f"no unit {args.unit} in {args.region}")
-            if args.region and args.region not in {r["region"] for r in regions(paths.reference)}:
-                raise AccountError(f"未知地区 {args.region}（见 data/reference/regions.csv）/ unknown region {args.region}")
+            check_place(paths.reference, args.role, args.region, args.unit)
             password = store.add(args.username, args.role, args.region, args.unit, actor=actor)
             print(f"已创建 / created {args.username}（{args.role}）密码 / password: {password}")
         elif args.action == "disable":

@@ -1,68 +1,154 @@
-"""总览 Overview: headline figures, completion by plan and by region, target attainment, most overdue tasks."""
+"""总览 Overview, a cockpit read in ten seconds: headline cards judged red / amber / green (thresholds as data,
+with their legend), each a link to the list behind it; completion by plan and region in the same colours,
+each bar a link; binding targets at risk first; the most overdue tasks of the reader's regions; the units'
+ranking (top and bottom five); a map of the regions coloured by completion."""
 import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from dashboards import access, data
+from dashboards import access, data, formats, region_map, thresholds
 from dashboards.bulletin_links import bulletin_links
-from dashboards.components import card, frame, guarded, pct, table_block
+from dashboards.components import card, frame, guarded, href, table_block
 from dashboards.i18n import lang_of, t
 
 PATH = "/"
 dash.register_page(__name__, path=PATH, name="总览 Overview", title="PlanKPI")
 FONT = dict(family="Noto Sans CJK SC, Noto Sans SC, sans-serif")
-
-
-def _headline_cards(h: dict, lang: str) -> dbc.Row:
-    return dbc.Row([
-        card(t("plans", lang), f"{h['plans_total']}", "kpi-plans"),
-        card(t("tasks", lang), f"{h['tasks_total']}", "kpi-tasks"),
-        card(t("completion", lang), pct(h["completion_rate"]), "kpi-completion"),
-        card(t("due_completion", lang), pct(h["due_completion_rate"]), "kpi-due-completion"),
-        card(t("overdue", lang), f"{h['tasks_overdue']}", "kpi-overdue"),
-        card(t("targets_met", lang), f"{h['targets_met']} / {h['targets_total']}", "kpi-targets"),
-        card(t("targets_risk", lang), f"{h['targets_at_risk']} / {h['targets_missed']}", "kpi-targets-risk"),
-        card(t("reporting_rate", lang), pct(h["reporting_rate"]), "kpi-reporting"),
-    ])
-
-
 CHART_MAX_BARS = 30  # a province has thousands of plans and regions: the chart shows the lowest
+OVERDUE_SHOWN = 10
+RANKED = 5
+
+
+def _headline_cards(h: dict, lang: str, keep: dict) -> dbc.Row:
+    judge = thresholds.judge
+    return dbc.Row([
+        card(t("plans", lang), formats.number(h["plans_total"]), "kpi-plans", link=href("/tasks", keep)),
+        card(t("tasks", lang), formats.number(h["tasks_total"]), "kpi-tasks", link=href("/tasks", keep)),
+        card(t("completion", lang), formats.percent(h["completion_rate"]), "kpi-completion",
+             judge("completion_rate", h["completion_rate"]), href("/tasks", keep), lang),
+        card(t("due_completion", lang), formats.percent(h["due_completion_rate"]), "kpi-due-completion",
+             judge("due_completion_rate", h["due_completion_rate"]), href("/tasks", keep), lang),
+        card(t("overdue", lang), formats.number(h["tasks_overdue"]), "kpi-overdue",
+             judge("overdue_share", thresholds.share(h["tasks_overdue"], h["tasks_due"])),
+             href("/tasks", keep, status="overdue"), lang),
+        card(t("targets_met", lang), f"{formats.number(h['targets_met'])} / {formats.number(h['targets_total'])}",
+             "kpi-targets", judge("targets_met_share", thresholds.share(h["targets_met"], h["targets_total"])),
+             href("/targets", keep, status="met"), lang),
+        card(t("targets_at_risk", lang), formats.number(h["targets_at_risk"]), "kpi-targets-at-risk",
+             judge("targets_risk_share", thresholds.share(h["targets_at_risk"], h["targets_total"])),
+             href("/targets", keep, status="at_risk"), lang),
+        card(t("targets_missed", lang), formats.number(h["targets_missed"]), "kpi-targets-missed",
+             judge("targets_risk_share", thresholds.share(h["targets_missed"], h["targets_total"])),
+             href("/targets", keep, status="missed"), lang),
+        card(t("reporting_rate", lang), formats.percent(h["reporting_rate"]), "kpi-reporting",
+             judge("reporting_rate", h["reporting_rate"]), href("/units", keep), lang),
+    ], className="g-2")
+
+
+def _legend(lang: str) -> html.Details:
+    """What the colours mean: every threshold, as the data file states it."""
+    swatches = [html.Span([html.Span(className="legend-swatch", style={"background": thresholds.COLOURS[level]}),
+                           thresholds.word(level, lang)], className="me-3") for level in ("green", "amber", "red")]
+    return html.Details([
+        html.Summary([t("legend", lang), " "] + swatches, className="small"),
+        html.Ul([html.Li(th.label(lang)) for th in thresholds.thresholds().values()], className="small mb-0"),
+    ], id="legend", className="mb-3")
 
 
 def _completion_chart(dimension: str, lang: str) -> html.Div:
+    """The lowest-completion plans or regions, each bar in its threshold's colour; a click opens its tasks."""
     df = data.lowest_completion(dimension, access.region_scope(), CHART_MAX_BARS)
     total = int(df["listed"].iat[0]) if len(df) else 0
-    pct_ = (df["completion_rate"] * 100).round(1)
-    hover = (f"%{{y}}<br>{t('completion', lang)} %{{x:.1f}}%<br>"
+    rates = df["completion_rate"].tolist()
+    levels = [thresholds.judge("completion_rate", r) for r in rates]
+    pct_ = [None if formats.missing(r) else round(r * 100, 1) for r in rates]
+    labels = [f"{formats.percent(r)} {thresholds.word(lv, lang)}" for r, lv in zip(rates, levels)]
+    hover = (f"%{{y}}<br>{t('completion', lang)} %{{text}}<br>"
              + "%{customdata[0]} / %{customdata[1]} · " + t("overdue", lang) + " %{customdata[2]}<extra></extra>")
-    figure = {"data": [{"type": "bar", "orientation": "h", "x": list(pct_), "y": list(df["dimension_value"]),
-                        "text": [f"{v:.1f}%" for v in pct_], "textposition": "auto", "marker": {"color": "#198754"},
+    figure = {"data": [{"type": "bar", "orientation": "h", "x": pct_, "y": list(df["dimension_value"]),
+                        "text": labels, "textposition": "auto", "insidetextfont": {"color": "#ffffff"},
+                        "marker": {"color": [thresholds.COLOURS[lv] for lv in levels]},
                         "customdata": df[["tasks_completed", "tasks_with_due_date", "tasks_overdue"]].values.tolist(),
                         "hovertemplate": hover}],
-              "layout": {"height": max(260, 30 * len(df)), "margin": {"l": 10, "r": 10, "t": 10, "b": 30},
-                         "font": FONT, "xaxis": {"range": [0, 100], "title": {"text": f"{t('completion', lang)} (%)"}},
-                         "yaxis": {"automargin": True}}}
+              "layout": {"height": max(220, 28 * len(df) + 50), "margin": {"l": 10, "r": 10, "t": 10, "b": 30},
+                         "font": FONT, "xaxis": {"range": [0, 100], "title": {"text": f"{t('completion', lang)} (%)"},
+                                                 "fixedrange": True},
+                         "yaxis": {"automargin": True, "autorange": "reversed", "fixedrange": True}}}
     note = ([html.Div(t("lowest_shown", lang, n=CHART_MAX_BARS, total=total), className="small text-muted",
                       id=f"completion-by-{dimension}-note")] if total > CHART_MAX_BARS else [])
-    return html.Div(note + [dcc.Graph(figure=figure, id=f"completion-by-{dimension}", config={"displaylogo": False})])
+    return html.Div(note + [
+        html.Div(t("click_bar", lang), className="small text-muted"),
+        # no mode bar: on a phone and on the top bars it covered the bars themselves
+        dcc.Graph(figure=figure, id=f"completion-by-{dimension}", config={"displayModeBar": False}),
+    ])
+
+
+def _overdue_list(lang: str, keep: dict) -> html.Div:
+    """The most overdue tasks of the reader's regions (scoped before the cut), each a link to its detail,
+    and a link to all of them."""
+    df = data.most_overdue(OVERDUE_SHOWN, access.region_scope())
+    listed = int(df["listed"].iat[0]) if len(df) else 0
+    if not listed:
+        return html.Div(t("none_overdue", lang), className="text-muted small", id="overdue-list")
+    items = [dbc.ListGroupItem([
+        html.Div([html.Span(formats.task_name(r.plan_title, r.no, lang), className="fw-semibold me-2", title=r.task_id),
+                  dbc.Badge(t("days_overdue_n", lang, n=formats.number(r.days_overdue)), color="danger")]),
+        html.Div(r.title, className="small overdue-title"),
+        html.Div(f"{r.lead_units or ''} · {formats.day(r.due_date, lang)}", className="small text-muted"),
+    ], href=href("/tasks", keep, status="overdue", task=r.task_id), action=True, className="overdue-item") for r in df.itertuples()]
+    return html.Div([
+        dbc.ListGroup(items, id="overdue-list", className="mb-2"),
+        dcc.Link(t("see_all_n", lang, n=formats.number(listed)), href=href("/tasks", keep, status="overdue"),
+                 id="overdue-see-all", className="btn btn-outline-danger btn-sm"),
+    ])
+
+
+def _unit_ranking(lang: str) -> dbc.Row:
+    """The 红黑榜: the five units with the best and the five with the worst on-time completion of their
+    lead tasks (reporting rate breaks ties)."""
+    df = data.unit_ranking(access.region_scope())
+
+    def ranked(rows, test_id: str, colour: str):
+        if rows.empty:
+            return html.Div(t("none", lang), className="text-muted small", id=test_id)
+        return dbc.ListGroup([dbc.ListGroupItem([
+            html.Span(f"{r.unit}", className="fw-semibold me-1"), html.Span(r.region, className="small text-muted"),
+            html.Div(f"{t('on_time', lang)} {formats.percent(r.lead_on_time_rate)} · "
+                     f"{t('reporting_rate', lang)} {formats.percent(r.reporting_rate)} · "
+                     f"{t('overdue', lang)} {formats.number(r.lead_overdue)}", className="small"),
+        ], color=colour) for r in rows.itertuples()], id=test_id, flush=True)
+
+    bottom = df.tail(RANKED).iloc[::-1] if len(df) > RANKED else df.iloc[0:0]
+    return dbc.Row([
+        dbc.Col([html.H6(t("units_top", lang)), ranked(df.head(RANKED), "units-top", "success")], md=6),
+        dbc.Col([html.H6(t("units_bottom", lang)), ranked(bottom, "units-bottom", "danger")], md=6),
+    ])
 
 
 @guarded(PATH)
 def layout(**query):
     lang = lang_of(query)
     acc = access.account()
+    keep = {"lang": query.get("lang")}
     h = data.scope_headline(acc.region) if access.region_scope() is not None else data.headline()
     return frame(PATH, query,
-        bulletin_links(),
-        _headline_cards(h, lang),
+        bulletin_links(),  # h27's 通报 downloads, beside the figures they report
+        _headline_cards(h, lang, keep),
+        _legend(lang),
         dbc.Row([
-            dbc.Col([html.H5(t("completion_by_plan", lang)), _completion_chart("plan", lang)],
-                    lg=7),
-            dbc.Col([html.H5(t("completion_by_region", lang)),
-                     _completion_chart("region", lang)], lg=5),
+            dbc.Col([html.H5(t("completion_by_plan", lang)), _completion_chart("plan", lang)], lg=7),
+            dbc.Col([html.H5(t("completion_by_region", lang)), _completion_chart("region", lang)], lg=5),
         ], className="mt-2"),
-        html.H5(t("target_attainment", lang), className="mt-3"),
-        table_block("targets", query, height=420),
-        html.H5(t("most_overdue", lang), className="mt-3"),
-        table_block("overdue", query, height=420),
+        dbc.Row([
+            dbc.Col([html.H5(t("most_overdue", lang)), _overdue_list(lang, keep)], lg=6, className="mb-3"),
+            dbc.Col([html.H5(t("region_map", lang)), region_map.figure_block(lang)], lg=6, className="mb-3"),
+        ], className="mt-3"),
+        html.H5(t("units_ranking", lang), className="mt-2"),
+        _unit_ranking(lang),
+        html.H5(t("target_attainment", lang), className="mt-4"),
+        html.Div(t("binding_first", lang), className="small text-muted mb-1"),
+        # a phone gets the cards and lists above and a link here, not a wide grid
+        html.Div(table_block("targets", query, height=420), className="d-none d-sm-block"),
+        dcc.Link(t("targets_page", lang), href=href("/targets", keep), className="btn btn-outline-success btn-sm d-sm-none",
+                 id="targets-link-phone"),
     )

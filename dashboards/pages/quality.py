@@ -3,8 +3,8 @@ history, the quarantine, and the GX Data Docs site."""
 import dash
 from dash import html
 
-from dashboards import data
-from dashboards.components import frame, guarded, table_block
+from dashboards import data, formats
+from dashboards.components import colon, frame, guarded, table_block
 from dashboards.i18n import lang_of, t
 
 PATH = "/quality"
@@ -21,9 +21,10 @@ def layout(**query):
         html.Div(fallback, id="snapshot-fallback", className="alert alert-warning py-2") if fallback else None,
         html.H5(t("lineage", lang)),
         html.Ul([
-            html.Li(f"{t('run', lang)}: {info.run_id}", id="lineage-run"),
-            html.Li(f"{t('published_at', lang)}: {info.published_at}"),
-            html.Li(f"{t('code_version', lang)}: {info.manifest.get('code_version', '')}"),
+            html.Li(f"{t('run', lang)}{colon(lang)}{info.run_id}", id="lineage-run"),
+            html.Li(f"{t('published_at', lang)}{colon(lang)}{formats.moment(info.published_at, lang)}"
+                    f"{t('beijing_time', lang)}"),
+            html.Li(f"{t('code_version', lang)}{colon(lang)}{info.manifest.get('code_version', '')}"),
             html.Li(t("checks_summary", lang, ok=checks.get("passed", 0), bad=checks.get("failed", 0)),
                     id="checks-summary"),
         ], className="small"),

@@ -6,10 +6,10 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
 
-from dashboards import access, data
-from dashboards.components import (filter_dropdown, frame, guarded, searched_dropdown, searched_options,
-                                   table_block)
-from dashboards.i18n import COMPARATOR, DOMAIN, DUE_BASIS, ROLE, TASK_STATUS, column, lang_of, pick, t
+from dashboards import access, data, formats
+from dashboards.components import (TASK_STATUS_COLOR, colon, filter_dropdown, frame, guarded, href, searched_dropdown,
+                                   searched_options, table_block)
+from dashboards.i18n import COMPARATOR, DEADLINE_KIND, DOMAIN, DUE_BASIS, ROLE, TASK_STATUS, column, lang_of, pick, t
 
 PATH = "/tasks"
 dash.register_page(__name__, path=PATH, name="计划与任务 Plans & tasks", title="PlanKPI")
@@ -36,7 +36,7 @@ def _filters(query: dict, lang: str) -> dbc.Row:
                         query.get("status"), lang),
         dbc.Col(dcc.Checklist(id={"type": "filter", "name": "overdue"},
                               options=[{"label": " " + t("filter_overdue", lang), "value": "1"}],
-                              value=["1"] if query.get("overdue") == "1" else [], className="mt-4"), md=2),
+                              value=["1"] if query.get("overdue") == "1" else [], className="mt-4"), xs=6, md=2),
     ], className="g-2 mb-2")
 
 
@@ -44,10 +44,41 @@ def _small_table(df: pd.DataFrame, lang: str, test_id: str, labels: dict | None 
     if df.empty:
         return html.Div(t("none", lang), className="text-muted small mb-2", id=test_id)
     labels = labels or {}
-    head = html.Thead(html.Tr([html.Th(labels.get(c, column(c, lang))) for c in df.columns]))
+    head = html.Thead(html.Tr([html.Th(labels.get(c, column(c, lang)), className="text-nowrap") for c in df.columns]))
     body = html.Tbody([html.Tr([html.Td("" if v is None or v != v else str(v)) for v in row])
                        for row in df.itertuples(index=False)])
-    return dbc.Table([head, body], size="sm", bordered=True, className="small", id=test_id)
+    return html.Div(dbc.Table([head, body], size="sm", bordered=True, striped=True, className="small mb-0",
+                              id=test_id), className="table-responsive mb-2")
+
+
+def _not_shown(message_key: str, query: dict, lang: str) -> dbc.Alert:
+    """A stale, mistyped or out-of-scope task link: what happened and the way back, never a blank page."""
+    back = {k: v for k, v in query.items() if k != "task"}
+    return dbc.Alert([html.Div(t(message_key, lang)),
+                      dcc.Link(t("back_to_list", lang), href=href(PATH, back), className="alert-link",
+                               id="task-back")], color="warning", id="task-detail")
+
+
+def _paragraph(lines: pd.DataFrame) -> str:
+    """The printed lines of the task re-joined into its paragraph (a line break inside a Chinese sentence
+    is no space; empty lines and the PDF's page positions left out)."""
+    return formats.plain("\n".join(str(text).strip() for text in lines["text"] if str(text).strip()))
+
+
+def _report_chart(reports: pd.DataFrame, lang: str):
+    """The percent reported over the periods (the latest report of each period), status in the hover."""
+    if reports.empty or reports["percent"].isna().all():
+        return None
+    latest = reports.dropna(subset=["period"]).drop_duplicates("period").sort_values("period")
+    figure = {"data": [{"type": "scatter", "mode": "lines+markers", "x": [formats.month(p, lang) for p in latest["period"]],
+                        "y": latest["percent"].tolist(), "text": latest["status"].tolist(),
+                        "hovertemplate": "%{x}: %{y}% · %{text}<extra></extra>", "line": {"color": "#146c43"}}],
+              "layout": {"height": 220, "margin": {"l": 10, "r": 10, "t": 10, "b": 10},
+                         "yaxis": {"range": [0, 105], "title": {"text": column("percent", lang)}, "automargin": True,
+                                   "fixedrange": True},
+                         "xaxis": {"type": "category", "automargin": True, "fixedrange": True},
+                         "font": {"family": "Noto Sans CJK SC, sans-serif"}}}
+    return dcc.Graph(figure=figure, id="task-report-chart", config={"displayModeBar": False})
 
 
 def _outputs(df: pd.DataFrame) -> pd.DataFrame:
@@ -60,49 +91,74 @@ def _outputs(df: pd.DataFrame) -> pd.DataFrame:
                          "year": df["year"], "line": df["line"]})
 
 
-def _detail(task_id: str, lang: str) -> html.Div:
+def _detail(task_id: str, query: dict, lang: str) -> html.Div:
     d = data.task(task_id)
+    if d is None:
+        return _not_shown("task_not_found", query, lang)
     scope = access.region_scope()
-    if d is not None and scope is not None and d["task"]["region"] not in scope:
-        d = None  # a leader's link to a task of a region above or beside their own shows nothing
-        return dbc.Alert(f"{task_id}: ?", color="warning", id="task-detail")
+    if scope is not None and d["task"]["region"] not in scope:
+        return _not_shown("task_out_of_scope", query, lang)
     task = d["task"]
     lines = d["lines"]
-    source = html.Pre("\n".join(f"{n:>5}  {'［' + loc + '］' if isinstance(loc, str) else ''}{text}"
-                                for n, loc, text in lines.itertuples(index=False)),
-                      id="task-source", className="bg-light p-2 small", style={"whiteSpace": "pre-wrap"})
+    original = html.Pre("\n".join(f"{n:>5}  {'［' + loc + '］' if isinstance(loc, str) else ''}{text}"
+                                   for n, loc, text in lines.itertuples(index=False)),
+                        className="bg-light p-2 small", style={"whiteSpace": "pre-wrap"})
     units = d["units"].assign(role=lambda f: f["role"].map(lambda r: pick(ROLE, r, lang)),
                               propagated=lambda f: f["propagated"].map(lambda p: t("propagated", lang) if p else ""))
-    due = "" if task["due_date"] is None or task["due_date"] != task["due_date"] else str(task["due_date"])[:10]
+    deadlines = d["deadlines"].assign(due_date=lambda f: f["due_date"].map(lambda v: formats.day(v, lang)),
+                                      kind=lambda f: f["kind"].map(lambda k: pick(DEADLINE_KIND, k, lang)),
+                                      source=lambda f: [formats.source_name(task["plan_title"], n, lang)
+                                                        for n in f["line"]]).drop(columns=["line"])
+    reports = d["reports"]
+    shown_reports = reports.assign(period=lambda f: f["period"].map(lambda v: formats.month(v, lang)),
+                                   completed_on=lambda f: f["completed_on"].map(lambda v: formats.day(v, lang)),
+                                   received_at=lambda f: f["received_at"].map(lambda v: formats.moment(v, lang)),
+                                   percent=lambda f: f["percent"].map(lambda v: "" if formats.missing(v)
+                                                                      else f"{formats.number(v)}%"),
+                                   ).drop(columns=["file_name", "row_number"])
+    annex = d["annex"].assign(source=lambda f: [formats.source_name(task["plan_title"], n, lang)
+                                                for n in f["start_line"]]).drop(columns=["start_line", "link_score"])
+    chart = _report_chart(reports, lang)
+    basis = pick(DUE_BASIS, task["due_basis"], lang)
     return dbc.Card(dbc.CardBody([
-        html.H5(f"{task['plan_title']} · {task['no'] if task['no'] == task['no'] else ''} {task['title']}",
-                className="card-title"),
-        html.Div(f"{task['source']}  {task['start_line']}–{task['end_line']}", className="text-muted small",
-                 id="task-source-ref"),
-        html.H6(t("source_text", lang), className="mt-3"), source,
-        html.Div([html.Strong(column("due_date", lang) + "："), due,
-                  f"（{pick(DUE_BASIS, task['due_basis'], lang)}）  ",
-                  html.Strong(column("status", lang) + "："), pick(TASK_STATUS, task["status_class"], lang)],
+        html.H5([formats.task_name(task["plan_title"], task["no"], lang), html.Br(),
+                 html.Span(task["title"], className="fs-6")], className="card-title", title=task_id),
+        html.Div([dbc.Badge(pick(TASK_STATUS, task["status_class"], lang),
+                            color=TASK_STATUS_COLOR.get(task["status_class"], "secondary"), className="me-2",
+                            id="task-status"),
+                  html.Strong(column("due_date", lang) + colon(lang)),
+                  html.Span(formats.day(task["due_date"], lang) or t("none", lang), id="task-due"),
+                  html.Span(f"（{basis}）" if lang == "zh" else f" ({basis})", id="task-due-basis")],
                  className="mb-2"),
-        html.H6(t("units_by_role", lang)), _small_table(units, lang, "task-units"),
-        html.H6(t("deadlines", lang)), _small_table(d["deadlines"], lang, "task-deadlines"),
-        html.H6(t("reports", lang)), _small_table(d["reports"], lang, "task-reports"),
+        html.Div(formats.source_name(task["plan_title"], task["start_line"], lang)
+                 + (f"（{task['location']}）" if isinstance(task.get("location"), str) and task["location"] else ""),
+                 className="text-muted small", id="task-source-ref",
+                 title=f"{task['source']}:{task['start_line']}–{task['end_line']}"),
+        html.H6(t("source_text", lang), className="mt-3"),
+        html.P(_paragraph(lines), id="task-source", className="bg-light p-2"),
+        html.Details([html.Summary(t("original_lines", lang), className="small"), original], className="mb-2"),
+        dbc.Row([
+            dbc.Col([html.H6(t("units_by_role", lang)), _small_table(units, lang, "task-units")], lg=6),
+            dbc.Col([html.H6(t("deadlines", lang)), _small_table(deadlines, lang, "task-deadlines")], lg=6),
+        ]),
+        html.H6(t("report_history", lang)), chart if chart is not None else html.Div(t("none", lang), className="small text-muted"),
+        html.H6(t("reports", lang)), _small_table(shown_reports, lang, "task-reports"),
         html.H6(t("task_outputs", lang)), _small_table(_outputs(d["outputs"]), lang, "task-outputs",
                                                        {"indicator": t("output_indicator", lang),
                                                         "quantity": t("quantity", lang)}),
-        html.H6(t("annex_rows", lang)), _small_table(d["annex"], lang, "task-annex"),
+        html.H6(t("annex_rows", lang)), _small_table(annex, lang, "task-annex"),
     ]), id="task-detail", className="mb-4")
 
 
 @guarded(PATH)
 def layout(**query):
     lang = lang_of(query)
-    detail = (_detail(query["task"], lang) if query.get("task")
-              else html.Div(t("click_a_task", lang), className="text-muted small mb-3", id="task-detail"))
+    if query.get("task"):
+        detail = _detail(query["task"], query, lang)
+    else:
+        detail = html.Div(t("click_a_task", lang), className="text-muted small mb-3", id="task-detail")
     return frame(PATH, query,
         _filters(query, lang),
-        dbc.Row([
-            dbc.Col(table_block("tasks", query, row_id="task_id"), lg=7),
-            dbc.Col(detail, lg=5),
-        ]),
+        detail,
+        table_block("tasks", query, row_id="task_id"),
     )

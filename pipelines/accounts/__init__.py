@@ -83,6 +83,17 @@ def _is_power_of_two(n: int) -> bool:
     return n > 0 and n & (n - 1) == 0
 
 
+def check_place(reference_dir: Path, role: str, region: str | None, unit: str | None) -> None:
+    """An account's region and unit must be ones the reference tables know (regions.csv, unit_aliases.csv):
+    the same check for the command line and the administrators' web page."""
+    from pipelines.reference import regions, unit_aliases
+    if role == "unit" and unit not in unit_aliases(reference_dir).units_of(region):
+        raise AccountError(f"{region} 没有名为 {unit} 的责任单位（见 data/reference/unit_aliases.csv）/ "
+                           f"no unit {unit} in {region}")
+    if region and region not in {r["region"] for r in regions(reference_dir)}:
+        raise AccountError(f"未知地区 {region}（见 data/reference/regions.csv）/ unknown region {region}")
+
+
 @dataclass(frozen=True)
 class Account:
     username: str

@@ -93,7 +93,8 @@ def test_a_city_leader_sees_the_city_and_its_counties_only(world, app_for, dash_
     dash_duo.wait_for_contains_text("#count-tasks", str(in_scope), timeout=15)
     other = _snapshot(world.paths, "select task_id from marts.mart_task_status where region = '阳泉市' limit 1")[0][0]
     dash_duo.driver.get(f"{dash_duo.server_url}/tasks?task={other}")
-    dash_duo.wait_for_contains_text("#task-detail", "?", timeout=15)  # a task beside their region: nothing
+    dash_duo.wait_for_contains_text("#task-detail", "该任务不在您的查看范围", timeout=15)  # beside their region
+    assert other not in dash_duo.find_element("#task-detail").text
     # the download of the same table holds the same rows only
     client = login_client(app_for(world.paths.root), "jc_leader", passwords["jc_leader"])
     body = client.get(_download_url("tasks")).get_data(as_text=True)

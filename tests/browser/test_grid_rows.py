@@ -8,7 +8,8 @@ import duckdb
 import pytest
 
 from dashboards.callback_requests import grid_rows_body, router_body
-from dashboards.i18n import STATUS
+from dashboards import formats
+from dashboards.i18n import INPUT_KIND, INPUT_STATUS, STATUS, pick
 from pipelines.warehouse.publish import current_snapshot
 from tests.browser.conftest import login_client
 
@@ -110,13 +111,17 @@ def test_a_view_that_is_one_query_is_cut_sorted_and_filtered_by_duckdb(auditor, 
 def test_the_input_files_are_the_manifests_in_its_order(auditor, world):
     """The quality page's list of inputs, read from the snapshot's own tables, is the manifest's lineage."""
     manifest = current_snapshot(world.paths.serving).manifest["inputs"]
-    expected = ([("plan", p["file"], p["sha256"], p["status"], None) for p in manifest["plans"]]
-                + [("submission", s["file"], s["sha256"], s["status"], s["rows_landed"]) for s in manifest["submissions"]])
+    def words(kind, status, landed):  # as the page says them: codes in words, counts with separators
+        return pick(INPUT_KIND, kind, "zh"), pick(INPUT_STATUS, status, "zh"), formats.number(landed)
+    expected = ([(words("plan", p["status"], None)[0], p["file"], p["sha256"], *words("plan", p["status"], None)[1:])
+                 for p in manifest["plans"]]
+                + [(words("submission", s["status"], s["rows_landed"])[0], s["file"], s["sha256"],
+                    *words("submission", s["status"], s["rows_landed"])[1:]) for s in manifest["submissions"]])
     first, _ = _rows(auditor, "inputs", start=0, end=5)
     rest, _ = _rows(auditor, "inputs", start=5, end=1000)
     got = [(r["kind"], r["file"], r["sha256"], r["status"], r["rows_landed"]) for r in first["rowData"] + rest["rowData"]]
     assert first["rowCount"] == len(expected) > 5 and got == expected
-    assert any(status == "rejected" for *_, status, _ in expected)  # the refused .doc is listed too
+    assert any(status == pick(INPUT_STATUS, "rejected", "zh") for *_, status, _ in expected)  # the refused .doc too
 
 
 def test_column_headers_say_what_the_column_holds(auditor):

@@ -94,8 +94,10 @@ def test_a_task_opens_down_to_its_printed_sentence(world, app, dash_duo, passwor
                               [task_id])[0][0]
     time.sleep(1)
     dash_duo.find_element(f'.ag-row[row-id="{task_id}"] .ag-cell').click()
-    dash_duo.wait_for_contains_text("#task-source-ref", source, timeout=10)
-    assert f"{start}–{end}" in dash_duo.find_element("#task-source-ref").text
+    dash_duo.wait_for_contains_text("#task-source-ref", f"第{start}行", timeout=10)
+    # the file and the lines in the tooltip; the printed paragraph re-joined
+    assert dash_duo.find_element("#task-source-ref").get_attribute("title") == f"{source}:{start}–{end}"
+    assert source not in dash_duo.find_element("#task-source-ref").text
     assert printed.strip()[:20] in dash_duo.find_element("#task-source").text
     assert f"task={task_id}" in dash_duo.driver.current_url
     rows = dash_duo.find_elements("#task-reports tbody tr")
@@ -110,8 +112,8 @@ def test_a_task_of_a_word_or_pdf_plan_shows_where_it_is_printed(world, app, dash
             join raw.plan_lines l on l.source = t.source and l.line_no = t.start_line
             where t.source = ? order by t.start_line limit 1""", [f"{stem}.{fmt}"])[0]
         dash_duo.wait_for_page(url=f"{dash_duo.server_url}/tasks?task={task_id}")
-        dash_duo.wait_for_contains_text("#task-source-ref", f"{stem}.{fmt}", timeout=10)
-        assert f"［{location}］" in dash_duo.find_element("#task-source").text
+        dash_duo.wait_for_contains_text("#task-source-ref", f"（{location}）", timeout=10)
+        assert f"{stem}.{fmt}" in dash_duo.find_element("#task-source-ref").get_attribute("title")
         assert location.endswith("段" if fmt == "docx" else "行") and location.startswith("第")
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 import duckdb
 import pytest
 
+from dashboards import formats
+
 from dashboards.callback_requests import router_body
 from pipelines.warehouse.publish import current_snapshot
 from tests.browser.conftest import login_client
@@ -58,7 +60,8 @@ def test_a_regions_charts_are_its_trends_and_targets(world, app_for, passwords):
     bars = panels[f"panel-{kpi}-{region}-{year}"]["data"][0]
     expected = _sql(world, """select period, value, file_name, row_number from marts.mart_kpi_trends
                               where kpi = ? and region = ? and year = ? order by month""", [kpi, region, year])
-    assert bars["x"] == [p for p, *_ in expected] and bars["y"] == pytest.approx([v for _, v, *_ in expected])
+    assert bars["x"] == [formats.month(p, "zh") for p, *_ in expected]  # 2023年1月, as people write it
+    assert bars["y"] == pytest.approx([v for _, v, *_ in expected])
     assert [tuple(c) for c in bars["customdata"]] == [(f, n) for *_, f, n in expected]  # each bar's source row
 
 
