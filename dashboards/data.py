@@ -419,7 +419,7 @@ def task(task_id: str) -> dict | None:
                                where task_id = ? order by seq""", [task_id]),
         "reports": _query("""select period, reporting_unit, status, percent, completed_on, narrative, file_name,
                                     row_number, received_at
-                             from staging.stg_progress_reports where task_id = ?
+                             from marts.mart_task_provenance where task_id = ?
                              order by period desc, ingested_at desc, row_number desc""", [task_id]),
         "annex": _query("""select a.table_title, a.no, a.category, a.text, a.deadline, a.units, a.source,
                                   a.start_line, l.location, a.link_score
@@ -461,8 +461,8 @@ def trend_regions() -> tuple[str, dict]:
 
 
 def trends(region: str | None = None, kpi: str | None = None) -> pd.DataFrame:
-    return _query("""select kpi, kpi_name_zh, kpi_name_en, unit, aggregation, region, year, month, period, value,
-                            ytd_mean, judged_value, direction, target_threshold, stretch_threshold,
+    return _query("""select kpi, kpi_name_zh, kpi_name_en, unit, year_rule, region, year, month, period, value,
+                            ytd_value, judged_value, direction, target_threshold, stretch_threshold,
                             file_name, row_number
                      from marts.mart_kpi_trends
                      where ($region is null or region = $region) and ($kpi is null or kpi = $kpi)

@@ -22,9 +22,9 @@ def _figure(series: dict[str, list], lang: str) -> dict:
     traces = [{"type": "bar", "x": series["period"], "y": series["value"], "name": t("monthly", lang),
                "marker": {"color": "#9ec5a8"}, "customdata": list(zip(series["file_name"], series["row_number"])),
                "hovertemplate": "%{y}<br>%{customdata[0]} #%{customdata[1]}<extra></extra>"}]
-    if "mean" in series["aggregation"]:
+    if any(rule != "level_at_date" for rule in series["year_rule"]):  # the year to date is what is judged
         traces.append({"type": "scatter", "mode": "lines+markers", "x": series["period"],
-                       "y": series["ytd_mean"], "name": t("ytd", lang), "line": {"color": "#146c43"}})
+                       "y": series["ytd_value"], "name": t("ytd", lang), "line": {"color": "#146c43"}})
     shapes, notes = [], []
     for col, key, dash_style in (("target_threshold", "target_line", "solid"),
                                  ("stretch_threshold", "stretch_line", "dot")):

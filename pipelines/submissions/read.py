@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from .contract import (MAX_FILE_BYTES, OBSERVATION_COLUMNS, OBSERVATION_SHEET, PROGRESS_COLUMNS,
-                       PROGRESS_SHEET)
+from .contract import (MAX_FILE_BYTES, OBSERVATION_COLUMNS, OBSERVATION_OPTIONAL_COLUMNS, OBSERVATION_SHEET,
+                       PROGRESS_COLUMNS, PROGRESS_SHEET)
+
+OPTIONAL_COLUMNS = {"progress": {}, "observations": OBSERVATION_OPTIONAL_COLUMNS}
 
 CSV_ENCODINGS = ("utf-8-sig", "gbk", "gb18030")
 
@@ -41,7 +43,9 @@ def _to_sheet(frame: pd.DataFrame, name: str) -> Sheet | None:
     if found is None:
         return None
     kind, spec = found
-    frame = frame[list(spec)].set_axis(list(spec.values()), axis=1)
+    # optional columns the file lacks are blank cells: an older file reads as before
+    spec = {**spec, **OPTIONAL_COLUMNS[kind]}
+    frame = frame.reindex(columns=list(spec)).set_axis(list(spec.values()), axis=1)
     frame.insert(0, "row_number", frame.index + 2)
     return Sheet(kind, name, frame)
 

@@ -11,7 +11,7 @@ from datetime import date
 
 import pandas as pd
 
-from .contract import STATUS_CODES
+from .contract import OBSERVATION_OPTIONAL_COLUMNS, PERIOD_KINDS, STATUS_CODES
 
 PERIOD_MONTHLY = r"^\d{4}-(0[1-9]|1[0-2])$"
 PERIOD_ANY = r"^\d{4}(-(0[1-9]|1[0-2]))?$"
@@ -131,27 +131,63 @@ def validate_progress(frame: pd.DataFrame, responsibilities: Responsibilities, c
     return result
 
 
+def _days_in_period(period: pd.Series, kind: pd.Series) -> pd.Series:
+    """Calendar days an observation covers: its month (当月), January 1 to the month's end (累计), or its
+    year (年度); NaN where the period does not parse."""
+    month = pd.to_datetime(period.where(period.str.len() == 7) + "-01", errors="coerce")
+    year = pd.to_numeric(period.str[:4], errors="coerce")
+    month_days = month.dt.days_in_month
+    ytd_days = month.dt.dayofyear - 1 + month_days
+    year_days = 365 + ((year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))).astype(float)
+    return ytd_days.where(kind == "累计", month_days.where(kind == "当月", year_days.where(kind == "年度")))
+
+
 def validate_observations(frame: pd.DataFrame, catalogue: pd.DataFrame, regions: set[str]) -> Validated:
     """Observation rows of one file or a batch; a unit's upload (``_sender_region``) only for its region."""
     f = frame.copy()
+    for optional in OBSERVATION_OPTIONAL_COLUMNS.values():  # a frame built before these columns existed
+        if optional not in f:
+            f[optional] = pd.NA
     f["value_num"] = pd.to_numeric(f["value"], errors="coerce")
+    # A blank 期间类型 is 年度 for a YYYY period and 当月 for YYYY-MM (what the files meant before it existed)
+    period = f["period"].fillna("")
+    f["period_kind"] = f["period_kind"].fillna(period.str.len().map({4: "年度"}).fillna("当月"))
+    days = _days_in_period(period, f["period_kind"])
+    valid_num = pd.to_numeric(f["valid_days"], errors="coerce")
+    good_num = pd.to_numeric(f["good_days"], errors="coerce")
     # A unitless KPI (a coefficient such as 农田灌溉水利用系数) has an empty unit cell.
     unit_of = {k: ("" if pd.isna(u) else u) for k, u in zip(catalogue["kpi"], catalogue["unit"])}
     known = f["kpi"].isin(set(unit_of))
     region_ok = f["region"].isin(regions)
     if "_sender_region" in f:
         region_ok &= f["_sender_region"].isna() | f["region"].eq(f["_sender_region"]).fillna(False)
+    kind_ok = f["period_kind"].isin(PERIOD_KINDS)
     rules = [
         ("kpi", "kpi_known", "指标代码不在指标目录中", "kpi code not in the KPI catalogue", ~known),
         ("region", "region_known", "地区不在行政区划表中", "region not in the region hierarchy", ~region_ok),
         ("period", "period_format", "报告期格式应为YYYY-MM或YYYY", "period must be YYYY-MM or YYYY",
-         ~f["period"].fillna("").str.match(PERIOD_ANY)),
+         ~period.str.match(PERIOD_ANY)),
+        ("period_kind", "period_kind_known", "期间类型应为当月、累计或年度", "period kind must be 当月, 累计 or 年度",
+         ~kind_ok),
+        ("period_kind", "period_kind_matches_period", "年度值的报告期应为YYYY，当月、累计值应为YYYY-MM",
+         "a 年度 value needs a YYYY period, a 当月 or 累计 value a YYYY-MM period",
+         kind_ok & period.str.match(PERIOD_ANY) & ((f["period_kind"] == "年度") != (period.str.len() == 4))),
         ("value", "value_numeric", "数值须为数字", "value must be a number", f["value_num"].isna()),
-        ("unit", "unit_matches_catalogue", "单位与指标目录不一致", "unit does not match the KPI catalogue",
-         known & (f["unit"].fillna("") != f["kpi"].map(unit_of))),
-        ("kpi", "duplicate_in_file", "同一文件中该指标、地区、报告期重复", "duplicate kpi, region and period in the same file",
-         _duplicated(f, ["kpi", "region", "period"])),
+        ("measure_unit", "unit_matches_catalogue", "单位与指标目录不一致", "unit does not match the KPI catalogue",
+         known & (f["measure_unit"].fillna("") != f["kpi"].map(unit_of))),
+        ("valid_days", "valid_days_in_period", "有效天数须为不超过该期间天数的非负整数",
+         "valid days must be a whole number from 0 to the days of the period",
+         f["valid_days"].notna() & ~((valid_num >= 0) & (valid_num <= days) & (valid_num % 1 == 0))),
+        ("good_days", "good_days_within_valid_days", "优良天数须为不超过有效天数的非负整数（填优良天数时须填有效天数）",
+         "good days must be a whole number from 0 to the valid days (and valid days must be given)",
+         f["good_days"].notna() & ~((good_num >= 0) & (good_num <= valid_num) & (good_num % 1 == 0))),
+        ("kpi", "duplicate_in_file", "同一文件中该指标、地区、报告期、期间类型重复",
+         "duplicate kpi, region, period and period kind in the same file",
+         _duplicated(f, ["kpi", "region", "period", "period_kind"])),
     ]
     result = _split(f, rules)
-    result.good = result.good.assign(value=result.good["value_num"]).drop(columns=["value_num"])
+    result.good = result.good.assign(value=result.good["value_num"],
+                                     valid_days=pd.to_numeric(result.good["valid_days"]).astype("Int64"),
+                                     good_days=pd.to_numeric(result.good["good_days"]).astype("Int64"),
+                                     ).drop(columns=["value_num"])
     return result
