@@ -84,10 +84,22 @@ def frame(path: str, query: dict, *children) -> html.Div:
         html.Div([
             html.Span(f"{t('as_of', lang)}：{str(h['as_of'])[:10]}", id="as-of", className="me-4"),
             html.Span(f"{t('snapshot', lang)}：{info.published_at}（{t('run', lang)} {info.run_id[:8]}）",
-                      id="snapshot-time"),
+                      id="snapshot-time", className="me-4"),
+            _freshness(h, lang),
         ], className="text-muted small mb-3"),
         *children,
     ], lang="en" if lang == "en" else "zh-CN")
+
+
+def _freshness(h: dict, lang: str) -> html.Span:
+    """How old the newest data is (mart_headline.newest_data_date), a warning past two months."""
+    newest = h.get("newest_data_date")
+    if newest is None or newest != newest:
+        return html.Span(t("freshness_none", lang), id="freshness", className="text-danger fw-bold")
+    text = t("freshness", lang, date=str(newest)[:10], days=int(h["data_age_days"]))
+    if h["data_stale"]:
+        return html.Span(f"⚠ {text}{t('freshness_stale', lang)}", id="freshness", className="text-danger fw-bold")
+    return html.Span(text, id="freshness")
 
 
 def pct(x) -> str:

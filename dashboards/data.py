@@ -248,14 +248,15 @@ def scope_regions(scope: str) -> frozenset:
 def lowest_completion(dimension: str, regions: frozenset | None = None, limit: int = 30) -> pd.DataFrame:
     """The ``limit`` plans or regions of lowest completion (no rate last), and in ``listed`` how many there
     are; with ``regions``, only the plans and regions among them."""
-    return _query("""select dimension_value, tasks_total, tasks_with_due_date, tasks_completed, completion_rate,
-                            tasks_due, due_completion_rate, tasks_overdue, tasks_ongoing, count(*) over () as listed
+    return _query("""select dimension_value, dimension_label, tasks_total, tasks_with_due_date, tasks_completed,
+                            completion_rate, tasks_due, due_completion_rate, tasks_overdue, tasks_ongoing,
+                            count(*) over () as listed
                      from marts.mart_completion
                      where dimension = $dimension and ($regions is null
                         or dimension = 'region' and dimension_value in (select unnest($regions))
                         or dimension = 'plan' and dimension_value in (
-                             select title from staging.stg_plans where region in (select unnest($regions))))
-                     order by completion_rate nulls last, dimension_value
+                             select plan_id from marts.mart_task_status where region in (select unnest($regions))))
+                     order by completion_rate nulls last, dimension_label, dimension_value
                      limit $limit""",
                   {"dimension": dimension, "regions": sorted(regions) if regions is not None else None,
                    "limit": limit})

@@ -34,7 +34,7 @@ def _completion_chart(dimension: str, lang: str) -> html.Div:
     pct_ = (df["completion_rate"] * 100).round(1)
     hover = (f"%{{y}}<br>{t('completion', lang)} %{{x:.1f}}%<br>"
              + "%{customdata[0]} / %{customdata[1]} · " + t("overdue", lang) + " %{customdata[2]}<extra></extra>")
-    figure = {"data": [{"type": "bar", "orientation": "h", "x": list(pct_), "y": list(df["dimension_value"]),
+    figure = {"data": [{"type": "bar", "orientation": "h", "x": list(pct_), "y": list(df["dimension_label"]),
                         "text": [f"{v:.1f}%" for v in pct_], "textposition": "auto", "marker": {"color": "#198754"},
                         "customdata": df[["tasks_completed", "tasks_with_due_date", "tasks_overdue"]].values.tolist(),
                         "hovertemplate": hover}],

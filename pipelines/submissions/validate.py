@@ -137,7 +137,7 @@ def _days_in_period(period: pd.Series, kind: pd.Series) -> pd.Series:
     month = pd.to_datetime(period.where(period.str.len() == 7) + "-01", errors="coerce")
     year = pd.to_numeric(period.str[:4], errors="coerce")
     month_days = month.dt.days_in_month
-    ytd_days = month.dt.dayofyear - 1 + month_days
+    ytd_days = month.dt.day_of_year - 1 + month_days
     year_days = 365 + ((year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))).astype(float)
     return ytd_days.where(kind == "累计", month_days.where(kind == "当月", year_days.where(kind == "年度")))
 

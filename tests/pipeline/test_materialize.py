@@ -1,12 +1,14 @@
 """The whole product materialised through Dagster in a temporary folder, checked against the sample data."""
 
+from decimal import ROUND_HALF_EVEN, Decimal
+
 import duckdb
 import pandas as pd
 import pytest
 
 from pipelines.parsing.folder import parse_folder
-
-from pipelines.submissions.contract import OBSERVATION_COLUMNS, PROGRESS_COLUMNS, STATUS_CODES
+from pipelines.submissions.contract import (OBSERVATION_COLUMNS, OBSERVATION_OPTIONAL_COLUMNS, PROGRESS_COLUMNS,
+                                           STATUS_CODES)
 from pipelines.warehouse.publish import current_snapshot
 from tests.conftest import LEGACY_DOC, OFFICE_SEEDS, run_pipeline, world_after_a_good_run
 
@@ -80,19 +82,23 @@ def test_completion_per_plan_sums_to_the_total(world):
     assert per_plan == total
 
 
-def test_pm25_attainment_is_the_mean_of_the_sample_months(world):
+def test_pm25_attainment_is_the_day_weighted_mean_of_the_sample_months(world):
+    """HJ 663-2013: the year's concentration is the mean of its daily values — the months weighted by
+    their valid days — and it is judged as published (rounded to an integer, GB/T 8170)."""
     obs = pd.read_csv(world.paths.archive / "示例数据_监测数据_阳泉市.csv", dtype=str, encoding="utf-8-sig")
-    obs = obs.rename(columns=OBSERVATION_COLUMNS)
+    obs = obs.rename(columns={**OBSERVATION_COLUMNS, **OBSERVATION_OPTIONAL_COLUMNS})
     pm = obs[(obs["kpi"] == "pm25_concentration") & obs["period"].str.startswith("2023-")]
-    mean = pd.to_numeric(pm["value"]).mean()
+    days = pd.to_numeric(pm["valid_days"])
+    mean = (pd.to_numeric(pm["value"]) * days).sum() / days.sum()
     con = _snapshot(world)
-    row = con.sql("""select actual, months_reported, status, target_value, comparator
+    row = con.sql("""select actual, judged_value, months_reported, status, target_value, comparator
                      from marts.mart_target_attainment
                      where region = '阳泉市' and kpi = 'pm25_concentration'""").df().iloc[0]
     assert row["months_reported"] == 12
-    assert row["actual"] == pytest.approx(mean, abs=0.0051)  # rounded to 2 places in SQL
+    assert row["actual"] == pytest.approx(mean, abs=0.00005)  # rounded to 4 places in SQL
+    assert row["judged_value"] == float(Decimal(repr(round(mean, 6))).quantize(Decimal(1), ROUND_HALF_EVEN))
     assert (row["target_value"], row["comparator"]) == (35, "<=")
-    assert row["status"] == ("met" if mean <= 35 else "missed")
+    assert row["status"] == ("met" if row["judged_value"] <= 35 else "missed")
     rec = con.sql("""select actual, status from marts.mart_target_attainment
                      where region = '阳泉市' and kpi = 'reclaimed_water_utilization_rate'""").df().iloc[0]
     dec = obs[(obs["kpi"] == "reclaimed_water_utilization_rate") & (obs["period"] == "2023-12")]
