@@ -462,7 +462,7 @@ def trend_regions() -> tuple[str, dict]:
 
 
 def trends(region: str | None = None, kpi: str | None = None) -> pd.DataFrame:
-    return _query("""select kpi, kpi_name_zh, kpi_name_en, unit, year_rule, region, year, month, period, value,
+    return _query("""select kpi, kpi_name_zh, kpi_name_en, measure_unit, year_rule, region, year, month, period, value,
                             ytd_value, judged_value, direction, target_threshold, stretch_threshold,
                             file_name, row_number
                      from marts.mart_kpi_trends

@@ -37,7 +37,7 @@ def _figure(series: dict[str, list], lang: str) -> dict:
                           "text": f"{t(key, lang)} {y:g}", "font": {"color": "#dc3545"}})
     return {"data": traces, "layout": {
         "height": 280, "margin": {"l": 10, "r": 10, "t": 30, "b": 10}, "font": FONT, "legend": {"orientation": "h"},
-        "yaxis": {"title": {"text": series["unit"][0]}, "automargin": True}, "xaxis": {"type": "category"},
+        "yaxis": {"title": {"text": series["measure_unit"][0]}, "automargin": True}, "xaxis": {"type": "category"},
         "shapes": shapes, "annotations": notes}}
 
 

@@ -127,11 +127,11 @@ def test_pm25_year_to_date_as_of_september_and_final_as_of_next_june(world, rebu
             "region == '阳泉市' and kpi == 'pm25_concentration'").iloc[0]
         first = months.sort_values("period").head(n)
         mean = (first["value"] * first["days"]).sum() / first["days"].sum()
-        judged = float(Decimal(repr(round(mean, 6))).quantize(Decimal(1), ROUND_HALF_EVEN))
+        judged = float(Decimal(repr(round(float(mean), 6))).quantize(Decimal(1), ROUND_HALF_EVEN))
         assert row["months_reported"] == n
         assert row["actual"] == pytest.approx(mean, abs=0.00005)  # rounded to 4 places in SQL
         assert row["judged_value"] == judged
-        published_baseline = float(Decimal(repr(baseline)).quantize(Decimal(1), ROUND_HALF_EVEN))
+        published_baseline = float(Decimal(repr(float(baseline))).quantize(Decimal(1), ROUND_HALF_EVEN))
         assert row["baseline"] == pytest.approx(published_baseline)
         assert row["progress_from_baseline"] == pytest.approx(
             round((judged - published_baseline) / (35 - published_baseline), 4))

@@ -16,7 +16,7 @@ import pytest
 from pipelines.config import REPO_ROOT
 from pipelines.submissions.contract import OBSERVATION_COLUMNS, OBSERVATION_OPTIONAL_COLUMNS
 
-from ..conftest import AS_OF
+from tests.conftest import AS_OF
 
 pytestmark = pytest.mark.pipeline
 DAILY = ("day_weighted_mean", "good_day_ratio")
@@ -32,7 +32,7 @@ def _sql(world, sql: str) -> pd.DataFrame:
 
 def _round(value: float, decimals: int) -> float:
     """GB/T 8170: a dropped 5 rounds to the even digit (on the value as printed to 6 places)."""
-    return float(Decimal(repr(round(value, 6))).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_EVEN))
+    return float(Decimal(repr(round(float(value), 6))).quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_EVEN))
 
 
 def _catalogue() -> pd.DataFrame:
@@ -164,7 +164,8 @@ def _tasks(world) -> pd.DataFrame:
                                                        else s.eq("text"))
     latest = dated.groupby("task_id").tail(1).set_index("task_id")
     standing = set(dl[dl["kind"].isin(["ongoing", "recurring", "seasonal"])]["task_id"])
-    tasks["due"] = tasks["task_id"].map(latest["due_date"])
+    tasks["due"] = tasks["task_id"].map(latest["due_date"]).map(lambda d: d.date() if pd.notna(d) else None)
+    tasks["due"] = tasks["due"].astype(object)
     tasks["basis"] = tasks["task_id"].map(latest["source"]).map({"annex": "annex", "text": "printed"})
     tasks["ongoing"] = tasks["due"].isna() & tasks["task_id"].isin(standing)
     assumed = tasks["due"].isna() & ~tasks["ongoing"]

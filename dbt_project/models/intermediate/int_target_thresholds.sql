@@ -25,7 +25,7 @@ allocated as (
     select
         'A' || substr(md5(a.region || '|' || a.kpi || '|' || a.year), 1, 12) as target_id,
         null::varchar as plan_id, null::varchar as task_id, 'allocated' as source, a.region, a.indicator,
-        a.kpi, k.comparator, a.target_value, k.unit, a.year, false as stretch, null::varchar as scope,
+        a.kpi, k.comparator, a.target_value, k.measure_unit as unit, a.year, false as stretch, null::varchar as scope,
         null::integer as base_year, null::integer as rank_of, null::varchar as rank_side, null::integer as line,
         'allocated' as value_source, a.document as allocated_document
     from {{ ref('stg_allocated_targets') }} a

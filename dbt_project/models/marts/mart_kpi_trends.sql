@@ -33,7 +33,7 @@ select
     o.kpi,
     k.name_zh as kpi_name_zh,
     k.name_en as kpi_name_en,
-    k.unit,
+    k.measure_unit,
     k.year_rule,
     o.region,
     o.year,

@@ -13,7 +13,7 @@ measured as (
         k.name_en as kpi_name_en,
         k.year_rule,
         k.decimals,
-        k.unit as kpi_unit,
+        k.measure_unit as kpi_unit,
         y.months_reported,
         y.latest_period,
         y.latest_value as actual_latest,

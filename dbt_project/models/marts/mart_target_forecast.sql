@@ -12,7 +12,7 @@
 --   twelve months: 稳定达标 when the judged value meets the threshold, else 难以达标.
 --   non_good_days_allowed (优良天数比例): days of the rest that may still be not good: D_r − ⌈R/100 × D_r⌉.
 with t as (
-    select t.*, k.year_rule, k.unit as kpi_unit, k.name_zh as kpi_name_zh
+    select t.*, k.year_rule, k.measure_unit as kpi_unit, k.name_zh as kpi_name_zh
     from {{ ref('int_target_thresholds') }} t
     join {{ ref('stg_kpi_catalogue') }} k using (kpi)
     where k.year_rule in ('day_weighted_mean', 'good_day_ratio') and t.threshold is not null

@@ -4,7 +4,7 @@
 -- as an integer (µg/m³) or with one decimal (mg/m³, CO); anything else is a level at a date with one
 -- decimal (a count such as a rank with none).
 select
-    kpi, name_zh, name_en, unit, comparator,
+    kpi, name_zh, name_en, unit as measure_unit, comparator,
     min_value::double as min_value, max_value::double as max_value,
     coalesce(nullif(trim(year_rule), ''),
              case when unit in ('µg/m³', 'mg/m³') then 'day_weighted_mean' else 'level_at_date' end) as year_rule,
