@@ -9,7 +9,6 @@ import calendar
 from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal
 
-import duckdb
 import pandas as pd
 import pytest
 
@@ -17,17 +16,10 @@ from pipelines.config import REPO_ROOT
 from pipelines.submissions.contract import OBSERVATION_COLUMNS, OBSERVATION_OPTIONAL_COLUMNS
 
 from tests.conftest import AS_OF
+from tests.pipeline.test_kpi_marts import _raw as _sql
 
 pytestmark = pytest.mark.pipeline
 DAILY = ("day_weighted_mean", "good_day_ratio")
-
-
-def _sql(world, sql: str) -> pd.DataFrame:
-    con = duckdb.connect(str(world.paths.build_db), read_only=True)
-    try:
-        return con.execute(sql).df()
-    finally:
-        con.close()
 
 
 def _round(value: float, decimals: int) -> float:
@@ -81,14 +73,15 @@ def _ytd(rows: pd.DataFrame, rule: str, through: int) -> tuple[float, float | No
 
 
 def _year_value(obs: pd.DataFrame, cat: pd.DataFrame, kpi: str, region: str, year: int, as_of: date):
-    """(judged value, final, complete) of a KPI's year as of ``as_of``, or None without data."""
+    """(judged value, final, complete, unrounded value) of a KPI's year as of ``as_of``, or None."""
     rows = obs[(obs["kpi"] == kpi) & (obs["region"] == region) & (obs["year"] == year)]
     if rows.empty:
         return None
     rule, decimals = cat.loc[kpi, "year_rule"], int(cat.loc[kpi, "decimals"])
     annual = rows[rows["period_kind"] == "年度"]
     if len(annual):
-        return _round(float(annual["value"].iloc[0]), decimals), True, True
+        value = float(annual["value"].iloc[0])
+        return _round(value, decimals), True, True, value
     through = int(rows["month"].max())
     value, valid = _ytd(rows, rule, through)
     final = date(year, 12, 31) <= as_of
@@ -99,7 +92,7 @@ def _year_value(obs: pd.DataFrame, cat: pd.DataFrame, kpi: str, region: str, yea
         complete = (valid >= required) if valid is not None else (len(months) == through or
                                                                   (rows["period_kind"] == "累计").any())
         complete = complete and (not final or through == 12)
-    return _round(value, decimals), final, complete
+    return _round(value, decimals), final, complete, value
 
 
 def _expected_targets(world, as_of: date) -> pd.DataFrame:
@@ -132,15 +125,16 @@ def _expected_targets(world, as_of: date) -> pd.DataFrame:
             threshold = v if t.get("rank_side") == "top" else float(t["rank_of"]) - v
         else:
             threshold = v
+        actual = got[3] if got else None
         if threshold is None or got is None:
             status, judged = "no_data", (got[0] if got else None)
         else:
-            judged, final, complete = got
+            judged, final, complete, _ = got
             ok = {"<=": judged <= threshold, ">=": judged >= threshold, "=": judged == threshold}[direction]
             status = ("insufficient_data" if not complete else
                       ("met" if ok else "missed") if final else ("on_track" if ok else "at_risk"))
         out.append({"target_id": t["target_id"], "region": t["region"], "kpi": t["kpi"], "year": year,
-                    "is_binding": not t["stretch"], "judged_value": judged, "status": status})
+                    "is_binding": not t["stretch"], "judged_value": judged, "actual": actual, "status": status})
     return pd.DataFrame(out)
 
 
@@ -178,33 +172,52 @@ def _tasks(world) -> pd.DataFrame:
 
 def _state(tasks: pd.DataFrame, world, on: date) -> pd.DataFrame:
     force = _reports_in_force(world, on)
-    t = tasks.copy()
-    done_on = pd.to_datetime(t["task_id"].map(force["completed_on"])).dt.date
-    t["completed"] = (t["task_id"].map(force["status_code"]) == "done") & [d == d and d is not None and d <= on
-                                                                          for d in done_on]
-    t["due_by"] = [d is not None and d == d and d <= on for d in t["due"]]
+    t = tasks.merge(force[["status_code", "completed_on"]], left_on="task_id", right_index=True, how="left")
+    code = t["status_code"]
+    done_on = pd.to_datetime(t["completed_on"])
+    t["completed"] = (code == "done") & (done_on <= pd.Timestamp(on)).fillna(False)
+    due = pd.to_datetime(t["due"])
+    t["due_by"] = (due <= pd.Timestamp(on)).fillna(False)
     t["overdue"] = t["due_by"] & ~t["completed"]
-    t["lagging"] = t["task_id"].map(force["status_code"]).isin(["delayed", "not_started"])
-    t["reported"] = t["task_id"].isin(force.index)
+    t["lagging"] = code.isin(["delayed", "not_started"])
+    t["reported"] = code.notna()
     return t
 
 
 def test_every_target_judged_value_and_status_recomputed_from_the_station_files(world):
     as_of = date.fromisoformat(AS_OF)
     expected = _expected_targets(world, as_of)
-    mart = _sql(world, "select target_id, region, kpi, year, is_binding, judged_value, status, source "
+    mart = _sql(world, "select target_id, region, kpi, year, is_binding, actual, judged_value, status, source "
                        "from marts.mart_target_attainment")
     assert len(mart) == len(expected) > 20
     printed = expected.dropna(subset=["target_id"]).set_index("target_id")
     m = mart[mart["source"] != "allocated"].set_index("target_id").loc[printed.index]
     assert list(m["status"]) == list(printed["status"])
     assert m["judged_value"].tolist() == pytest.approx(printed["judged_value"].tolist(), nan_ok=True)
+    # the unrounded year value too (4 places in SQL): a plain mean of months would differ here
+    assert m["actual"].tolist() == pytest.approx(printed["actual"].tolist(), abs=0.00006, nan_ok=True)
     alloc = expected[expected["target_id"].isna()].set_index(["region", "kpi", "year"]).sort_index()
     got = mart[mart["source"] == "allocated"].set_index(["region", "kpi", "year"]).sort_index()
     assert len(alloc) == 2 and list(got["status"]) == list(alloc["status"])
     assert got["judged_value"].tolist() == pytest.approx(alloc["judged_value"].tolist())
     # the sample exercises the rules: one 累计 region, rounding before judging, binding and stretch
     assert (mart["is_binding"]).sum() > 0 and (~mart["is_binding"]).sum() > 0
+
+
+def test_every_target_at_every_month_end_recomputed_as_known_then(world):
+    """mart_target_monthly: each target's judged value and status at each month end of its year equal
+    the same rules applied here to the observations known by that month end."""
+    monthly = _sql(world, "select target_id, month_end, judged_value, status from marts.mart_target_monthly "
+                          "where target_id in (select target_id from marts.mart_target_attainment "
+                          "where source <> 'allocated')")
+    assert len(monthly) > 200
+    for month_end, rows in monthly.groupby("month_end"):
+        on = pd.Timestamp(month_end).date()
+        exp = _expected_targets(world, on).dropna(subset=["target_id"]).set_index("target_id").loc[rows["target_id"]]
+        assert list(rows["status"]) == list(exp["status"]), on
+        assert rows["judged_value"].tolist() == pytest.approx(exp["judged_value"].tolist(), nan_ok=True), on
+    # the sample has a month with too few valid days: some month ends are not judged
+    assert "insufficient_data" in set(monthly["status"])
 
 
 def test_headline_recomputed_from_the_raw_rows(world):

@@ -24,6 +24,17 @@ per_task as (
     join {{ ref('stg_plans') }} p using (plan_id)
     left join d using (task_id)
     group by t.task_id, p.year
+),
+based as (
+    select
+        *,
+        case
+            when printed_due_date is not null and printed_source = 'annex' then 'annex'
+            when printed_due_date is not null then 'printed'
+            when coalesce(has_standing_deadline, false) then 'ongoing'
+            else 'plan_year'
+        end as due_basis
+    from per_task
 )
 select
     task_id,
@@ -31,18 +42,9 @@ select
         when printed_due_date is not null then printed_due_date
         when not coalesce(has_standing_deadline, false) then make_date(plan_year, 12, 31)
     end as due_date,
-    case
-        when printed_due_date is not null and printed_source = 'annex' then 'annex'
-        when printed_due_date is not null then 'printed'
-        when coalesce(has_standing_deadline, false) then 'ongoing'
-        else 'plan_year'
-    end as due_basis,
-    case
-        when printed_due_date is not null and printed_source = 'annex' then '台账所列'
-        when printed_due_date is not null then '文件所列'
-        when coalesce(has_standing_deadline, false) then '长期'
-        else '推定（计划年末）'
-    end as due_basis_zh,
+    due_basis,
+    case due_basis when 'annex' then '台账所列' when 'printed' then '文件所列' when 'ongoing' then '长期'
+                   else '推定（计划年末）' end as due_basis_zh,
     case when printed_due_date is not null then 'date' else coalesce(standing_kind, 'none') end as deadline_kind,
     deadline_text
-from per_task
+from based

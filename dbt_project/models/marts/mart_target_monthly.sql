@@ -28,10 +28,11 @@ valued as (
         case when a.value is not null and g.month = 12 then {{ gbt8170_round('a.value', 'k.decimals') }}
              else y.judged_value end as judged_value,
         g.month = 12 as final,
-        -- a daily-value indicator is judged on its year to date only when that reaches this month
+        -- as int_kpi_year_values judges the as-of date: the latest year to date known, and a final year of a
+        -- daily-value indicator needs its months to December
         (a.value is not null and g.month = 12)
             or (coalesce(y.is_complete, true)
-                and (k.year_rule not in ('day_weighted_mean', 'good_day_ratio') or y.through_month = g.month))
+                and (k.year_rule not in ('day_weighted_mean', 'good_day_ratio') or g.month < 12 or y.through_month = 12))
             as is_complete
     from grid g
     join {{ ref('stg_kpi_catalogue') }} k using (kpi)
