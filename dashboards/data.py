@@ -422,6 +422,10 @@ def task(task_id: str) -> dict | None:
                                     row_number, received_at
                              from marts.mart_task_provenance where task_id = ?
                              order by period desc, ingested_at desc, row_number desc""", [task_id]),
+        # what the task delivers, counted (淘汰燃煤锅炉26台), each with the line it is printed on
+        "outputs": _query("""select indicator, comparator, target_value, target_value_hi, unit, year, line
+                             from staging.stg_targets where task_id = ? and kind = 'output'
+                             order by line""", [task_id]),
         "annex": _query("""select a.table_title, a.no, a.category, a.text, a.deadline, a.units, a.source,
                                   a.start_line, l.location, a.link_score
                            from raw.annex_rows a

@@ -19,10 +19,10 @@ REPORT_STATUS = {"on_time": ("按时报送", "On time"), "late": ("迟报", "Lat
                  "pending": ("未到报送期", "Not yet due")}
 ROLE = {"lead": ("牵头", "Lead"), "support": ("配合", "Support"), "implement": ("落实", "Implement")}
 DOMAIN = {"air": ("大气", "Air"), "water": ("水", "Water"), "soil": ("土壤", "Soil"),
-          "groundwater": ("地下水", "Groundwater")}
+          "groundwater": ("地下水", "Groundwater"), "other": ("其他", "Other")}
 DUE_BASIS = {"printed": ("文件规定", "printed"), "plan_year": ("计划年度末（文件未写时限）", "end of plan year (none printed)"),
              "ongoing": ("长期", "standing")}
-COMPARATOR = {">=": "≥", "<=": "≤", "=": "="}
+COMPARATOR = {">=": "≥", "<=": "≤", "=": "=", "<": "<", ">": ">", "≈": "≈"}
 _RELATIVE = {"decrease_by": ("下降", "down by"), "increase_by": ("提高", "up by")}
 
 LABELS = {
@@ -88,6 +88,9 @@ LABELS = {
     "deadlines": ("完成时限", "Deadlines"),
     "reports": ("填报记录", "Progress reports"),
     "annex_rows": ("附件台账中的对应行", "Annex ledger rows"),
+    "task_outputs": ("任务产出（数量）", "Task outputs (quantities)"),
+    "output_indicator": ("产出", "Output"),
+    "quantity": ("数量", "Quantity"),
     "none": ("无", "None"),
     "propagated": ("（由“以下各项任务均需……负责”推定）", "(from a standing clause)"),
     "target_sentence": ("目标原文", "Target as printed"),

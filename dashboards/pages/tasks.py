@@ -9,7 +9,7 @@ from dash import dcc, html
 from dashboards import access, data
 from dashboards.components import (filter_dropdown, frame, guarded, searched_dropdown, searched_options,
                                    table_block)
-from dashboards.i18n import DOMAIN, DUE_BASIS, ROLE, TASK_STATUS, column, lang_of, pick, t
+from dashboards.i18n import COMPARATOR, DOMAIN, DUE_BASIS, ROLE, TASK_STATUS, column, lang_of, pick, t
 
 PATH = "/tasks"
 dash.register_page(__name__, path=PATH, name="计划与任务 Plans & tasks", title="PlanKPI")
@@ -50,6 +50,16 @@ def _small_table(df: pd.DataFrame, lang: str, test_id: str, labels: dict | None 
     return dbc.Table([head, body], size="sm", bordered=True, className="small", id=test_id)
 
 
+def _outputs(df: pd.DataFrame) -> pd.DataFrame:
+    """完成 ≥ 268 个: the printed quantity (a range as 1–2) beside what is counted."""
+    def quantity(r) -> str:
+        value = f"{r.target_value:g}" + ("" if r.target_value_hi != r.target_value_hi or r.target_value_hi is None
+                                         else f"–{r.target_value_hi:g}")
+        return f"{COMPARATOR.get(r.comparator, r.comparator)} {value} {r.unit}"
+    return pd.DataFrame({"indicator": df["indicator"], "quantity": [quantity(r) for r in df.itertuples()],
+                         "year": df["year"], "line": df["line"]})
+
+
 def _detail(task_id: str, lang: str) -> html.Div:
     d = data.task(task_id)
     scope = access.region_scope()
@@ -77,6 +87,9 @@ def _detail(task_id: str, lang: str) -> html.Div:
         html.H6(t("units_by_role", lang)), _small_table(units, lang, "task-units"),
         html.H6(t("deadlines", lang)), _small_table(d["deadlines"], lang, "task-deadlines"),
         html.H6(t("reports", lang)), _small_table(d["reports"], lang, "task-reports"),
+        html.H6(t("task_outputs", lang)), _small_table(_outputs(d["outputs"]), lang, "task-outputs",
+                                                       {"indicator": t("output_indicator", lang),
+                                                        "quantity": t("quantity", lang)}),
         html.H6(t("annex_rows", lang)), _small_table(d["annex"], lang, "task-annex"),
     ]), id="task-detail", className="mb-4")
 

@@ -9,6 +9,8 @@
         when '<=' then {{ judged }} <= {{ threshold }}
         when '>=' then {{ judged }} >= {{ threshold }}
         when '=' then {{ judged }} = {{ threshold }}
+        when '<' then {{ judged }} < {{ threshold }}
+        when '>' then {{ judged }} > {{ threshold }}
     end
 {%- endmacro %}
 

@@ -15,6 +15,8 @@ def plan_report(plan: dict, aliases: UnitAliases, region: str | None) -> dict:
         "title": plan["title"],
         "tasks": len(plan["tasks"]),
         "targets": len(plan["targets"]),
+        "targets_by_kind": dict(Counter(g.get("kind", "outcome") for g in plan["targets"])),
+        "targets_by_kpi": dict(Counter(g["kpi"] for g in plan["targets"])),
         "annex_tables": len(plan["annex_tables"]),
         "annex_rows": len(rows),
         "ledger_rows_linked": sum(1 for r in ledger if r["task_id"]),
@@ -35,6 +37,11 @@ def document_report(doc: dict, aliases: UnitAliases) -> dict:
     }
 
 
+def _counts(counter: dict) -> str:
+    """'pm25_concentration 2，other 3', most first ('other' is a KPI code like the rest: counted)."""
+    return "，".join(f"{k} {v}" for k, v in sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))) or "—"
+
+
 def format_report(report: dict) -> str:
     lines = [f"== {report['source']} ({report['region']})"]
     for p in report["plans"]:
@@ -44,6 +51,7 @@ def format_report(report: dict) -> str:
             f"    任务 tasks {p['tasks']} · 目标 targets {p['targets']} · 附表 annex tables {p['annex_tables']}"
             f" · 附表行 annex rows {p['annex_rows']}（台账已关联 linked {p['ledger_rows_linked']}，"
             f"未关联 unlinked {p['ledger_rows_unlinked']}）",
+            f"    目标 targets by kind: {_counts(p['targets_by_kind'])}；by KPI: {_counts(p['targets_by_kpi'])}",
             f"    时限 deadlines: {kinds}；无时限任务 tasks without deadline {p['tasks_without_deadline']}；"
             f"无责任单位 without unit {p['tasks_without_unit']}",
             f"    别名表外单位 units not in alias table ({len(p['units_not_in_alias_table'])}): "

@@ -37,9 +37,11 @@ SUITES = (
     SuiteTarget(
         "parsed_targets", ("raw", "targets"),
         """
-        select g.target_id, g.kpi, g.comparator, g.value, g.year,
-               c.kpi is not null as kpi_in_catalogue,
+        select g.target_id, g.kind, g.kpi, g.comparator, g.value, g.year,
+               c.kpi is not null or g.kpi = 'other' as kpi_in_catalogue,
+               -- a plausible range is known only for catalogue KPIs; 'other' keeps its printed indicator
                coalesce(case
+                   when g.kpi = 'other' then g.value >= 0
                    when g.comparator in ('decrease_by', 'increase_by') then g.value between 0 and 100
                    when g.comparator = 'rank' then g.value between 1 and coalesce(g.rank_of, c.max_value::double)
                    else g.value between c.min_value::double and c.max_value::double
@@ -90,7 +92,8 @@ SUITES = (
                    (select tasks_overdue from marts.mart_completion where dimension = 'all')
                    = (select count(*) from marts.mart_overdue_tasks)
             union all select 'every catalogue target has a status',
-                   (select count(*) from raw.targets where kpi in (select kpi from raw.ref_kpi_catalogue))
+                   (select count(*) from raw.targets
+                    where kind = 'outcome' and kpi in (select kpi from raw.ref_kpi_catalogue))
                    = (select count(*) from marts.mart_target_attainment where source <> 'allocated' and status is not null)
             union all select 'headline binding + stretch targets = rows of mart_target_attainment',
                    (select targets_total + stretch_total from marts.mart_headline)

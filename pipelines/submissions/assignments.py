@@ -38,7 +38,7 @@ order by t.region, u.unit, case u.role when 'lead' then 0 when 'support' then 1 
 _INDICATORS = """
 select distinct g.region, g.kpi, c.unit
 from raw.targets g join raw.ref_kpi_catalogue c using (kpi)
-where g.year = $year
+where g.year = $year and g.kind = 'outcome'
 order by g.region, g.kpi
 """
 

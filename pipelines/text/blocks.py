@@ -44,6 +44,16 @@ class Block:
             line = no
         return line
 
+    def split(self, offset: int) -> tuple["Block", "Block"]:
+        """Two blocks, before and from ``offset``, each with its own map back to the lines."""
+        head = [(o, no) for o, no in self.segments if o < offset]
+        tail = [(o - offset, no) for o, no in self.segments if o >= offset]
+        if not tail or tail[0][0] > 0:
+            tail.insert(0, (0, self.line_at(offset)))
+        first = Block(self.text[:offset], self.start_line, head[-1][1] if head else self.start_line, head)
+        second = Block(self.text[offset:], tail[0][1], self.end_line, tail)
+        return first, second
+
     def merge(self, other: "Block") -> None:
         """Append a following block (a task continued after a page break)."""
         base = len(self.text)

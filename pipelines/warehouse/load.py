@@ -51,9 +51,9 @@ def plan_frames(parsed: ParsedFolder) -> dict[str, pd.DataFrame]:
                 rows["targets"].append({
                     "target_id": stable_id("G", p["plan_id"], i, g["indicator"], g["value"]),
                     "plan_id": p["plan_id"], "task_id": g.get("task_id"), "source": d["source"],
-                    "region": d["region"], **{k: g[k] for k in (
-                        "indicator", "kpi", "comparator", "value", "unit", "year", "scope", "stretch", "line",
-                        "base_year", "rank_of", "rank_side")}})
+                    "region": d["region"], **{k: g.get(k) for k in (
+                        "kind", "indicator", "kpi", "comparator", "value", "value_hi", "unit", "year", "scope",
+                        "stretch", "binding", "line", "base_year", "rank_of", "rank_side")}})
     return {t: pd.DataFrame(r) for t, r in rows.items()}
 
 
@@ -97,8 +97,9 @@ _DECLARED_SCHEMAS = {
                    "units varchar, task_id varchar, link_score double, no_inferred boolean, "
                    "start_line integer, end_line integer, cells varchar"),
     "targets": ("target_id varchar, plan_id varchar, task_id varchar, source varchar, region varchar, "
-                "indicator varchar, kpi varchar, comparator varchar, value double, unit varchar, "
-                "year integer, scope varchar, stretch boolean, line integer, base_year integer, rank_of integer, rank_side varchar"),
+                "kind varchar, indicator varchar, kpi varchar, comparator varchar, value double, value_hi double, "
+                "unit varchar, year integer, scope varchar, stretch boolean, binding varchar, line integer, "
+                "base_year integer, rank_of integer, rank_side varchar"),
     "unparsed": "doc_id varchar, source varchar, start_line integer, end_line integer, reason varchar",
     "plan_lines": "source varchar, line_no integer, text varchar, location varchar",
     "plan_files": "source varchar, format varchar, checksum varchar, status varchar, reason varchar, seconds double",

@@ -28,9 +28,10 @@ def _due(task):
     return [(d["text"], d["due_date"], d["kind"], d["source"]) for d in task["deadlines"]]
 
 
-def _targets(plan):
+def _targets(plan, goals_only=True):
+    """Targets of the plan's 目标 sections (goals_only) or all, tasks' quantities included."""
     return [(t["kpi"], t["comparator"], t["value"], t["unit"], t["year"], t["stretch"], t["line"])
-            for t in plan["targets"]]
+            for t in plan["targets"] if not (goals_only and t.get("task_id"))]
 
 
 def _table(docs, seed, plan, k):
@@ -120,10 +121,11 @@ def test_targets_of_every_goal_section(docs):
         ("contaminated_farmland_safe_use_rate", ">=", 100, "%", 2023, True, 220),
         ("contaminated_land_safe_use_rate", ">=", 100, "%", 2023, True, 220)]
     assert _targets(docs["001"]["plans"][0]) == [("so2_concentration", "<=", 10, "µg/m³", 2022, True, 28)]
+    # in reading order, each on the line its number is printed on (30% wraps onto line 308)
     assert _targets(docs["003"]["plans"][1]) == [
+        ("air_quality_index_rank", "rank", 5, "位", 2023, True, 304),
         ("pm25_concentration", "<=", 43, "µg/m³", 2023, True, 306),
-        ("so2_concentration", "decrease_by", 30, "%", 2023, True, 306),
-        ("air_quality_index_rank", "rank", 5, "位", 2023, True, 304)]
+        ("so2_concentration", "decrease_by", 30, "%", 2023, True, 308)]
     assert _targets(docs["004"]["plans"][2]) == [
         ("contaminated_farmland_safe_use_rate", ">=", 90, "%", 2021, False, 345),
         ("contaminated_land_safe_use_rate", ">=", 90, "%", 2021, False, 345)]
@@ -151,7 +153,7 @@ def test_rankings_and_relative_changes_carry_what_judging_them_needs():
 
 
 def test_numeric_targets_inside_tasks(docs):
-    jc_water = _targets(docs["001"]["plans"][1])
+    jc_water = _targets(docs["001"]["plans"][1], goals_only=False)
     assert ("total_water_use", "<=", 4.623, "亿立方米", 2022, False, 301) in jc_water
     assert ("irrigation_water_use_coefficient", ">=", 0.588, "", 2022, False, 303) in jc_water
     assert ("reclaimed_water_utilization_rate", ">=", 23, "%", 2022, False, 305) in jc_water
@@ -193,7 +195,7 @@ def test_jincheng_air_ledger(docs):
 def test_jincheng_water_annexes(docs):
     sections, projects, ledger = (_table(docs, "001", 1, k) for k in range(3))
     assert _row(sections, 10)["cells"] == {"序号": "10", "县（市、区）": "城区", "断面名称": "洞头",
-                                          "目标水质": "V类", "备注": "市考"}
+                                          "目标水质": "Ⅴ类", "备注": "市考"}
     assert [r["no"] for r in projects["rows"]] == list(range(1, 27))
     assert _row(projects, 3)["due"] == {"text": "2022年开工", "due_date": "2022-12-31", "kind": "date"}
     merged = _row(projects, 13)  # 厂区雨水收集排放系统工程: one merged cell over rows 12–17
@@ -284,8 +286,11 @@ def _check_other_layout(doc):
     assert two["end_line"] == two["start_line"] + 1  # wrapped line re-joined
     assert _due(two) == [("2025年10月", "2025-10-31", "date", "annex")]  # from the ledger
     assert three["lead"] == ["市住建局", "市城管局"] and three["deadlines"][0]["kind"] == "ongoing"
-    assert [(t["kpi"], t["comparator"], t["value"]) for t in plan["targets"]] == [
+    assert [(t["kpi"], t["comparator"], t["value"]) for t in plan["targets"] if t["kind"] == "outcome"] == [
         ("pm25_concentration", "<=", 30), ("good_air_days_ratio", ">=", 80)]
+    # 关停10台燃煤小锅炉: what task 1 delivers
+    assert [(t["kind"], t["value"], t["unit"], t["task_id"]) for t in plan["targets"] if t["kind"] == "output"] == [
+        ("output", 10, "台", one["task_id"])]
     ledger = plan["annex_tables"][0]
     assert ledger["kind"] == "task_ledger" and [r["units"] for r in ledger["rows"]] == [
         ["市发展改革委", "市工信局"], ["市住建局"]]

@@ -1,5 +1,7 @@
 -- One due date per task.
---   due_basis = printed   : the latest dated deadline of the task (a date, or the end of a window),
+--   due_basis = printed   : the latest dated deadline of the task (a date, the end of a window, or a
+--                           relative period 一年内 counted by the parser from the notice's issue date:
+--                           kind = relative has its due_date computed, so it counts as printed here),
 --                           printed in the task's own sentence
 --   due_basis = annex     : the same, when that latest date is printed only in the annex ledger (台账)
 --   due_basis = plan_year : no dated deadline and no standing wording: the task of a yearly action plan

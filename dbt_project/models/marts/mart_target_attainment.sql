@@ -1,4 +1,6 @@
--- Attainment of every numeric target with a catalogue KPI, as of var as_of (rules: _models.yml).
+-- Attainment of every outcome target with a catalogue KPI (output targets and kpi = 'other' are not KPI
+-- attainment: int_target_thresholds keeps outcomes, the catalogue join drops 'other'), as of var as_of
+-- (rules: _models.yml).
 --   actual       : the KPI's value of the target year (int_kpi_year_values: annual value, else the year to
 --                  date formed by the catalogue's year_rule), unrounded
 --   judged_value : actual rounded as the bulletins publish it (GB/T 8170, the KPI's decimals): what is judged
