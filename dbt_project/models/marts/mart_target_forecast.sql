@@ -98,7 +98,7 @@ select
         when headroom >= -0.10 then '需努力'
         else '难以达标'
     end as forecast_status,
-    case when m < 12 then '剩余月份' || kpi_name_zh || '均值须 ' || direction || ' '
-                          || round(required_rest_mean, 1) || ' ' || coalesce(kpi_unit, '') end as required_text,
+    case when m < 12 then '剩余月份' || kpi_name_zh || '均值须 '
+                          || {{ level_text('direction', 'round(required_rest_mean, 1)', 'kpi_unit') }} end as required_text,
     {{ as_of() }} as as_of
 from judged
