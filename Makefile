@@ -25,9 +25,10 @@ install: $(VENV)/.installed manifest $(DAGSTER_HOME)/dagster.yaml
 manifest: $(VENV)/.installed
 	cd dbt_project && ../$(BIN)/dbt parse --quiet --profiles-dir .
 
-$(DAGSTER_HOME)/dagster.yaml:
+# The instance's settings: no telemetry, Dagster's run queue with one run at a time (see dagster.yaml).
+$(DAGSTER_HOME)/dagster.yaml: dagster.yaml
 	mkdir -p $(DAGSTER_HOME)
-	printf 'telemetry:\n  enabled: false\n' > $@
+	cp dagster.yaml $@
 
 # Sample submissions are written once; the same plans always give the same bytes.
 sample: install
@@ -55,10 +56,14 @@ run: pipeline users dashboard
 dagster: install
 	$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
 
+# Chromium for the browser tests; LibreOffice headless: Calc re-saves test workbooks as an office does,
+# Writer turns the monthly bulletin's .docx into its PDF, in Noto CJK (the bulletin's charts use the same fonts).
 browser-deps:
-	@if ! command -v chromedriver >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \
+	@if ! command -v chromedriver >/dev/null 2>&1 || ! command -v soffice >/dev/null 2>&1 \
+	  || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium chromium-driver fonts-noto-cjk; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium chromium-driver \
+	    fonts-noto-cjk libreoffice-calc-nogui libreoffice-writer-nogui; \
 	fi
 
 test: install browser-deps

@@ -8,12 +8,13 @@ import os
 import dash
 import dash_bootstrap_components as dbc
 from dash import dcc
-from flask import abort, send_from_directory
+from flask import Response, abort, send_from_directory
 
 from pipelines.config import data_paths
 
-from . import callbacks, downloads, uploads
-from .auth import init_auth
+from . import bulletin_links, callbacks, downloads, uploads
+from .auth import init_auth, secure_cookies
+from .data import NoSnapshot
 from .i18n import LABELS
 
 
@@ -26,6 +27,35 @@ def _serve_data_docs(server) -> None:
         if not (root / path).is_file():
             abort(404)
         return send_from_directory(root, path)
+
+
+def _security_headers(app: dash.Dash) -> None:
+    """Every response: no framing by another site, no MIME sniffing, no full URLs (filters, task ids) in
+    the Referer sent elsewhere, and a Content-Security-Policy that lets the page run only this server's
+    scripts — Dash's own inline scripts (the renderer's start, its clientside functions) by their hashes,
+    which Dash computes (`csp_hashes`), once the app is complete. Styles: Dash and AG Grid set inline
+    style attributes, so 'unsafe-inline' for styles only. Charts and fonts load from this server."""
+    policy = {}
+
+    @app.server.after_request
+    def headers(response):
+        if "csp" not in policy:
+            scripts = " ".join(["'self'", *app.csp_hashes()])
+            policy["csp"] = ("default-src 'self'; "
+                             f"script-src {scripts}; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; "
+                             "font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+                             "form-action 'self'; frame-ancestors 'none'")
+        response.headers.setdefault("Content-Security-Policy", policy["csp"])
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        if secure_cookies():  # served over TLS: browsers keep to HTTPS
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        return response
+
+    @app.server.errorhandler(NoSnapshot)
+    def no_snapshot(exc):  # a download, a grid or the template before anything is published: not a 500
+        return Response(str(exc), 503, mimetype="text/plain")
 
 
 def create_app() -> dash.Dash:
@@ -42,7 +72,9 @@ def create_app() -> dash.Dash:
     callbacks.register(app)
     uploads.register_routes(app.server)
     downloads.register_routes(app.server)
+    bulletin_links.register_routes(app.server)
     _serve_data_docs(app.server)
+    _security_headers(app)
     # What start-up made (modules, Dash's registries, Plotly's validators: ~110,000 objects) lives as long
     # as the process: frozen, Python's full collections stop walking it — they ran every ~17 page renders
     # and took 37 ms each at a province's scale, 0.3 ms so. Unfrozen at exit, so that shutdown frees it.

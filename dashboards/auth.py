@@ -1,28 +1,43 @@
 """Login, logout and sessions (Flask-Login) around the Dash app; the accounts live in
-pipelines.accounts. Every request but the login page and static files needs a session."""
+pipelines.accounts. Every request but the login page and static files needs a session.
+
+Sessions are server-side (issue 25): the signed cookie carries a random session id, the accounts store its
+hash, so a logout, a password reset, a disable or a role change ends it at once, and it ends when idle or
+old (pipelines.accounts: IDLE_TIMEOUT, ABSOLUTE_TIMEOUT). Every state-changing request (every POST: the
+login form, Dash's callbacks — uploads, account admin — and any later route) must come from this site:
+an Origin other than our own is refused, and it must carry the session's CSRF token — the login form's
+hidden field, or the X-CSRFToken header Dash's renderer copies from the `_csrf_token` cookie."""
 from __future__ import annotations
 
+import hmac
 import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
 
-from flask import Flask, redirect, render_template_string, request
+from flask import Flask, redirect, render_template_string, request, session
 from flask_login import LoginManager, UserMixin, login_user, logout_user
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from pipelines.accounts import Account, AccountStore, LoginRefused, store_for
 from pipelines.config import data_paths
+from pipelines.submissions.contract import MAX_FILE_BYTES
 
 from .access import HOME, account
 
 _PUBLIC = ("/login", "/logout", "/assets/", "/_dash-component-suites/", "/_favicon.ico", "/favicon.ico")
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+MAX_UPLOAD_BYTES = MAX_FILE_BYTES  # one size limit everywhere: the submissions contract's
+STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+CSRF_COOKIE = "_csrf_token"    # Dash's renderer sends this cookie's value back as the header below
+CSRF_HEADER = "X-CSRFToken"
+CSRF_FIELD = "csrf_token"      # the login form's hidden field
 
 
 class User(UserMixin):
-    def __init__(self, acc: Account):
+    """A signed-in account; its id is the session's id (what Flask-Login keeps in the cookie)."""
+    def __init__(self, acc: Account, session_id: str):
         self.account = acc
-        self.id = acc.username
+        self.id = session_id
 
 
 _stores: dict[Path, AccountStore] = {}
@@ -64,6 +79,7 @@ _LOGIN_PAGE = """<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">
 <h4 class="mb-1">PlanKPI 环保行动计划执行监测</h4><div class="text-muted small mb-3">请登录 / Sign in</div>
 {% if error %}<div class="alert alert-danger py-2" id="login-error">{{ error }}</div>{% endif %}
 <form method="post" action="/login">
+<input type="hidden" name="csrf_token" value="{{ csrf_token }}">
 <label class="form-label" for="username">用户名 / User name</label>
 <input class="form-control mb-2" id="username" name="username" autocomplete="username" required>
 <label class="form-label" for="password">密码 / Password</label>
@@ -72,8 +88,44 @@ _LOGIN_PAGE = """<!doctype html><html lang="zh-CN"><head><meta charset="utf-8">
 </form></div></body></html>"""
 
 
+def csrf_token() -> str:
+    """This browser session's CSRF token (made on its first page, renewed at login)."""
+    if "csrf" not in session:
+        session["csrf"] = secrets.token_urlsafe(32)
+    return session["csrf"]
+
+
+def _same_origin() -> bool:
+    """No Origin header (not a browser's cross-site request) or our own, as the client reached us."""
+    origin = request.headers.get("Origin")
+    return origin is None or origin == request.host_url.rstrip("/")
+
+
+def _csrf_refusal():
+    """Why a state-changing request is refused, or None: another site's Origin, or no valid token."""
+    if request.method not in STATE_CHANGING:
+        return None
+    if not _same_origin():
+        return "跨站请求被拒绝 / cross-site request refused"
+    given = request.form.get(CSRF_FIELD) if request.mimetype == "application/x-www-form-urlencoded" else None
+    given = given or request.headers.get(CSRF_HEADER, "")
+    expected = session.get("csrf")
+    if not expected or not hmac.compare_digest(given.encode(), expected.encode()):
+        return "请求缺少有效的安全令牌，请刷新页面后重试 / missing or invalid CSRF token: reload the page and retry"
+    return None
+
+
+def secure_cookies() -> bool:
+    """PLANKPI_SECURE_COOKIES=1 behind TLS (a reverse proxy terminating HTTPS): cookies only over HTTPS."""
+    return os.environ.get("PLANKPI_SECURE_COOKIES") == "1"
+
+
 def init_auth(server: Flask) -> None:
+    hops = int(os.environ.get("PLANKPI_PROXY_HOPS", "0") or 0)
+    if hops:  # behind a reverse proxy: the client's address (throttling) and origin (CSRF) as it forwards them
+        server.wsgi_app = ProxyFix(server.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     server.config.update(SECRET_KEY=_secret_key(), SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
+                         SESSION_COOKIE_SECURE=secure_cookies(),
                          PERMANENT_SESSION_LIFETIME=timedelta(hours=8),
                          # an upload arrives base64-encoded in a callback: 4/3 of the file plus the envelope
                          MAX_CONTENT_LENGTH=MAX_UPLOAD_BYTES * 4 // 3 + 64 * 1024)
@@ -81,35 +133,58 @@ def init_auth(server: Flask) -> None:
     manager.session_protection = "strong"
 
     @manager.user_loader
-    def load(username: str):
-        acc = store().get(username)
-        return User(acc) if acc is not None and not acc.disabled else None
+    def load(session_id: str):
+        acc = store().session_account(session_id)
+        return User(acc, session_id) if acc is not None else None
 
     @server.before_request
     def require_login():
-        if request.path.startswith(_PUBLIC) or account() is not None:
-            return None
-        if request.path.startswith("/_dash-update-component"):
-            return ("未登录或会话已过期，请重新登录 / not signed in", 401)
-        return redirect("/login")
+        if not request.path.startswith(_PUBLIC) and account() is None:
+            if request.path.startswith("/_dash-update-component"):
+                return ("未登录或会话已过期，请重新登录 / not signed in", 401)
+            return redirect("/login")
+        refused = _csrf_refusal()
+        if refused:  # logged, not audited: forged requests must not be able to flood the audit log
+            server.logger.warning("refused %s %s from %s: %s", request.method, request.path, request.remote_addr,
+                                  refused)
+            return refused, 403
+        return None
+
+    @server.after_request
+    def csrf_cookie(response):
+        """The session's token as a cookie Dash's renderer reads (same site only, never sent elsewhere)."""
+        token = session.get("csrf")
+        if token and request.cookies.get(CSRF_COOKIE) != token:
+            response.set_cookie(CSRF_COOKIE, token, samesite="Strict", secure=secure_cookies(), httponly=False)
+        return response
 
     @server.route("/login", methods=["GET", "POST"])
     def login():
         error = None
         if request.method == "POST":
             try:
+                client = request.remote_addr or ""
                 acc = store().authenticate(request.form.get("username", ""), request.form.get("password", ""),
-                                           client=request.remote_addr or "")
-                login_user(User(acc))
+                                           client=client)
+                session.clear()  # a new session: nothing of the signed-out one carries over (its token neither)
+                login_user(User(acc, store().start_session(acc.username, client)))
+                csrf_token()
                 return redirect(HOME[acc.role])
             except LoginRefused as refused:
                 error = str(refused)
-        return render_template_string(_LOGIN_PAGE, error=error), (401 if error else 200)
+        return render_template_string(_LOGIN_PAGE, error=error, csrf_token=csrf_token()), (401 if error else 200)
 
     @server.route("/logout")
     def logout():
         acc = account()
         if acc is not None:
+            store().end_session(current_session_id())
             store().audit(acc.username, "logout", acc.username)
         logout_user()
+        session.clear()
         return redirect("/login")
+
+
+def current_session_id() -> str:
+    from flask_login import current_user
+    return current_user.get_id() or ""

@@ -105,8 +105,9 @@ def measure(root: Path, repeat: int = REPEAT) -> dict:
     from pipelines.config import DataPaths
     from pipelines.warehouse.publish import current_snapshot
     password = load_account_password(root)
-    client = _app().server.test_client()
-    if client.post("/login", data={"username": BENCH_ACCOUNT, "password": password}).status_code != 302:
+    from dashboards.callback_requests import signed_in_client
+    client = signed_in_client(_app().server, BENCH_ACCOUNT, password)
+    if client.login_response.status_code != 302:
         raise RuntimeError("benchmark account could not sign in")
     con = duckdb.connect(str(current_snapshot(DataPaths(root).serving).path), read_only=True)
     results = {}

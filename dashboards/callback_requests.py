@@ -1,8 +1,34 @@
 """The JSON bodies the browser posts to /_dash-update-component, for clients that are not a browser
-(the load test, the benchmark, tests of forged requests)."""
+(the load test, the benchmark, tests of forged requests), and the CSRF token such a client sends as a
+browser does: the login form's hidden field, then the `_csrf_token` cookie's value in the X-CSRFToken
+header of every callback (dashboards/auth.py)."""
 from __future__ import annotations
 
 import re
+
+_CSRF_FIELD = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def login_form_token(login_page: str) -> str:
+    """The CSRF token of a rendered login page."""
+    found = _CSRF_FIELD.search(login_page)
+    if not found:
+        raise ValueError("登录页没有安全令牌 / the login page carries no CSRF token")
+    return found.group(1)
+
+
+def signed_in_client(server, username: str, password: str, **client_options):
+    """Flask's test client of ``server``, signed in through the login form (its CSRF token included); its
+    callbacks then carry the session's token as Dash's renderer sends it. The login's response is kept
+    on it as ``login_response``."""
+    client = server.test_client(**client_options)
+    token = login_form_token(client.get("/login").get_data(as_text=True))
+    client.login_response = client.post("/login", data={"username": username, "password": password,
+                                                        "csrf_token": token})
+    cookie = client.get_cookie("_csrf_token")
+    if cookie is not None:
+        client.environ_base["HTTP_X_CSRFTOKEN"] = cookie.value
+    return client
 
 
 def router_body(page: str) -> dict:

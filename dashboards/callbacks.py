@@ -5,12 +5,13 @@ from __future__ import annotations
 import dash
 from dash import ALL, MATCH, Input, Output, State, ctx
 from dash.exceptions import PreventUpdate
+from flask import Response, abort
 
 from dashboards import access, data, uploads
 from dashboards.components import href, options_matching, parse_query
-from dashboards.grid_model import Window
+from dashboards.grid_model import BadGridRequest, Window
 from dashboards.i18n import lang_of, t
-from dashboards.tables import TABLES, rows
+from dashboards.tables import COLUMNS, TABLES, rows
 
 
 def register(app: dash.Dash) -> None:
@@ -77,5 +78,8 @@ def _serve_grid_rows(app: dash.Dash, name: str) -> None:
             raise PreventUpdate
         data.pin_snapshot((request.get("context") or {}).get("snapshot"))
         query = parse_query(search)
-        block, total = rows(name, query, Window.from_request(request))
+        try:  # a forged or broken request: 400 and why, never a 500
+            block, total = rows(name, query, Window.from_request(request, COLUMNS[name]))
+        except BadGridRequest as bad:
+            abort(Response(str(bad), 400, mimetype="text/plain"))
         return {"rowData": block, "rowCount": total}, t("rows", lang_of(query), n=total)

@@ -19,7 +19,7 @@ from flask import g, has_request_context
 
 from dashboards.grid_model import SqlWindow, quoted
 from pipelines.config import data_paths
-from pipelines.warehouse.publish import current_snapshot_path, kept_snapshot_path
+from pipelines.warehouse.publish import kept_snapshot_path, serving_snapshot
 
 
 @dataclass
@@ -34,17 +34,33 @@ _connections: dict[str, duckdb.DuckDBPyConnection] = {}
 _lock = threading.Lock()
 
 
+class NoSnapshot(LookupError):
+    """Nothing published (or kept) to read: pages say so, routes answer 503 (see app.py)."""
+
+
 def _current_path() -> str:
     """The snapshot this request reads: resolved once per request, so a page rendered while a new
-    snapshot is published is wholly old or wholly new, never a mix."""
+    snapshot is published is wholly old or wholly new, never a mix. When CURRENT is broken, the newest
+    complete kept snapshot (snapshot_fallback() says why)."""
     if has_request_context() and "plankpi_snapshot" in g:
         return g.plankpi_snapshot
-    path = current_snapshot_path(data_paths().serving)
+    path, fallback = serving_snapshot(data_paths().serving)
     if path is None:
-        raise LookupError("尚无已发布的数据快照 / no published snapshot yet")
+        raise NoSnapshot("尚无已发布的数据快照 / no published snapshot yet")
     if has_request_context():
-        g.plankpi_snapshot = str(path)
+        g.plankpi_snapshot, g.plankpi_fallback = str(path), fallback
     return str(path)
+
+
+def snapshot_fallback() -> str | None:
+    """Why this request reads a kept snapshot instead of the one CURRENT names (None: CURRENT is sound)."""
+    if has_request_context():
+        try:
+            _current_path()
+        except NoSnapshot:
+            return None
+        return g.get("plankpi_fallback")
+    return serving_snapshot(data_paths().serving)[1]
 
 
 def pin_snapshot(name: str | None) -> None:
@@ -142,7 +158,7 @@ def snapshot_info() -> SnapshotInfo | None:
     """The manifest of the snapshot this request reads (None before the first publication)."""
     try:
         path = Path(_current_path())
-    except LookupError:
+    except NoSnapshot:
         return None
     return _info(str(path))
 
@@ -245,6 +261,13 @@ def scope_regions(scope: str) -> frozenset:
     return frozenset(_query("select region from intermediate.int_region_scopes where scope = ?", [scope])["region"])
 
 
+def default_scope() -> str | None:
+    """The scope of a reader without a region (the bulletin's default: pipelines.bulletin.numbers)."""
+    from pipelines.bulletin import DEFAULT_SCOPE_SQL
+    region = _query(DEFAULT_SCOPE_SQL)["region"].iat[0]
+    return region if isinstance(region, str) else None
+
+
 def lowest_completion(dimension: str, regions: frozenset | None = None, limit: int = 30) -> pd.DataFrame:
     """The ``limit`` plans or regions of lowest completion (no rate last), and in ``listed`` how many there
     are; with ``regions``, only the plans and regions among them."""
@@ -324,19 +347,38 @@ def listed_values(source: tuple[str, dict], chosen: str | None = None, text: str
 
 # --- a responsible unit's own view -------------------------------------------------------------------
 
-def unit_tasks(region: str, unit: str) -> pd.DataFrame:
-    """The tasks the unit is named in (as lead, support or implementer), strongest role first."""
+def unit_tasks(region: str, unit: str, period: str = "") -> pd.DataFrame:
+    """The tasks the unit is named in (as lead, support or implementer), by urgency: overdue first, then
+    the ones to report in ``period`` (int_reporting_obligations) not yet reported, then the rest."""
     return _query("""
+        with due_now as (
+            select task_id, bool_or(unit_reported) as reported from intermediate.int_reporting_obligations
+            where region = $region and unit = $unit and period = $period group by task_id
+        )
         select s.task_id, min(case u.role when 'lead' then 0 when 'support' then 1 else 2 end) as role_rank,
-               s.plan_title, s.no, s.title, s.due_date, s.status_class as status, s.latest_status, s.latest_period
+               s.plan_title, s.no, s.title, s.due_date, s.status_class as status, s.latest_status, s.latest_period,
+               case when s.is_overdue then 0 when n.task_id is not null and not n.reported then 1 else 2 end
+                   as urgency
         from marts.mart_task_status s join staging.stg_task_units u using (task_id)
-        where s.region = ? and u.unit = ?
-        group by all order by s.plan_title, s.no""", [region, unit])
+        left join due_now n using (task_id)
+        where s.region = $region and u.unit = $unit
+        group by all order by urgency, s.due_date nulls last, s.plan_title, s.no""",
+                  {"region": region, "unit": unit, "period": period})
+
+
+def unit_period(region: str, unit: str, period: str) -> dict:
+    """What the unit must report for ``period`` (int_reporting_obligations, the one rule): how many
+    tasks, by when, and how many it has reported."""
+    row = _query("""select count(distinct task_id) as tasks, min(due_date) as due_date,
+                           count(distinct task_id) filter (where unit_reported) as reported
+                    from intermediate.int_reporting_obligations
+                    where region = ? and unit = ? and period = ?""", [region, unit, period]).iloc[0].to_dict()
+    return {"period": period, **row}
 
 
 def ingested_by(username: str) -> pd.DataFrame:
-    return _query("""select file_checksum, status, rows_landed, rows_rejected, ingested_at from raw.ingested_files
-                     where submitted_by = ?""", [username])
+    return _query("""select file_checksum, status, rows_landed, rows_rejected, rows_blank, ingested_at
+                     from raw.ingested_files where submitted_by = ?""", [username])
 
 
 def column_types(sql: str, params: dict) -> dict[str, str]:

@@ -14,6 +14,75 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 BLOCK_ROWS = 100  # rows per block fetched; a page of the grid shows 20
+MAX_BLOCK_ROWS = 1000  # the most rows one request gets, whatever its endRow says (endRow=1e30 is a block of this)
+MAX_START_ROW = 10 ** 9  # beyond any view's length; keeps DuckDB's offset an ordinary integer
+MAX_CONDITIONS = 10  # AG Grid's filter shows two; a forged model of thousands is refused
+
+
+class BadGridRequest(ValueError):
+    """A grid request the server will not run (an unknown or hidden column, a filter of the wrong kind,
+    a number filter without a number …): answered 400 with this reason (Chinese / English)."""
+
+
+def _row_number(value, name: str) -> int:
+    if value is None or value == "":
+        return 0
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise BadGridRequest(f"{name} 须为数字 / {name} must be a number: {str(value)[:40]!r}") from None
+    if number != number:  # NaN
+        raise BadGridRequest(f"{name} 须为数字 / {name} must be a number")
+    return int(min(max(number, 0), MAX_START_ROW))
+
+
+def _number(value, column: str) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        number = float("nan")
+    if number != number or number in (float("inf"), float("-inf")):
+        raise BadGridRequest(f"列 {column} 的数字筛选须为数字 / the number filter of column {column} needs a number: "
+                             f"{str(value)[:40]!r}")
+    return number
+
+
+def _checked_condition(column: str, kind: str | None, condition) -> dict:
+    """One condition of a column filter as the server runs it: a known type, numbers as numbers."""
+    if not isinstance(condition, dict):
+        raise BadGridRequest(f"列 {column} 的筛选格式错误 / malformed filter of column {column}")
+    test = condition.get("type")
+    if test in ("blank", "notBlank"):
+        return {"filterType": kind, "type": test}
+    if kind == "number":
+        if test not in _NUMBER_TESTS:
+            raise BadGridRequest(f"不支持的数字筛选 / unsupported number filter: {str(test)[:40]}")
+        checked = {"filterType": kind, "type": test, "filter": _number(condition.get("filter"), column)}
+        if test == "inRange":
+            checked["filterTo"] = _number(condition.get("filterTo"), column)
+        return checked
+    if kind not in (None, "text"):
+        raise BadGridRequest(f"不支持的筛选类型 / unsupported filter kind: {str(kind)[:40]}")
+    if test not in _TEXT_TESTS:
+        raise BadGridRequest(f"不支持的文本筛选 / unsupported text filter: {str(test)[:40]}")
+    value = condition.get("filter")
+    if value is not None and not isinstance(value, (str, int, float)):
+        raise BadGridRequest(f"列 {column} 的筛选值须为文本 / the filter of column {column} needs text")
+    return {"filterType": kind, "type": test, "filter": "" if value is None else str(value)}
+
+
+def _checked_filter(column: str, model) -> dict:
+    if not isinstance(model, dict):
+        raise BadGridRequest(f"列 {column} 的筛选格式错误 / malformed filter of column {column}")
+    kind, conditions = model.get("filterType"), model.get("conditions")
+    if not conditions:
+        return _checked_condition(column, kind, model)
+    if not isinstance(conditions, list) or len(conditions) > MAX_CONDITIONS:
+        raise BadGridRequest(f"列 {column} 的筛选条件过多或格式错误 / too many or malformed conditions: {column}")
+    if model.get("operator", "AND") not in ("AND", "OR"):
+        raise BadGridRequest(f"不支持的筛选连接 / unsupported filter operator: {str(model.get('operator'))[:10]}")
+    return {"filterType": kind, "operator": model.get("operator", "AND"),
+            "conditions": [_checked_condition(column, kind, c) for c in conditions]}
 
 
 @dataclass(frozen=True)
@@ -26,12 +95,29 @@ class Window:
     filters: dict = field(default_factory=dict)
 
     @classmethod
-    def from_request(cls, request: dict) -> "Window":
-        """The grid's getRowsRequest (startRow, endRow, sortModel, filterModel)."""
-        start = max(int(request.get("startRow") or 0), 0)
-        end = max(int(request.get("endRow") or start + BLOCK_ROWS), start)
-        sort = tuple((s["colId"], s.get("sort") == "desc") for s in request.get("sortModel") or [] if s.get("colId"))
-        return cls(start, end, sort, dict(request.get("filterModel") or {}))
+    def from_request(cls, request: dict, columns: list[str] | None = None) -> "Window":
+        """The grid's getRowsRequest (startRow, endRow, sortModel, filterModel), checked: BadGridRequest for
+        anything but the shown ``columns`` (when given), known filters and numbers where numbers belong; a
+        block of at most MAX_BLOCK_ROWS rows, whatever endRow says."""
+        if not isinstance(request, dict):
+            raise BadGridRequest("请求格式错误 / malformed grid request")
+        start = _row_number(request.get("startRow"), "startRow")
+        end = _row_number(request.get("endRow"), "endRow") if request.get("endRow") not in (None, "") \
+            else start + BLOCK_ROWS
+        end = min(max(end, start), start + MAX_BLOCK_ROWS)
+        sort_model, filter_model = request.get("sortModel") or [], request.get("filterModel") or {}
+        if not isinstance(sort_model, list) or not isinstance(filter_model, dict) \
+                or not all(isinstance(s, dict) for s in sort_model):
+            raise BadGridRequest("排序或筛选格式错误 / malformed sort or filter model")
+        sort = tuple((s["colId"], s.get("sort") == "desc") for s in sort_model if s.get("colId"))
+        if any(not isinstance(c, str) for c, _ in sort) or any(s.get("sort") not in (None, "asc", "desc")
+                                                               for s in sort_model):
+            raise BadGridRequest("排序格式错误 / malformed sort model")
+        if columns is not None:
+            for column in [c for c, _ in sort] + list(filter_model):
+                if column not in columns:
+                    raise BadGridRequest(f"没有此列 / no such column: {str(column)[:60]}")
+        return cls(start, end, sort, {c: _checked_filter(c, m) for c, m in filter_model.items()})
 
 
 _TEXT_TESTS = {
@@ -65,13 +151,13 @@ def _condition(values: pd.Series, condition: dict) -> pd.Series:
     if condition.get("filterType") == "number":
         test = _NUMBER_TESTS.get(kind)
         if test is None:
-            raise ValueError(f"不支持的数字筛选 / unsupported number filter: {kind}")
+            raise BadGridRequest(f"不支持的数字筛选 / unsupported number filter: {kind}")
         numbers = pd.to_numeric(values, errors="coerce")
         hit = test(numbers, float(condition.get("filter")), float(condition.get("filterTo") or 0))
     else:
         test = _TEXT_TESTS.get(kind)
         if test is None:
-            raise ValueError(f"不支持的文本筛选 / unsupported text filter: {kind}")
+            raise BadGridRequest(f"不支持的文本筛选 / unsupported text filter: {kind}")
         hit = test(values.astype("string").str.lower(), str(condition.get("filter") or "").lower())
     return hit.fillna(kind in ("notEqual", "notContains")).astype(bool)
 
@@ -95,7 +181,7 @@ def filtered(frame: pd.DataFrame, filters: dict) -> pd.DataFrame:
     keep = pd.Series(True, index=frame.index)
     for column, model in filters.items():
         if column not in frame.columns:
-            raise ValueError(f"没有此列 / no such column: {column}")
+            raise BadGridRequest(f"没有此列 / no such column: {column}")
         keep &= _column_filter(frame[column], model)
     return frame[keep]
 
@@ -109,7 +195,7 @@ def sorted_by(frame: pd.DataFrame, sort: tuple[tuple[str, bool], ...],
     for column, desc in sort:
         for key in (keys or {}).get(column, [column]):
             if key not in frame.columns:
-                raise ValueError(f"没有此列 / no such column: {column}")
+                raise BadGridRequest(f"没有此列 / no such column: {column}")
             by.append(key)
             descending.append(desc)
     if not by:
@@ -187,24 +273,24 @@ def sql_window(window: Window, columns: list[str], keys: dict[str, list[str]] | 
             return _BLANK_SQL.format(c=c) if kind == "blank" else "not " + _BLANK_SQL.format(c=c)
         if model.get("filterType") == "number":
             if kind not in _NUMBER_SQL:
-                raise ValueError(f"不支持的数字筛选 / unsupported number filter: {kind}")
+                raise BadGridRequest(f"不支持的数字筛选 / unsupported number filter: {kind}")
             value = param(float(model.get("filter")))
             return _NUMBER_SQL[kind].format(c=c, v=value, to=param(float(model.get("filterTo") or 0))
                                             if kind == "inRange" else "")
         if kind not in _TEXT_SQL:
-            raise ValueError(f"不支持的文本筛选 / unsupported text filter: {kind}")
+            raise BadGridRequest(f"不支持的文本筛选 / unsupported text filter: {kind}")
         return _TEXT_SQL[kind].format(c=c, v=param(str(model.get("filter") or "").lower()))
 
     conditions = []
     for column, model in window.filters.items():
         if column not in columns:
-            raise ValueError(f"没有此列 / no such column: {column}")
+            raise BadGridRequest(f"没有此列 / no such column: {column}")
         parts = [condition(column, {"filterType": model.get("filterType"), **c}) for c in model.get("conditions") or []]
         joiner = " or " if model.get("operator") == "OR" else " and "
         conditions.append("(" + joiner.join(parts) + ")" if parts else condition(column, model))
     order = []
     for column, desc in window.sort:
         if column not in columns:
-            raise ValueError(f"没有此列 / no such column: {column}")
+            raise BadGridRequest(f"没有此列 / no such column: {column}")
         order += [f"{quoted(key)} {'desc' if desc else 'asc'} nulls last" for key in (keys or {}).get(column, [column])]
     return SqlWindow("where " + " and ".join(conditions) if conditions else "", order, params)

@@ -136,6 +136,7 @@ COLUMNS = {
     "original": ("原始内容", "Original"), "quarantined_at": ("拒收时间", "Rejected at"),
     "file": ("文件", "File"), "sha256": ("SHA-256", "SHA-256"), "kind": ("类型", "Kind"),
     "rows_landed": ("入库行数", "Rows landed"), "rows_rejected": ("拒收行数", "Rows rejected"),
+    "rows_blank": ("未填项数", "Rows left blank"),
     "period": ("报告期", "Period"), "run_id": ("运行编号", "Run id"), "validated_at": ("校验时间", "Validated at"),
     "expectations": ("期望数", "Expectations"), "failed_critical": ("阻断失败", "Blocking failures"),
     "failed_warning": ("警告", "Warnings"), "percent": ("进度(%)", "Percent"), "completed_on": ("完成日期", "Completed on"),

@@ -26,7 +26,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlencode
 
-from dashboards.callback_requests import first_blocks, page_search, router_body
+from dashboards.callback_requests import first_blocks, login_form_token, page_search, router_body
 
 LOAD_ACCOUNT = "loadtest"
 
@@ -67,16 +67,20 @@ def load_account_password(data_root: Path) -> str:
 
 
 def signed_in(base: str, username: str, password: str) -> urllib.request.OpenerDirector:
-    """A client with its own cookie jar, signed in through the login form as a browser is."""
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
-    opener.open(base + "/login", data=urlencode({"username": username, "password": password}).encode(),
-                timeout=30).read()
+    """A client with its own cookie jar, signed in through the login form as a browser is (its CSRF token
+    included); its callbacks carry the session's token as Dash's renderer sends it."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    token = login_form_token(opener.open(base + "/login", timeout=30).read().decode())
+    opener.open(base + "/login", data=urlencode({"username": username, "password": password,
+                                                  "csrf_token": token}).encode(), timeout=30).read()
+    opener.csrf_token = next(c.value for c in jar if c.name == "_csrf_token")
     return opener
 
 
 def _post(client: urllib.request.OpenerDirector, base: str, body: dict) -> str:
     request = urllib.request.Request(base + "/_dash-update-component", data=json.dumps(body).encode(),
-                                     headers={"Content-Type": "application/json"})
+                                     headers={"Content-Type": "application/json", "X-CSRFToken": client.csrf_token})
     with client.open(request, timeout=30) as response:
         return response.read().decode()
 

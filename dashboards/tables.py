@@ -41,7 +41,8 @@ COLUMNS: dict[str, list[str]] = {
     "plan_files": ["source", "format", "status", "reason", "seconds", "checksum"],
     "my_tasks": ["task_id", "my_role", "plan_title", "no", "title", "due_date", "status", "latest_status",
                  "latest_period"],
-    "my_uploads": ["at", "acted_on", "detail", "ingest_status", "rows_landed", "rows_rejected", "checksum"],
+    "my_uploads": ["at", "acted_on", "ingest_status", "rows_landed", "rows_rejected", "rows_blank", "detail",
+                   "checksum"],
     "audit_log": ["seq", "at", "actor", "action", "acted_on", "detail", "checksum"],
     "accounts": ["username", "role", "region", "unit", "disabled"],
 }
@@ -116,7 +117,7 @@ def plan_files_table(query: dict) -> pd.DataFrame:
 def my_tasks_table(query: dict) -> pd.DataFrame:
     """The logged-in unit's tasks: the unit comes from the session, never from the query."""
     lang, acc = lang_of(query), access.account()
-    df = data.unit_tasks(acc.region, acc.unit)
+    df = data.unit_tasks(acc.region, acc.unit, str(data.headline()["as_of"])[:7]).drop(columns="urgency")
     df["my_role"] = df.pop("role_rank").map(lambda r: pick(ROLE, ("lead", "support", "implement")[r], lang))
     df["status"] = _labels(df["status"], TASK_STATUS, lang)
     df["due_date"] = df["due_date"].astype(str).replace({"NaT": "", "None": ""})
@@ -124,19 +125,40 @@ def my_tasks_table(query: dict) -> pd.DataFrame:
 
 
 def my_uploads_table(query: dict) -> pd.DataFrame:
-    """The unit's uploads (from the audit log) and, once a run has ingested them, how they landed."""
+    """The unit's uploads (from the audit log: every one, chosen in SQL before anything is cut) and, once
+    a run has ingested them, how they landed."""
     acc = access.account()
     log = _audit_log(actor=acc.username)
-    log = log[log["action"] == "upload"]
-    landed = data.ingested_by(acc.username).rename(columns={"file_checksum": "checksum", "status": "ingest_status"})
+    log = log[log["action"].isin(["upload", "upload_refused", "upload_rejected"])]
+    landed = data.ingested_by(acc.username).rename(columns={"file_checksum": "checksum"})
     out = log.merge(landed, on="checksum", how="left")
-    return out
+    out["ingest_status"] = upload_status(out["action"], out["status"], lang_of(query))
+    return out.drop(columns=["status"])
 
 
-def _audit_log(actor: str | None = None) -> pd.DataFrame:
-    """The audit log; what an action was done to is ``acted_on`` here (the store's ``target``), not to be
-    read as a KPI's target, which the targets table calls ``target``."""
-    return pd.DataFrame(store().audit_log(actor=actor),
+UPLOAD_STATUS = {"waiting": ("待入库", "Waiting for the next run"), "landed": ("已入库", "Landed"),
+                 "partial": ("部分入库", "Partly landed"), "rejected": ("拒收", "Rejected"),
+                 "duplicate": ("已入库（重复文件）", "Landed before (same file)")}
+
+
+def upload_status(action: pd.Series, ingested: pd.Series, lang: str) -> pd.Series:
+    """An upload's status as the unit reads it: refused at the upload, or what the pipeline made of it
+    (待入库 until a run has ingested it)."""
+    code = ingested.where(ingested.notna(), "waiting").where(action == "upload", "rejected")
+    return code.map({c: pick(UPLOAD_STATUS, c, lang) for c in UPLOAD_STATUS})
+
+
+def _audit_log(actor: str | None = None, action: str | None = None) -> pd.DataFrame:
+    """The whole audit log (or an actor's, an action's: filtered before anything is cut, so a flood of
+    one kind of entry never pushes another out of a view); what an action was done to is ``acted_on``
+    here (the store's ``target``), not to be read as a KPI's target, which the targets table calls
+    ``target``. Read again only when the log has grown (it is append-only); callers get their own copy."""
+    return _audit_frame(str(store().path), actor, action, store().audit_last_seq()).copy()
+
+
+@functools.lru_cache(maxsize=16)
+def _audit_frame(_store: str, actor: str | None, action: str | None, _last_seq: int) -> pd.DataFrame:
+    return pd.DataFrame(store().audit_log(actor=actor, action=action),
                         columns=["seq", "at", "actor", "action", "target", "detail", "checksum"]
                         ).rename(columns={"target": "acted_on"})
 

@@ -28,7 +28,7 @@ AS_OF = "2024-06-30"
 # Dagster step -> stage of the report
 STAGES = {"parsed_plans": "parse + load plans", "reference_data": "load reference",
           "submissions": "ingest submissions", "plankpi_dbt_models": "dbt build",
-          "published_snapshot": "publish", "progress_templates": "templates"}
+          "published_snapshot": "publish", "progress_templates": "templates", "monthly_bulletin": "bulletin"}
 
 
 def _rss_tree_kib(pid: int) -> int:
@@ -86,7 +86,7 @@ def _stage_of(step_key: str) -> str:
 
 
 def run_size(size: str, workdir: Path, templates: bool = True, dashboard: bool = True) -> dict:
-    """Build one size from an empty warehouse (publish_job), then the month's templates (templates_job),
+    """Build one size from an empty warehouse (publish_job), then the month's templates (templates_job) and 通报 (bulletin_job),
     then one new submission file through the inbox sensor's job, then the dashboard on the result."""
     from .definitions import build_defs
     from .defs.resources import PlanKpiResource
@@ -108,6 +108,11 @@ def run_size(size: str, workdir: Path, templates: bool = True, dashboard: bool =
         out["templates"] = {"seconds": round(t_wall, 1), "success": done.success,
                             "files": len(list(DataPaths(root).outbox.glob("*/*.xlsx"))),
                             "peak_rss_mib": max(s["peak_rss_mib"] for s in t_stages.values())}
+        # the month's 通报 of the province and of every city (Word, and PDF by one LibreOffice start)
+        done, b_stages, b_wall = run_job(defs, "bulletin_job", sampler)
+        out["bulletin"] = {"seconds": round(b_wall, 1), "success": done.success,
+                           "files": len(list(DataPaths(root).outbox.glob("bulletins/*.docx"))),
+                           "peak_rss_mib": max(s["peak_rss_mib"] for s in b_stages.values())}
     if result.success:
         one_more_report(DataPaths(root))
         done, i_stages, i_wall = run_job(defs, "submissions_job", sampler)
@@ -136,7 +141,7 @@ def one_more_report(paths: DataPaths) -> Path:
     frame = next(s.frame for s in read_submission(latest) if s.kind == "progress")
     year, month = map(int, period_of.findall(latest.name)[-1])
     period = "{}-{:02d}".format(*calendar_month(year, month + 1))
-    frame = frame.drop(columns="row_number").assign(period=period)
+    frame = frame[list(PROGRESS_COLUMNS.values())].assign(period=period)  # the contract's columns only
     frame.columns = list(PROGRESS_COLUMNS)
     target = paths.inbox / f"{latest.stem.replace(f'{year}-{month:02d}', period)}_bench.csv"
     frame.to_csv(target, index=False, encoding="utf-8-sig")
@@ -188,6 +193,9 @@ def markdown(results: list[dict]) -> str:
     lines.append("| templates of one period (templates_job) | "
                  + " | ".join(f"{r['templates']['seconds']} ({r['templates']['files']} files)"
                               if "templates" in r else "not run" for r in results) + " |")
+    lines.append("| 通报 of the province and every city (bulletin_job) | "
+                 + " | ".join(f"{r['bulletin']['seconds']} ({r['bulletin']['files']} bulletins)"
+                              if "bulletin" in r else "not run" for r in results) + " |")
     lines.append("")
     for r in results:
         lines.append(f"- {r['size']}: {r['inputs']['plan_files']} plan files, {r['tasks']} tasks, "
@@ -208,7 +216,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="seeds,50", help="comma-separated: seeds and/or document counts")
     parser.add_argument("--out", default=str(RESULTS))
     parser.add_argument("--no-templates", dest="templates", action="store_false",
-                        help="skip the monthly templates job (≈ 25 ms per unit: minutes at province scale)")
+                        help="skip the monthly jobs: templates (≈ 25 ms per unit: minutes at province scale) and bulletins")
     parser.add_argument("--no-dashboard", dest="dashboard", action="store_false")
     args = parser.parse_args(argv)
     os.environ.setdefault("DO_NOT_TRACK", "1")

@@ -55,9 +55,25 @@ def cmd_sample(args) -> int:
 def cmd_ingest(args) -> int:
     import shutil
     from .steps import ingest_submissions
+    problems = []
+    for f in args.files:  # every named file must be a readable file before anything is copied
+        p = Path(f)
+        if not p.exists():
+            problems.append(f"文件不存在 / no such file: {f}")
+        elif not p.is_file():
+            problems.append(f"不是文件 / not a file: {f}")
+        elif not os.access(p, os.R_OK):
+            problems.append(f"无法读取（权限不足）/ cannot read (permission denied): {f}")
+    if problems:
+        print("\n".join(problems), file=sys.stderr)
+        return 2
     paths = data_paths().ensure()
     for f in args.files:  # files named on the command line go through the inbox like any other
-        shutil.copy2(f, paths.inbox / Path(f).name)
+        try:
+            shutil.copy2(f, paths.inbox / Path(f).name)
+        except OSError as exc:
+            print(f"无法读取 / cannot read {f}: {exc.strerror}", file=sys.stderr)
+            return 2
     reports = ingest_submissions(paths)
     for r in reports:
         print(r.format())
@@ -78,8 +94,44 @@ def cmd_templates(args) -> int:
     return 0
 
 
+def cmd_bulletin(args) -> int:
+    """The month's 通报 (.docx and .pdf) of a region from the published snapshot."""
+    from .bulletin import BulletinError
+    from .steps import write_bulletins
+    try:
+        written = write_bulletins(data_paths(), args.period, [args.region] if args.region else None,
+                                  out=Path(args.out), template=Path(args.template) if args.template else None,
+                                  doc_no=args.doc_no or "")
+    except (BulletinError, FileNotFoundError) as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    for w in written:
+        print(f"已生成通报 / bulletin written: {w.docx}  {w.pdf}")
+    return 0
+
+
+CLI_RUN_TAG = "plankpi/runner"  # tags the runs `plankpi run` executes in its own process
+
+
+def _runs_in_progress(instance) -> list:
+    """The instance's runs in progress, after marking failed those `plankpi run` started in a process that
+    is gone (killed: it cannot be running, since this process holds the run lock)."""
+    import dagster as dg
+    active = [dg.DagsterRunStatus.STARTING, dg.DagsterRunStatus.STARTED, dg.DagsterRunStatus.CANCELING]
+    busy = []
+    for run in instance.get_runs(filters=dg.RunsFilter(statuses=active)):
+        if run.tags.get(CLI_RUN_TAG) == "cli":
+            instance.report_run_failed(run, message="进程已终止 / its plankpi run process is gone (killed)")
+        else:
+            busy.append(run)
+    return busy
+
+
 def cmd_run(args) -> int:
-    """Materialise every asset through Dagster, recorded in DAGSTER_HOME like a UI run."""
+    """Materialise every asset through Dagster, recorded in DAGSTER_HOME like a UI run; one run at a time
+    (pipelines.runlock): a second says why and stops, or waits with --wait."""
+    import time
+
     import dagster as dg
     from .submissions.sample import sample_as_of
     if not os.environ.get("PLANKPI_AS_OF"):
@@ -90,9 +142,24 @@ def cmd_run(args) -> int:
             print(f"示例数据：统计截止日设为示例最后报告期末 {as_of} / sample data: as-of set to the end of "
                   f"the sample's last reporting period, {as_of} (PLANKPI_AS_OF overrides; real data: today)")
     from .definitions import defs
+    from .runlock import RunInProgress, run_lock
+    from .warehouse.publish import clean_temp
+    paths = data_paths().ensure()
     job = defs.resolve_job_def(args.job)
-    instance = dg.DagsterInstance.get() if args.persist else dg.DagsterInstance.ephemeral()
-    result = job.execute_in_process(instance=instance, raise_on_error=False)
+    try:
+        with run_lock(paths.warehouse, wait=args.wait):
+            clean_temp(paths.serving)  # what a killed publish left aside
+            instance = dg.DagsterInstance.get() if args.persist else dg.DagsterInstance.ephemeral()
+            while busy := (_runs_in_progress(instance) if args.persist else []):
+                running = ", ".join(f"{r.job_name} {r.run_id[:8]} ({r.status.value})" for r in busy)
+                if not args.wait:
+                    raise RunInProgress(f"Dagster 中有运行正在进行：{running}；本次未开始，可加 --wait 排队 / a Dagster "
+                                        f"run is in progress: {running}; this one did not start (pass --wait)")
+                time.sleep(2)
+            result = job.execute_in_process(instance=instance, raise_on_error=False, tags={CLI_RUN_TAG: "cli"})
+    except RunInProgress as exc:
+        print(str(exc), file=sys.stderr)
+        return 75  # EX_TEMPFAIL: try again later
     print(f"Dagster run {result.run_id}: {'成功 / success' if result.success else '失败 / failed'}")
     return 0 if result.success else 1
 
@@ -181,6 +248,9 @@ def cmd_users(args) -> int:
             print(f"已停用 / disabled {args.username}")
         elif args.action == "reset":
             print(f"{args.username} 新密码 / new password: {store.reset(args.username, actor=actor)}")
+        elif args.action == "role":
+            store.change_role(args.username, args.role, args.region, args.unit, actor=actor)
+            print(f"已改为 / now {args.role}: {args.username}（其会话已结束 / its sessions ended）")
         elif args.action == "list":
             for a in store.accounts():
                 print(f"{a.username}\t{a.role}\t{a.region or ''}\t{a.unit or ''}\t{'停用 disabled' if a.disabled else ''}")
@@ -214,12 +284,21 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("templates", help="生成各单位填报模板 / write one report template per unit")
     p.add_argument("--period", required=True, help="报告期 YYYY-MM")
     p.set_defaults(func=cmd_templates)
+    p = sub.add_parser("bulletin", help="生成月度通报 Word 与 PDF / write the monthly bulletin (.docx and .pdf)")
+    p.add_argument("--period", required=True, help="报告期 YYYY-MM")
+    p.add_argument("--region", help="地区（默认全省）/ region; default: the province")
+    p.add_argument("--out", required=True, help="output folder")
+    p.add_argument("--template", help="通报模板 .docx（默认 bulletins/templates/月度通报.docx）/ the Word template")
+    p.add_argument("--doc-no", help="文号，如 晋环督〔2024〕12号 / the document number")
+    p.set_defaults(func=cmd_bulletin)
     p = sub.add_parser("run", help="运行全部资产 / materialise every asset through Dagster")
     p.add_argument("--ephemeral", dest="persist", action="store_false",
                    help="do not record the run in DAGSTER_HOME")
     p.add_argument("--job", default="all_assets_job",
-                   choices=("all_assets_job", "publish_job", "submissions_job", "templates_job"),
+                   choices=("all_assets_job", "publish_job", "submissions_job", "templates_job", "bulletin_job"),
                    help="默认全部 / default: everything; submissions_job: ingest the inbox and publish")
+    p.add_argument("--wait", action="store_true",
+                   help="另一次运行进行中时排队等待 / wait for a run in progress instead of stopping")
     p.set_defaults(func=cmd_run)
     p = sub.add_parser("audit", help="最近一次校验结果 / latest validation summary (exit 1 if blocking)")
     p.set_defaults(func=cmd_audit)
@@ -231,8 +310,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--docs", type=int, required=True, help="计划文件数 / number of plan documents (5 ≈ the seeds)")
     p.add_argument("--out", required=True, help="a new data folder")
     p.set_defaults(func=cmd_synth)
-    p = sub.add_parser("users", help="账户管理 / accounts: add, disable, reset, list, demo")
-    p.add_argument("action", choices=("add", "disable", "reset", "list", "demo"))
+    p = sub.add_parser("users", help="账户管理 / accounts: add, disable, reset, role, list, demo")
+    p.add_argument("action", choices=("add", "disable", "reset", "role", "list", "demo"))
     p.add_argument("username", nargs="?")
     p.add_argument("--role", choices=("leader", "auditor", "unit", "admin"))
     p.add_argument("--region")

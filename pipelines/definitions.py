@@ -2,8 +2,9 @@
 import dagster as dg
 
 from .defs.assets import parsed_plans, reference_data, submissions
-from .defs.automation import (all_assets_job, daily_schedule, inbox_sensor, monthly_templates, publish_job,
-                               submissions_job, templates_job)
+from .defs.automation import (all_assets_job, bulletin_job, daily_schedule, inbox_sensor, monthly_bulletin_schedule,
+                               monthly_templates, publish_job, submissions_job, templates_job)
+from .defs.bulletin import monthly_bulletin
 from .defs.checks import gx_checks
 from .defs.dbt import dbt_resource, plankpi_dbt_models
 from .defs.publish import published_snapshot
@@ -15,10 +16,10 @@ def build_defs(plankpi: PlanKpiResource | None = None) -> dg.Definitions:
     """The definitions, with the data folder and as-of date of ``plankpi`` (default: environment)."""
     return dg.Definitions(
         assets=[parsed_plans, reference_data, submissions, plankpi_dbt_models, published_snapshot,
-                progress_templates],
+                progress_templates, monthly_bulletin],
         asset_checks=gx_checks,
-        jobs=[all_assets_job, publish_job, submissions_job, templates_job],
-        schedules=[daily_schedule, monthly_templates],
+        jobs=[all_assets_job, publish_job, submissions_job, templates_job, bulletin_job],
+        schedules=[daily_schedule, monthly_templates, monthly_bulletin_schedule],
         sensors=[inbox_sensor],
         resources={"plankpi": plankpi or default_resource(), "dbt": dbt_resource()},
         executor=dg.in_process_executor,

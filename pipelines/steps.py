@@ -68,3 +68,24 @@ def write_sample(paths: DataPaths) -> list:
     parsed = parse_plans(paths)
     catalogue = {r["kpi"]: r for r in kpi_catalogue(paths.reference).rows}
     return sample.generate(parsed.docs, catalogue, paths.inbox)
+
+
+def write_bulletins(paths: DataPaths, period: str, scopes: list[str] | None = None, out=None, template=None,
+                    doc_no: str = "", all_scopes: bool = False) -> list:
+    """The month's 通报 (.docx, .pdf, .json) from the published snapshot, into ``out`` (default
+    outbox/bulletins/): for ``scopes``, or the province, or with ``all_scopes`` the province and every
+    city with tasks (what leaders download from the dashboard)."""
+    from .bulletin import Period
+    from .bulletin.numbers import published_scopes
+    from .bulletin.render import template_path
+    from .bulletin.render import write_bulletins as write
+    from .warehouse.publish import current_snapshot
+    snap = current_snapshot(paths.serving)
+    if snap is None:  # the bulletin prints what was published, never a half-built warehouse
+        raise FileNotFoundError("尚无已发布快照，请先运行 plankpi run / no published snapshot yet: run the pipeline first")
+    if all_scopes:
+        with connect(snap.path, read_only=True) as con:
+            scopes = published_scopes(con)
+    return write(snap.path, Period.parse(period), scopes, out or paths.outbox / "bulletins",
+                 published_at=snap.manifest.get("published_at", ""), template=template or template_path(paths.root),
+                 doc_no=doc_no)

@@ -4,6 +4,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboards import access, data
+from dashboards.bulletin_links import bulletin_links
 from dashboards.components import card, frame, guarded, pct, table_block
 from dashboards.i18n import lang_of, t
 
@@ -52,6 +53,7 @@ def layout(**query):
     acc = access.account()
     h = data.scope_headline(acc.region) if access.region_scope() is not None else data.headline()
     return frame(PATH, query,
+        bulletin_links(),
         _headline_cards(h, lang),
         dbc.Row([
             dbc.Col([html.H5(t("completion_by_plan", lang)), _completion_chart("plan", lang)],

@@ -16,7 +16,9 @@ def layout(**query):
     lang = lang_of(query)
     info = data.snapshot_info()  # never None here: @guarded renders the frame alone until a snapshot exists
     checks = info.manifest.get("checks", {})
+    fallback = data.snapshot_fallback()  # CURRENT broken: which kept snapshot is shown instead, and why
     return frame(PATH, query,
+        html.Div(fallback, id="snapshot-fallback", className="alert alert-warning py-2") if fallback else None,
         html.H5(t("lineage", lang)),
         html.Ul([
             html.Li(f"{t('run', lang)}: {info.run_id}", id="lineage-run"),

@@ -1,4 +1,5 @@
 """Jobs, the daily schedule and the inbox sensor."""
+import csv
 import hashlib
 
 import dagster as dg
@@ -8,27 +9,31 @@ from ..submissions.ingest import inbox_files
 from .assets import SUBMISSION_KEYS
 
 TEMPLATES = dg.AssetSelection.keys(dg.AssetKey("progress_templates"))
+BULLETIN = dg.AssetSelection.keys(dg.AssetKey("monthly_bulletin"))
+MONTHLY = TEMPLATES | BULLETIN  # products of the month, not of each refresh
 
 # DuckDB has one writer: every step runs in one process, one after another.
 all_assets_job = dg.define_asset_job("all_assets_job", selection=dg.AssetSelection.all(),
                                      executor_def=dg.in_process_executor,
-                                     description="Everything (plankpi run): publish, then this month's templates.")
+                                     description="Everything (plankpi run): publish, then this month's templates and last month's bulletin.")
 
 # Templates are a product of the reporting period, not of each refresh: one .xlsx per responsible unit is
 # ~25 ms, i.e. ~17 min for a province's 40,000 units. The daily refresh publishes; the templates are
 # written once a month (and any unit downloads its own from the dashboard at any time).
-publish_job = dg.define_asset_job("publish_job", selection=dg.AssetSelection.all() - TEMPLATES,
+publish_job = dg.define_asset_job("publish_job", selection=dg.AssetSelection.all() - MONTHLY,
                                   executor_def=dg.in_process_executor,
                                   description="Parse plans, ingest submissions, build marts, audit, publish.")
 templates_job = dg.define_asset_job("templates_job", selection=TEMPLATES, executor_def=dg.in_process_executor,
                                     description="This month's report template for every responsible unit.")
+bulletin_job = dg.define_asset_job("bulletin_job", selection=BULLETIN, executor_def=dg.in_process_executor,
+                                   description="Last month's 通报 (Word and PDF) of the province and every city.")
 
 # A new submission changes no plan: ingest it, rebuild what depends on submissions, audit and publish —
 # no re-parsing, no templates.
 SUBMISSIONS_JOB = "submissions_job"
 submissions_job = dg.define_asset_job(
     SUBMISSIONS_JOB,
-    selection=dg.AssetSelection.keys(*SUBMISSION_KEYS).downstream() - TEMPLATES,
+    selection=dg.AssetSelection.keys(*SUBMISSION_KEYS).downstream() - MONTHLY,
     executor_def=dg.in_process_executor,
     description="Ingest the inbox, rebuild the marts that depend on submissions, audit, publish.")
 
@@ -42,6 +47,18 @@ daily_schedule = dg.ScheduleDefinition(job=publish_job, cron_schedule="0 6 * * *
                                        execution_timezone="Asia/Shanghai", name="daily_refresh")
 monthly_templates = dg.ScheduleDefinition(job=templates_job, cron_schedule="0 7 1 * *",
                                           execution_timezone="Asia/Shanghai", name="monthly_templates")
+
+
+def bulletin_day() -> int:
+    """The day after the latest reporting deadline of reporting_schedule.csv (due_day of the next month):
+    the bulletin is written once every report of the month was due. The deadline stays data."""
+    with open(data_paths().reference / "reporting_schedule.csv", encoding="utf-8") as f:
+        return min(28, max(int(r["due_day"]) for r in csv.DictReader(f)) + 1)
+
+
+monthly_bulletin_schedule = dg.ScheduleDefinition(
+    job=bulletin_job, cron_schedule=f"0 8 {bulletin_day()} * *", execution_timezone="Asia/Shanghai",
+    name="monthly_bulletin", description="The day after the reporting deadline: last month's 通报.")
 
 
 @dg.sensor(job=submissions_job, minimum_interval_seconds=60,

@@ -11,7 +11,7 @@ kinds (docs/contracts/extraction.md, "Deadlines"):
 - ``window``: a period such as 5—9月 or 10月至次年3月; ``due_date`` is its end.
 - ``ongoing``: standing wording (长期坚持 / 持续推进); also "from a date on" (2021年5月起,
   自2022年起, 2022年8月份起) with ``start_date``.
-- ``recurring`` (每月 / 按季度), ``seasonal`` (秋冬季 / 采暖季 / 汛期: during, not before).
+- ``recurring`` (每月 / 按季度), ``seasonal`` (秋冬季 / 采暖季 / 汛期 / 冬春浇期间: during, not before).
 - ``unknown``: a deadline that cannot be dated (赛前, 省级规定时间内, 立行立改) kept with its text;
   已完成 at publication, with ``done``.
 """
@@ -47,14 +47,14 @@ _PATTERNS: list[tuple[str, re.Pattern]] = [
     ("convention", re.compile(r"(?:(\d{4})年)?(?:主汛期|汛期|入汛|汛|供暖季|供暖期|采暖季|采暖期|入冬)(?:前|之前)")),
     ("plan_year_end", re.compile(r"(?<![\d年半一二两三四五六七八九十个])(?:年底|年末|年内|当年|本年度|今年)前?")),
     ("year_only", re.compile(r"(\d{4})年(?:前|之前)?(?:全面完成|基本完成|完成|开工|建成|投运|实现|启动)")),
-    ("year_header", re.compile(r"(?:到|至)(\d{4})年(?=[，,])")),
+    ("year_header", re.compile(r"(?:到|至)(\d{4})年(?![底末前内\d])")),
     ("done", re.compile(r"^已完成$")),
     ("undatable", re.compile(
         r"赛前|赛事前|(?:按照?|在)?(?:国家|省级|省|市级|市|上级)(?:规定|要求)的?(?:时间|时限|期限)(?:内|前)?"
         r"|规定(?:时间|时限|期限)内|立行立改")),
     ("ongoing", re.compile(r"长期坚持|持续推进|长期开展|持续开展")),
-    ("recurring", re.compile(r"每月|每季度|按季度|按月|每半年|每年")),
-    ("seasonal", re.compile(r"秋冬季|采暖季|供暖季|采暖期|供暖期|汛期|夏季")),
+    ("recurring", re.compile(r"每月|每季度|按季度|按月|每半年|每年|每周|每日|每天")),
+    ("seasonal", re.compile(r"秋冬季|采暖季|供暖季|采暖期|供暖期|汛期|夏季|冬春浇(?:期间)?|冬春灌(?:溉)?期?(?:间)?")),
 ]
 
 
@@ -64,7 +64,7 @@ _NEEDS = {
     "year_month": ("月",), "recurring": ("每", "按"), "month_day": ("日",), "month": ("月",),
     "half_quarter": ("半年", "季度"), "relative": ("内", "为期", "用"), "year_end": ("年",), "convention": ("前",),
     "plan_year_end": ("年",), "year_only": ("年",), "year_header": ("年",), "done": ("已完成",),
-    "undatable": ("前", "内", "立行", "规定", "要求"), "ongoing": ("持续", "长期"), "seasonal": ("季", "汛", "期"),
+    "undatable": ("前", "内", "立行", "规定", "要求"), "ongoing": ("持续", "长期"), "seasonal": ("季", "汛", "期", "冬春"),
 }
 
 

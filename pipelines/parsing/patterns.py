@@ -101,7 +101,8 @@ def is_heading(text: str) -> bool:
 
 
 # A line that ends with a units bracket ends its paragraph: …视频监控。（县住建局牵头，县城管局配合）
-_CLOSING_UNITS = re.compile(r"(?:牵头|负责|配合|参与|协助|落实|责任单位|责任部门)[^（）〔〕【】]{0,40}[）〕】]$")
+_CLOSING_UNITS = re.compile(r"(?:牵头|负责|配合|参与|协助|落实|责任单位|责任部门)"
+                            r"(?:[^（）〔〕【】]|[（〔][^（）〔〕]{0,8}[）〕]){0,60}[）〕】]$")
 
 
 # A task or section that begins right after another's units bracket, on the same line

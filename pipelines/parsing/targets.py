@@ -40,7 +40,7 @@ _EXPECTED = re.compile(r"预期性")
 # Words that say the figure is a fact, not a goal.
 _FUTURE = re.compile(r"要|应|需|须|确保|力争|争取")
 _ACTUAL = re.compile(r"截至|截止|(?:已经|已有|已完成|已建成|已达|已实现|已累计|累计已|现有(?!基础))(?![^，。；]{0,14}的)|目前|现状|"
-                     r"上年度|去年|同比上升|较上年增加|完成率|好于年度目标|占年度任务|实际")
+                     r"上年度|去年|同比上升|较上年增加|完成率(?:为|仅)|好于年度目标|占年度任务|实际")
 # 已完成整治的9条黑臭水体, 等10个关键环节: how many things a sentence is about, not a goal for them.
 _ABOUT = re.compile(r"已[^，。；]{0,14}的[^，。；]{0,4}$|等$|共有$|其中$")
 # …投运泽州川底、南岭等6个污水处理厂: an enumeration after an action is what the task delivers.
@@ -142,7 +142,20 @@ def _pieces(text: str, seps: str) -> list[tuple[int, int]]:
     return [m.span() for m in _piece_pattern(seps).finditer(text) if m.end() > m.start()]
 
 
+_CANDIDATES: dict[tuple[int, str], list] = {}
+
+
 def _kpi_candidates(indicator: str, catalogue: KpiCatalogue) -> list[tuple[int, int, dict]]:
+    """Catalogue rows whose pattern the indicator holds, longest match first (cached per name)."""
+    key = (id(catalogue), indicator)
+    if key not in _CANDIDATES:
+        if len(_CANDIDATES) > 50_000:
+            _CANDIDATES.clear()
+        _CANDIDATES[key] = _match_kpis(indicator, catalogue)
+    return _CANDIDATES[key]
+
+
+def _match_kpis(indicator: str, catalogue: KpiCatalogue) -> list[tuple[int, int, dict]]:
     found = []
     for row, pattern in _compiled(catalogue):
         m = pattern.search(indicator)
@@ -530,8 +543,11 @@ def _record(block: Block, base: int, q: Quantity, indicator: str, row: dict | No
 
 
 def _coefficients(masked: str, catalogue: KpiCatalogue, ctx: _Context, block: Block, base: int) -> list[dict]:
-    """Unitless ratios (农田灌溉水利用系数达到0.588): no unit to find them by, so by their KPI's name."""
+    """Unitless levels (农田灌溉水利用系数达到0.588, 综合指数控制在4.5以内): no unit to find them by, so by
+    their KPI's name; unitless KPIs are coefficients and indices."""
     out = []
+    if "系数" not in masked and "指数" not in masked:
+        return out
     for row, pattern in _compiled(catalogue):
         if row["unit"] != "":
             continue

@@ -21,8 +21,8 @@ from ..text.normalize import normalize
 
 OPEN = "（〔【["
 CLOSE = "）〕】]"
-_ROLE_WORDS = ("按职责分工落实|牵头落实|牵头督导|牵头负责|牵头抓总|总牵头|牵头|负责落实|具体落实|组织实施|负责|配合|参与|"
-               "协助|落实")
+_ROLE_WORDS = ("按职责分工落实|牵头落实|牵头督导|牵头负责|牵头抓总|总牵头|牵头|负责落实|具体落实|组织实施|负责|配合落实|"
+               "配合|参与|协助|落实")
 # Lazy prefix: the whole phrase 按职责分工落实 is tried before 按职责分工 + 落实.
 _ROLE_SUFFIX = re.compile(rf"(?:按职责分工|按职责|分别)*?({_ROLE_WORDS})$")
 # 县环保局牵头、县住建局配合: two roles in one clause, split after each role word.
@@ -30,6 +30,7 @@ _ROLE_BOUNDARY = re.compile(r"(?<=牵头|负责|配合|参与|协助|落实)[、
 # 负责落实 is the implementing role of local governments; 按职责分工落实 names the departments in charge.
 _ROLE_OF = {"牵头": "lead", "牵头落实": "lead", "牵头督导": "lead", "牵头负责": "lead", "牵头抓总": "lead",
             "总牵头": "lead", "负责": "lead", "负责落实": "implement", "具体落实": "implement", "组织实施": "implement",
+            "配合落实": "support",
             "按职责分工落实": "lead",
             "配合": "support", "参与": "support", "协助": "support", "落实": "implement"}
 _RESPONSIBLE_PREFIX = re.compile(r"^(?:责+任单位|牵头单位|责任部门)[：:]?")
@@ -92,6 +93,7 @@ _AND = re.compile(r"(?<=[局府会委队心])(?:和|及|以及)(?=.)")
 
 
 # 各县、区人民政府 / 各市、县人民政府: one collective whose list of levels the 、 split apart.
+_ROUND_BRACKETS = str.maketrans("〔〕", "（）")
 _LEVEL_ONLY = re.compile(r"^各?[省市州县区乡镇旗]{1,2}$")
 _LEVEL_GOVERNMENT = re.compile(r"^[省市州县区乡镇旗]{1,2}(?:人民)?政府")
 
@@ -105,6 +107,7 @@ def clean_names(names: list[str]) -> list[str]:
         else:
             joined.append(name)
     for name in joined:
+        name = name.translate(_ROUND_BRACKETS)  # 各县〔市、区〕人民政府 -> 各县（市、区）人民政府
         for part in _AND.split(name):
             part = re.sub(r"等$", "", part.strip())
             if part and part not in out:
@@ -153,14 +156,24 @@ def _read_bracket(inner: str, result: Responsibility, first_is_lead: bool = Fals
     """Add the units of one bracket; False when the bracket is not a responsibility, e.g. （2023—2025年）."""
     explicit = bool(_RESPONSIBLE_PREFIX.match(inner))
     first = split_top_level(inner, "，。；")[0] if inner.strip() else ""
+    first_leads = first_is_lead or bool(FIRST_IS_LEAD.search(inner))
     if not explicit and not _ROLE_SUFFIX.search(first):
-        bare = _bare_units(first) if (first_is_lead or FIRST_IS_LEAD.search(inner)) else None
+        # the whole bracket when it is only names (市住建局、市城管局，各县区人民政府), else its first clause
+        bare = (_bare_units(inner) or _bare_units(first)) if first_leads else None
         if not bare:
             return False
         result.add("lead", bare[:1])
         result.add("support", bare[1:])
         return True
     clauses = [part for clause in split_top_level(inner, "，。；") for part in _ROLE_BOUNDARY.split(clause)]
+    if explicit and first_leads and not any(_ROLE_SUFFIX.search(c) for c in clauses) \
+            and not any(_LABEL.match(c) for c in clauses[1:]):
+        # （责任单位：市农业农村局、市生态环境局） under 列第一位者为牵头单位: the first leads
+        names = [n for c in clauses for n in parse_clause(c, "lead")[1] if _UNIT_HINT.search(n)]
+        result.add("lead", names[:1])
+        result.add("support", names[1:])
+        return True
+    label_role = None  # 配合单位：A、B，C — C is still a 配合单位
     for clause in clauses:
         if (note := _STANDING_NOTE.match(clause)):
             role, units = parse_clause(note.group(1), None)
@@ -170,7 +183,9 @@ def _read_bracket(inner: str, result: Responsibility, first_is_lead: bool = Fals
             continue
         if _GENERAL_NOTE.search(clause):
             continue
-        role, units = parse_clause(clause, "lead" if explicit else None)
+        if (label := _LABEL.match(clause)):
+            label_role = _LABEL_ROLE[label.group(1)]
+        role, units = parse_clause(clause, label_role or ("lead" if explicit else None))
         result.not_units.extend(u for u in units if not _UNIT_HINT.search(u))
         units = [u for u in units if _UNIT_HINT.search(u)]
         if role and units:
@@ -194,6 +209,7 @@ def parse_responsibility(task_text: str, first_is_lead: bool = False,
         if closes_sentence and _read_bracket(inner, result, first_is_lead):
             result.spans.append((start, stop))
     _read_labels(task_text, result, line_starts)
+    _read_prose(task_text, result)
     if not result.found:
         for m in _BY_UNIT.finditer(task_text):
             if not any(s <= m.start() < e for s, e in result.spans):
@@ -214,6 +230,35 @@ _UNIT_WORD = r"(?:局|委|政府|办|中心|管委会|厅|镇|乡|街道|办事�
 _BY_UNIT = re.compile(rf"由((?:[^，。；：由]{{1,30}}?{_UNIT_WORD}(?:（[^）]{{1,10}}）)?[、和及]?)+?)(?:牵头)?(?:负责|组织实施|落实)")
 
 
+def _unmatched_close(text: str) -> int | None:
+    """Offset of the first 。 or closing bracket that closes nothing opened in ``text``."""
+    depth = 0
+    for m in re.finditer(r"[。（〔【(）〕】)]", text):
+        ch = m.group()
+        if ch in "（〔【(":
+            depth += 1
+        elif ch == "。" or depth == 0:
+            return m.start()
+        else:
+            depth -= 1
+    return None
+
+
+def _read_prose(text: str, result: Responsibility) -> None:
+    """县工信局牵头，县发改局、县生态环境局配合。/ 由市水利局负责，市城管局协助。: clauses outside any
+    bracket that are nothing but unit names and a role word."""
+    masked = without_brackets(text, result.spans + _top_level_brackets(text))  # blanks, offsets kept
+    start = 0
+    for m in re.finditer(r"[，。；]|$", masked):
+        clause = masked[start:m.start()]
+        start = m.end()
+        if not clause or " " in clause or not (role := _ROLE_SUFFIX.search(clause)):
+            continue
+        names = clean_names(split_top_level(re.sub(r"^由", "", clause[:role.start()]), "、"))
+        if names and all(looks_like_unit(n) and len(n) <= 20 for n in names):
+            result.add(_ROLE_OF[role.group(1)], names)
+
+
 def _read_labels(text: str, result: Responsibility, line_starts: tuple[int, ...]) -> None:
     """牵头单位：A / 配合单位：B、C / (unlabelled) D、E — each label's names run to the end of its
     line, the next label or the sentence; whole lines of unit names after the last label implement."""
@@ -227,8 +272,8 @@ def _read_labels(text: str, result: Responsibility, line_starts: tuple[int, ...]
     for k, m in enumerate(labels):
         stop = min([b for b in bounds if b > m.end()] + [labels[k + 1].start() if k + 1 < len(labels) else len(text)])
         body = text[m.end():stop]
-        if (cut := re.search(r"[。）)〕】]", body)):
-            body, stop = body[:cut.start()], m.end() + cut.end()
+        if (cut := _unmatched_close(body)) is not None:  # 各乡（镇）人民政府 stays whole
+            body, stop = body[:cut], m.end() + cut + 1
         if (field := _NEXT_FIELD.search(body)):
             body, stop = body[:field.start()], m.end() + field.start()
         role, names = _LABEL_ROLE[m.group(1)], clean_names(split_top_level(body.strip("；;，, "), "、，,；;"))

@@ -101,11 +101,6 @@ SUITES = (
             union all select 'overdue split by due basis sums to overdue',
                    (select tasks_overdue_printed + tasks_overdue_assumed from marts.mart_headline)
                    = (select tasks_overdue from marts.mart_headline)
-            union all select 'the month-end history at as_of equals the as-of completion',
-                   (select as_of <> last_day(as_of) from marts.mart_headline)
-                   or (select tasks_completed || '/' || tasks_overdue from marts.mart_completion_monthly
-                       where dimension = 'all' and month_end = (select as_of from marts.mart_headline))
-                   = (select tasks_completed || '/' || tasks_overdue from marts.mart_headline)
             union all select 'compliance per period sums the unit rows',
                    (select coalesce(sum(units_expected), 0) from marts.mart_reporting_compliance)
                    = (select count(*) from marts.mart_reporting_units)

@@ -16,6 +16,8 @@ PROGRESS_COLUMNS = {
     "进展情况": "narrative",
     "佐证材料": "evidence",
 }
+# Optional columns: read when the header has them (templates of tasks with output targets print them).
+PROGRESS_OPTIONAL = {"累计完成量": "output_done"}  # the task's output so far, in 计划量's unit
 OBSERVATION_COLUMNS = {
     "指标代码": "kpi",
     "地区": "region",
@@ -36,5 +38,22 @@ OBSERVATION_OPTIONAL_COLUMNS = {
 PERIOD_KINDS = ("当月", "累计", "年度")
 STATUS_CODES = {"已完成": "done", "推进中": "in_progress", "未启动": "not_started", "滞后": "delayed"}
 
-MAX_FILE_BYTES = 20 * 1024 * 1024
+# How each column's cells are read (pipelines.submissions.cells): Excel, WPS and LibreOffice write
+# dates, percents and numbers in several shapes; each becomes the contract's text here, once.
+CELL_KINDS = {
+    "task_id": "code", "task_text": "text", "deadline": "text", "period": "month", "reporting_unit": "code",
+    "status": "word", "percent": "percent", "completed_on": "date", "narrative": "text", "evidence": "text",
+    "output_done": "number",
+    "kpi": "code", "region": "code", "value": "number", "unit": "code", "source": "text",
+}
+# The cells a clerk fills in: a row with all of them empty is 未填 (not reported this period), not an error.
+PROGRESS_INPUTS = ["status", "percent", "completed_on", "narrative", "evidence", "output_done"]
+OBSERVATION_INPUTS = ["value"]
+
+# One size limit everywhere (template text, upload box, server check, ingest).
+MAX_FILE_BYTES = 5 * 1024 * 1024
+# Before anything parses an .xlsx: at most this many bytes unpacked, and rows per sheet (a unit's
+# template has at most a few hundred rows; a 100,000-row file is refused after its first 5,000).
+MAX_UNPACKED_BYTES = 50 * 1024 * 1024
+MAX_SHEET_ROWS = 5_000
 SAMPLE_MARK = "示例数据"

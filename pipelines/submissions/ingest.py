@@ -20,12 +20,12 @@ import duckdb
 import pandas as pd
 
 from ..readers import file_checksum
-from .contract import SAMPLE_MARK
+from .contract import OBSERVATION_INPUTS, PROGRESS_INPUTS, SAMPLE_MARK
 from .read import UnreadableFile, read_submission, tidy
-from .validate import Responsibilities, validate_observations, validate_progress
+from .validate import Responsibilities, blank_rows, validate_observations, validate_progress
 
 PROGRESS_COLS = ["task_id", "task_text", "deadline", "period", "reporting_unit", "unit", "status",
-                 "status_code", "percent", "completed_on", "narrative", "evidence"]
+                 "status_code", "percent", "completed_on", "narrative", "evidence", "output_done"]
 OBSERVATION_COLS = ["kpi", "region", "period", "period_kind", "value", "measure_unit", "valid_days", "good_days",
                     "source"]
 SUBMISSION_SUFFIXES = (".xlsx", ".csv", ".xlsm", ".xls")
@@ -41,6 +41,7 @@ class IngestContext:
     catalogue: pd.DataFrame
     regions: set
     today: date
+    reporters: pd.DataFrame | None = None  # indicator_reporters.csv: who reports which indicator
 
     @classmethod
     def from_warehouse(cls, con: duckdb.DuckDBPyConnection, today: date | None = None) -> "IngestContext":
@@ -53,15 +54,25 @@ class IngestContext:
                 union select tu.task_id, a.alias from raw.task_units tu
                     join raw.tasks t using (task_id)
                     join raw.ref_unit_aliases a on a.unit = tu.unit and a.region = t.region
-            """).df(), con.sql("select task_id, region from raw.tasks").df()),
+            """).df(), con.sql("select task_id, region from raw.tasks").df(),
+                con.sql("select task_id, unit from raw.task_units").df()),
             canonical=dict(con.sql("""
                 select alias, any_value(unit) from raw.ref_unit_aliases
                 group by alias having count(distinct unit) = 1
             """).fetchall()),
-            catalogue=con.sql("select kpi, unit from raw.ref_kpi_catalogue").df(),
+            catalogue=con.sql("select kpi, unit, min_value, max_value from raw.ref_kpi_catalogue").df(),
             regions={r for (r,) in con.sql("select region from raw.ref_regions").fetchall()},
             today=today or date.today(),
+            reporters=_indicator_reporters(con),
         )
+
+
+def _indicator_reporters(con) -> pd.DataFrame | None:
+    """indicator_reporters.csv as loaded; None in a warehouse loaded before the table existed (then
+    observations are not checked against it)."""
+    exists = con.execute("select count(*) from duckdb_tables() where schema_name = 'raw' "
+                         "and table_name = 'ref_indicator_reporters'").fetchall()[0][0]
+    return con.sql("select kpi, region, unit from raw.ref_indicator_reporters").df() if exists else None
 
 
 @dataclass(frozen=True)
@@ -85,6 +96,9 @@ def read_sender_note(path: Path) -> Sender | None:
     return Sender(**json.loads(note.read_text(encoding="utf-8"))) if note.exists() else None
 
 
+SCREEN_REASONS = 50  # reasons shown on screen; the full list is downloadable
+
+
 @dataclass
 class FileReport:
     file_name: str
@@ -93,23 +107,41 @@ class FileReport:
     rows_rejected: int = 0
     reasons: list[tuple[int | None, str, str, str]] = field(default_factory=list)  # row, column, zh, en
     kind: str = ""  # progress, observations or both
+    rows_blank: int = 0  # rows left empty: 未填, not reported this period (not an error)
+
+    @property
+    def summary(self) -> str:
+        """One line a clerk reads first: what landed, what was refused, what was left blank."""
+        if self.status == "duplicate":
+            return "该文件已接收过，未重复入库 / already ingested (same checksum), nothing changed"
+        if self.status == "rejected" and not (self.rows_landed or self.rows_blank):
+            return "整个文件被拒收 / whole file rejected"
+        zh = f"入库 {self.rows_landed} 行"
+        en = f"{self.rows_landed} rows landed"
+        if self.rows_rejected:
+            zh += f"，拒收 {self.rows_rejected} 行"
+            en += f", {self.rows_rejected} rejected"
+        zh += f"，未填 {self.rows_blank} 项"
+        en += f", {self.rows_blank} left blank (not reported this period)"
+        return f"{zh} / {en}"
+
+    def reason_lines(self) -> list[str]:
+        """Every reason as a line: the row Excel shows, the reason (it names the template's column)."""
+        lines = []
+        for row, _col, zh, en in self.reasons:
+            lines.append(f"文件：{zh} / file: {en}" if row is None or pd.isna(row)
+                         else f"第{int(row)}行 {zh} / row {int(row)}: {en}")
+        return lines
 
     def format(self, limit: int = 5) -> str:
-        head = {
-            "landed": "全部入库 / all rows landed",
-            "partial": "部分入库 / some rows rejected",
-            "rejected": "整个文件被拒收 / whole file rejected",
-            "duplicate": "该文件已接收过，未重复入库 / already ingested (same checksum), nothing changed",
-        }[self.status]
-        lines = [f"{self.file_name}: {head}",
-                 f"  入库 {self.rows_landed} 行 / rows landed: {self.rows_landed}; "
-                 f"拒收 {self.rows_rejected} 行 / rows rejected: {self.rows_rejected}"]
-        for row, col, zh, en in self.reasons[:limit]:
-            where = f"第{row}行 {col}" if row is not None else "文件"
-            where_en = f"row {row}, {col}" if row is not None else "file"
-            lines.append(f"  - {where}：{zh} / {where_en}: {en}")
-        if len(self.reasons) > limit:
-            lines.append(f"  … 另有 {len(self.reasons) - limit} 条 / {len(self.reasons) - limit} more")
+        lines = [f"{self.file_name}: {self.summary}"]
+        shown = self.reason_lines()
+        lines += [f"  - {line}" for line in shown[:limit]]
+        if len(shown) > limit:
+            lines.append(f"  … 另有 {len(shown) - limit} 条 / {len(shown) - limit} more")
+        if self.rows_blank:
+            lines.append(f"  未填 {self.rows_blank} 项：本期未报告，不算错误 / {self.rows_blank} rows left blank: "
+                         "not reported this period, not an error")
         return "\n".join(lines)
 
 
@@ -175,24 +207,30 @@ def _stacked(arrivals: list[Arrival], kind: str) -> pd.DataFrame | None:
 
 
 def _validated(arrivals: list[Arrival], ctx: IngestContext):
-    """(kind, rows that land, rows quarantined) of a batch: the one validation of every path."""
-    for kind, validate, columns in (
+    """(kind, rows that land, rows quarantined, blank rows) of a batch: the one validation of every path.
+    Blank rows (no input cell filled) are 未填: counted, neither landed nor quarantined."""
+    for kind, validate, columns, inputs in (
             ("progress", lambda f: validate_progress(f, ctx.responsibilities, ctx.canonical, ctx.today),
-             PROGRESS_COLS),
-            ("observations", lambda f: validate_observations(f, ctx.catalogue, ctx.regions), OBSERVATION_COLS)):
+             PROGRESS_COLS, PROGRESS_INPUTS),
+            ("observations", lambda f: validate_observations(f, ctx.catalogue, ctx.regions, ctx.reporters),
+             OBSERVATION_COLS, OBSERVATION_INPUTS)):
         frame = _stacked(arrivals, kind)
         if frame is not None:
+            blank = blank_rows(frame, inputs)
+            blanks, frame = frame.loc[blank, ["_file"]], frame.loc[~blank]
             result = validate(frame)
             bad = result.bad.assign(_file=frame.loc[result.bad.index, "_file"], sheet=frame.loc[result.bad.index, "sheet"])
-            yield kind, result.good[["_file", "sheet", "row_number", *columns]], bad
+            yield kind, result.good[["_file", "sheet", "row_number", *columns]], bad, blanks
 
 
 def _reports(arrivals: list[Arrival], checked: list[tuple]) -> list[FileReport]:
     reports = [FileReport(a.path.name, "landed", kind=",".join(sorted({s.kind for s in a.sheets})))
                for a in arrivals]
-    for _kind, good, bad in checked:
+    for _kind, good, bad, blanks in checked:
         for k, n in good["_file"].value_counts().items():
             reports[k].rows_landed += int(n)
+        for k, n in blanks["_file"].value_counts().items():
+            reports[k].rows_blank += int(n)
         for k, rows in bad.groupby("_file", sort=False):
             report = reports[k]
             report.rows_rejected += rows["row_number"].nunique()
@@ -214,12 +252,13 @@ def _ingest_batch(con, arrivals: list[Arrival], ctx: IngestContext, archive: Pat
         "is_sample": [SAMPLE_MARK in a.path.name for a in arrivals], "ingested_at": now,
         "received_at": [a.received for a in arrivals], "kind": [r.kind for r in reports],
         "status": [r.status for r in reports], "rows_landed": [r.rows_landed for r in reports],
-        "rows_rejected": [r.rows_rejected for r in reports], "stored_as": [str(p) for p in stored],
+        "rows_rejected": [r.rows_rejected for r in reports], "rows_blank": [r.rows_blank for r in reports],
+        "stored_as": [str(p) for p in stored],
         "submitted_by": [a.sender.username if a.sender else None for a in arrivals]})
     con.register("_files", files)
     con.execute("begin")
     try:
-        for kind, good, bad in checked:
+        for kind, good, bad, _blanks in checked:
             table = "progress_reports" if kind == "progress" else "observations"
             con.register("_good", good)
             _insert(con, table, f"""select g.* exclude (_file), {', '.join('f.' + c for c in META_COLS)}

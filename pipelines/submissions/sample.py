@@ -78,8 +78,8 @@ def deadline_text(task: dict) -> str:
 
 def _progress_row(task: dict, unit: str, year: int, month: int) -> list:
     status, percent, completed = task_state(task, year, month)
-    return [task["task_id"], task["text"], deadline_text(task), ROLE_ZH["lead"], f"{year}-{month:02d}", unit,
-            status, percent, completed, f"{SAMPLE_MARK}：{status}", SAMPLE_MARK]
+    return [task["task_id"], task["text"], deadline_text(task), ROLE_ZH["lead"], f"{year}-{month:02d}", unit, "", "",
+            status, percent, completed, None, f"{SAMPLE_MARK}：{status}", SAMPLE_MARK]
 
 
 def _lead_units(task: dict) -> list[str]:
@@ -137,13 +137,13 @@ def _baseline_value(kpi: dict, level: float, target: dict) -> float:
 def _bad_progress_rows(task: dict, unit: str, year: int) -> list[list]:
     """Rows that must be quarantined, one rule each."""
     period, role = f"{year}-12", ROLE_ZH["lead"]
-    base = [task["task_id"], task["text"], "", role, period, unit]
+    base = [task["task_id"], task["text"], "", role, period, unit, "", ""]
     return [
-        ["T000000000000", "不存在的任务", "", role, period, unit, "推进中", 50, "", f"{SAMPLE_MARK}：错误示例", ""],
-        base + ["推进中", 150, "", f"{SAMPLE_MARK}：错误示例（进度超过100）", ""],
-        base + ["完成了", 100, "", f"{SAMPLE_MARK}：错误示例（状态不在列表中）", ""],
-        base[:4] + [f"{year}/12", unit, "推进中", 40, "", f"{SAMPLE_MARK}：错误示例（报告期格式）", ""],
-        base + ["已完成", 100, "", f"{SAMPLE_MARK}：错误示例（缺完成日期）", ""],
+        ["T000000000000", "不存在的任务", "", role, period, unit, "", "", "推进中", 50, "", None, f"{SAMPLE_MARK}：错误示例", ""],
+        base + ["推进中", 150, "", None, f"{SAMPLE_MARK}：错误示例（进度超过100）", ""],
+        base + ["完成了", 100, "", None, f"{SAMPLE_MARK}：错误示例（状态不在列表中）", ""],
+        base[:4] + [f"{year}年第四季度", unit, "", "", "推进中", 40, "", None, f"{SAMPLE_MARK}：错误示例（报告期格式）", ""],
+        base + ["已完成", 100, "", None, f"{SAMPLE_MARK}：错误示例（缺完成日期）", ""],
     ]
 
 

@@ -11,6 +11,7 @@ from datetime import date
 
 import pandas as pd
 
+from .authority import may_report, reporters_named
 from .contract import OBSERVATION_OPTIONAL_COLUMNS, PERIOD_KINDS, STATUS_CODES
 
 PERIOD_MONTHLY = r"^\d{4}-(0[1-9]|1[0-2])$"
@@ -55,6 +56,11 @@ def _split(frame: pd.DataFrame, rules: list[tuple]) -> Validated:
     return Validated(good, bad)
 
 
+def _plain(number: float) -> str:
+    """A catalogue bound as written: 300, not 300.0; missing: no bound."""
+    return "" if pd.isna(number) else (str(int(number)) if float(number).is_integer() else str(number))
+
+
 def _duplicated(frame: pd.DataFrame, keys: list[str]) -> pd.Series:
     """Repeated keys within one file (``_file`` tells the files of a batch apart)."""
     return frame.duplicated(subset=[c for c in ("_file",) if c in frame] + keys, keep="first")
@@ -67,12 +73,40 @@ class Responsibilities:
     tasks: pd.Index
     pairs: pd.MultiIndex
     task_regions: pd.Series  # region by task_id
+    task_units: pd.Series | None = None  # "市城管局、市住建局" by task_id: named in a unit-mismatch reason
 
     @classmethod
-    def of(cls, pairs: pd.DataFrame, task_regions: pd.DataFrame) -> "Responsibilities":
+    def of(cls, pairs: pd.DataFrame, task_regions: pd.DataFrame, task_units: pd.DataFrame | None = None
+           ) -> "Responsibilities":
+        units = (task_units.groupby("task_id")["unit"].agg(lambda u: "、".join(sorted(set(u))))
+                 if task_units is not None else None)
         return cls(pd.Index(task_regions["task_id"].unique()),
                    pd.MultiIndex.from_frame(pairs[["task_id", "unit"]].drop_duplicates()),
-                   task_regions.set_index("task_id")["region"])
+                   task_regions.set_index("task_id")["region"], units)
+
+
+def _shown(values: pd.Series) -> pd.Series:
+    """A cell as a clerk's message quotes it: 读到"下周" (or 空白 for an empty cell)."""
+    return ("读到\"" + values.astype("string").fillna("") + "\"").where(values.notna(), "未填写")
+
+
+def _shown_en(values: pd.Series) -> pd.Series:
+    return ("found \"" + values.astype("string").fillna("") + "\"").where(values.notna(), "found nothing")
+
+
+def _found(f: pd.DataFrame, column: str, header: str, expected_zh: str, expected_en: str):
+    """(zh, en) per row: ``完成日期：读到"下周"，应为日期，如 2024-03-31`` — the template's header, what was
+    found, what is expected."""
+    return (header + "：" + _shown(f[column]) + "，" + expected_zh,
+            column + " (" + header + "): " + _shown_en(f[column]) + ", " + expected_en)
+
+
+def _duplicate_reason(f: pd.DataFrame, keys: list[str], column: str, header: str, what_zh: str, what_en: str):
+    """Duplicates name both rows: the repeated row and the first row with the same keys."""
+    group = [c for c in ("_file", "sheet") if c in f] + keys
+    first = f.groupby(group, dropna=False, sort=False)["row_number"].transform("first").astype("Int64").astype("string")
+    return (header + "：与第" + first + "行重复（" + what_zh + "相同），只保留第" + first + "行",
+            column + " (" + header + "): repeats row " + first + " (same " + what_en + "); row " + first + " is kept")
 
 
 def _sender_rule(f: pd.DataFrame, known_task: pd.Series, responsibilities: Responsibilities) -> tuple | None:
@@ -84,42 +118,77 @@ def _sender_rule(f: pd.DataFrame, known_task: pd.Series, responsibilities: Respo
     in_region = f["task_id"].map(responsibilities.task_regions).eq(f["_sender_region"])
     who = f["_sender_region"].fillna("") + f["_sender_unit"].fillna("")
     who_en = f["_sender_region"].fillna("") + " " + f["_sender_unit"].fillna("")
-    return ("reporting_unit", "sender_unit", "只能以登录单位（" + who + "）的身份填报本单位负责的任务",
-            "you may report only as your own unit (" + who_en + ") and for its tasks",
+    return ("reporting_unit", "sender_unit",
+            "填报单位：" + _shown(f["reporting_unit"]) + "，只能以登录单位（" + who + "）的身份填报本单位负责的任务",
+            "reporting_unit (填报单位): " + _shown_en(f["reporting_unit"]) + ", you may report only as your own unit ("
+            + who_en + ") and for its tasks",
             sent & known_task & (f["unit"].ne(f["_sender_unit"]) | ~in_region.fillna(False)))
+
+
+def blank_rows(frame: pd.DataFrame, inputs: list[str]) -> pd.Series:
+    """Rows whose input cells are all empty: 未填, not reported this period (not an error). A row the
+    clerk left as the template printed it is 未填 too: the template pre-fills no input cell (last
+    period's report is printed beside them, read-only), so an untouched row never re-confirms it."""
+    return frame[inputs].isna().all(axis=1)
 
 
 def validate_progress(frame: pd.DataFrame, responsibilities: Responsibilities, canonical: dict,
                       today: date) -> Validated:
-    """Progress rows of one file or of a batch of files (column ``_file``), set-wise."""
+    """Progress rows of one file or of a batch of files (column ``_file``), set-wise. Cells arrive in the
+    contract's text form (read.tidy); blank rows have been set aside."""
     f = frame.copy()
     f["unit"] = f["reporting_unit"].map(canonical).fillna(f["reporting_unit"])
     f["status_code"] = f["status"].map(STATUS_CODES)
     f["percent_num"] = pd.to_numeric(f["percent"], errors="coerce")
+    # An empty percent follows from the status where it can: 已完成 is 100, 未启动 is 0.
+    implied = f["status_code"].map({"done": 100.0, "not_started": 0.0})
+    f["percent_num"] = f["percent_num"].where(f["percent"].notna(), implied)
     f["completed_date"] = pd.to_datetime(f["completed_on"], format="%Y-%m-%d", errors="coerce")
+    if "output_done" not in f:
+        f["output_done"] = pd.Series(pd.NA, index=f.index, dtype="string")
+    f["output_num"] = pd.to_numeric(f["output_done"], errors="coerce")
     known_task = pd.Series(f["task_id"].isin(responsibilities.tasks), index=f.index)
     responsible = pd.Series(pd.MultiIndex.from_arrays([f["task_id"], f["unit"]]).isin(responsibilities.pairs),
                             index=f.index)
     done = f["status_code"].eq("done")
+    expected_units = (f["task_id"].map(responsibilities.task_units).fillna("") if responsibilities.task_units
+                      is not None else pd.Series("", index=f.index))
+    statuses = "/".join(STATUS_CODES)
     rules = [
-        ("task_id", "task_exists", "任务编号不存在于已解析的计划中", "task_id not found in the parsed plans",
-         ~known_task),
-        ("reporting_unit", "unit_responsible", "填报单位不是该任务的责任单位",
-         "reporting unit is not responsible for this task", known_task & ~responsible),
-        ("period", "period_format", "报告期格式应为YYYY-MM", "period must be YYYY-MM",
+        ("task_id", "task_exists",
+         *_found(f, "task_id", "任务编号", "不是已解析计划中的任务编号（请勿修改模板预填的任务编号）",
+                 "not a task of the parsed plans (keep the template's task ids)"), ~known_task),
+        ("reporting_unit", "unit_responsible",
+         "填报单位：" + _shown(f["reporting_unit"]) + "，不是该任务的责任单位；该任务的责任单位是：" + expected_units,
+         "reporting_unit (填报单位): " + _shown_en(f["reporting_unit"]) + ", not responsible for this task; expected one of: "
+         + expected_units, known_task & ~responsible),
+        ("period", "period_format", *_found(f, "period", "报告期", "应为年-月，如 2023-12", "expected year-month such as 2023-12"),
          ~f["period"].fillna("").str.match(PERIOD_MONTHLY)),
-        ("status", "status_value", "进展状态须为：已完成/推进中/未启动/滞后",
-         "status must be one of 已完成/推进中/未启动/滞后", f["status_code"].isna()),
-        ("percent", "percent_range", "完成进度须为0–100之间的数字", "percent must be a number from 0 to 100",
-         f["percent_num"].isna() | (f["percent_num"] < 0) | (f["percent_num"] > 100)),
-        ("percent", "done_is_100", "状态为已完成时完成进度须为100", "status 已完成 requires percent 100",
+        ("status", "status_value", *_found(f, "status", "进展状态", f"应为以下之一：{statuses}", f"expected one of {statuses}"),
+         f["status_code"].isna()),
+        ("percent", "percent_range",
+         *_found(f, "percent", "完成进度(%)", "应为 0–100 的数字，如 40（推进中、滞后须填写）",
+                 "expected a number from 0 to 100 such as 40 (required for 推进中 and 滞后)"),
+         f["status_code"].notna() & (f["percent_num"].isna() | (f["percent_num"] < 0) | (f["percent_num"] > 100))),
+        ("percent", "done_is_100", *_found(f, "percent", "完成进度(%)", "状态为已完成时应为 100", "status 已完成 requires 100"),
          done & f["percent_num"].notna() & (f["percent_num"] != 100)),
-        ("completed_on", "completed_on_required", "状态为已完成时须填写完成日期（YYYY-MM-DD）",
-         "status 已完成 requires completed_on as YYYY-MM-DD", done & f["completed_date"].isna()),
-        ("completed_on", "completed_on_not_future", "完成日期不能晚于今天", "completed_on is in the future",
+        ("completed_on", "completed_on_format", *_found(f, "completed_on", "完成日期", "应为日期，如 2024-03-31",
+                                                        "expected a date such as 2024-03-31"),
+         f["completed_on"].notna() & f["completed_date"].isna()),
+        ("completed_on", "completed_on_required",
+         "完成日期：状态为已完成时须填写完成日期，如 2024-03-31",
+         "completed_on (完成日期): status 已完成 requires the completion date, such as 2024-03-31",
+         done & f["completed_on"].isna()),
+        ("completed_on", "completed_on_not_future",
+         *_found(f, "completed_on", "完成日期", f"不能晚于今天（{today.isoformat()}）", f"must not be after today ({today.isoformat()})"),
          f["completed_date"].notna() & (f["completed_date"] > pd.Timestamp(today))),
-        ("task_id", "duplicate_in_file", "同一文件中该任务、报告期、单位重复填报",
-         "duplicate task, period and unit in the same file", _duplicated(f, ["task_id", "period", "unit"])),
+        ("output_done", "output_done_number",
+         *_found(f, "output_done", "累计完成量", "应为不小于 0 的数字（单位见计划量），如 12",
+                 "expected a number of at least 0 (in 计划量's unit) such as 12"),
+         f["output_done"].notna() & ~(f["output_num"] >= 0).fillna(False)),
+        ("task_id", "duplicate_in_file", *_duplicate_reason(f, ["task_id", "period", "unit"], "task_id", "任务编号",
+                                                            "任务、报告期、填报单位", "task, period and unit"),
+         _duplicated(f, ["task_id", "period", "unit"])),
     ]
     if (sender := _sender_rule(f, known_task, responsibilities)) is not None:
         rules.append(sender)
@@ -127,7 +196,8 @@ def validate_progress(frame: pd.DataFrame, responsibilities: Responsibilities, c
     good = result.good
     good["percent"] = good["percent_num"]
     good["completed_on"] = good["completed_date"].dt.date
-    result.good = good.drop(columns=["percent_num", "completed_date"])
+    good["output_done"] = good["output_num"]
+    result.good = good.drop(columns=["percent_num", "completed_date", "output_num"])
     return result
 
 
@@ -142,8 +212,11 @@ def _days_in_period(period: pd.Series, kind: pd.Series) -> pd.Series:
     return ytd_days.where(kind == "累计", month_days.where(kind == "当月", year_days.where(kind == "年度")))
 
 
-def validate_observations(frame: pd.DataFrame, catalogue: pd.DataFrame, regions: set[str]) -> Validated:
-    """Observation rows of one file or a batch; a unit's upload (``_sender_region``) only for its region."""
+def validate_observations(frame: pd.DataFrame, catalogue: pd.DataFrame, regions: set[str],
+                          reporters: pd.DataFrame | None = None) -> Validated:
+    """Observation rows of one file or a batch. A unit's upload (``_sender_region``/``_sender_unit``) only
+    for its region and only for the indicators it reports (authority.may_report); values outside the
+    catalogue's plausible range (min_value–max_value) are refused row by row."""
     f = frame.copy()
     for optional in OBSERVATION_OPTIONAL_COLUMNS.values():  # a frame built before these columns existed
         if optional not in f:
@@ -159,32 +232,61 @@ def validate_observations(frame: pd.DataFrame, catalogue: pd.DataFrame, regions:
     unit_of = {k: ("" if pd.isna(u) else u) for k, u in zip(catalogue["kpi"], catalogue["unit"])}
     known = f["kpi"].isin(set(unit_of))
     region_ok = f["region"].isin(regions)
+    sent = f["_sender_unit"].notna() if "_sender_unit" in f else pd.Series(False, index=f.index)
     if "_sender_region" in f:
         region_ok &= f["_sender_region"].isna() | f["region"].eq(f["_sender_region"]).fillna(False)
     kind_ok = f["period_kind"].isin(PERIOD_KINDS)
+    low_of = dict(zip(catalogue["kpi"], pd.to_numeric(catalogue["min_value"], errors="coerce")))
+    high_of = dict(zip(catalogue["kpi"], pd.to_numeric(catalogue["max_value"], errors="coerce")))
+    low, high = f["kpi"].map(low_of), f["kpi"].map(high_of)
+    plausible = f["kpi"].map({k: f"{_plain(low_of[k])}–{_plain(high_of[k])} {unit_of[k]}".rstrip() for k in unit_of})
+    expected_unit = f["kpi"].map(unit_of).fillna("")
+    valid_kpis = "、".join(sorted(unit_of))
     rules = [
-        ("kpi", "kpi_known", "指标代码不在指标目录中", "kpi code not in the KPI catalogue", ~known),
-        ("region", "region_known", "地区不在行政区划表中", "region not in the region hierarchy", ~region_ok),
-        ("period", "period_format", "报告期格式应为YYYY-MM或YYYY", "period must be YYYY-MM or YYYY",
-         ~period.str.match(PERIOD_ANY)),
+        ("kpi", "kpi_known", *_found(f, "kpi", "指标代码", "应为指标目录中的代码之一：" + valid_kpis,
+                                     "expected one of the catalogue's codes: " + valid_kpis), ~known),
+        ("region", "region_known", *_found(f, "region", "地区", "应为本单位所在的行政区（市/县/区）名称",
+                                           "expected your own region (city / county / district)"), ~region_ok),
+        ("period", "period_format", *_found(f, "period", "报告期", "应为年-月（如 2023-12）或年份（如 2023）",
+                                            "expected year-month (2023-12) or a year (2023)"),
+         ~f["period"].fillna("").str.match(PERIOD_ANY)),
+        ("value", "value_numeric", *_found(f, "value", "数值", "应为数字，如 35.2", "expected a number such as 35.2"),
+         f["value_num"].isna()),
+        ("value", "value_plausible",
+         *_found(f, "value", "数值", "超出该指标的合理范围 " + plausible.fillna(""),
+                 "outside the indicator's plausible range " + plausible.fillna("")),
+         known & f["value_num"].notna() & ((f["value_num"] < low) | (f["value_num"] > high)).fillna(False)),
+        ("measure_unit", "unit_matches_catalogue",
+         *_found(f, "measure_unit", "单位", ("该指标的单位应为“" + expected_unit + "”").where(expected_unit.ne(""),
+                                                                              "该指标没有计量单位，单位应留空"),
+                 ("the indicator's unit is \"" + expected_unit + "\"").where(expected_unit.ne(""),
+                                                                            "the indicator has no unit: leave it empty")),
+         known & (f["measure_unit"].fillna("") != expected_unit)),
         ("period_kind", "period_kind_known", "期间类型应为当月、累计或年度", "period kind must be 当月, 累计 or 年度",
          ~kind_ok),
         ("period_kind", "period_kind_matches_period", "年度值的报告期应为YYYY，当月、累计值应为YYYY-MM",
          "a 年度 value needs a YYYY period, a 当月 or 累计 value a YYYY-MM period",
          kind_ok & period.str.match(PERIOD_ANY) & ((f["period_kind"] == "年度") != (period.str.len() == 4))),
-        ("value", "value_numeric", "数值须为数字", "value must be a number", f["value_num"].isna()),
-        ("measure_unit", "unit_matches_catalogue", "单位与指标目录不一致", "unit does not match the KPI catalogue",
-         known & (f["measure_unit"].fillna("") != f["kpi"].map(unit_of))),
         ("valid_days", "valid_days_in_period", "有效天数须为不超过该期间天数的非负整数",
          "valid days must be a whole number from 0 to the days of the period",
          f["valid_days"].notna() & ~((valid_num >= 0) & (valid_num <= days) & (valid_num % 1 == 0))),
         ("good_days", "good_days_within_valid_days", "优良天数须为不超过有效天数的非负整数（填优良天数时须填有效天数）",
          "good days must be a whole number from 0 to the valid days (and valid days must be given)",
          f["good_days"].notna() & ~((good_num >= 0) & (good_num <= valid_num) & (good_num % 1 == 0))),
-        ("kpi", "duplicate_in_file", "同一文件中该指标、地区、报告期、期间类型重复",
-         "duplicate kpi, region, period and period kind in the same file",
+        ("kpi", "duplicate_in_file", *_duplicate_reason(f, ["kpi", "region", "period", "period_kind"], "kpi",
+                                                        "指标代码", "指标、地区、报告期、期间类型",
+                                                        "kpi, region, period and period kind"),
          _duplicated(f, ["kpi", "region", "period", "period_kind"])),
     ]
+    if reporters is not None and sent.any():
+        who = f.assign(unit=f["_sender_unit"])[["kpi", "region", "unit"]]
+        named = reporters_named(reporters, f)
+        rules.append(("kpi", "reporter_allowed",
+                      "指标代码：" + f["_sender_unit"].fillna("") + " 不是" + f["region"].fillna("")
+                      + "该指标的数据报送单位（应由 " + named + " 报送）",
+                      "kpi (指标代码): " + f["_sender_unit"].fillna("") + " does not report this indicator for "
+                      + f["region"].fillna("") + " (reported by " + named + ")",
+                      sent & known & ~may_report(who, reporters)))
     result = _split(f, rules)
     result.good = result.good.assign(value=result.good["value_num"],
                                      valid_days=pd.to_numeric(result.good["valid_days"]).astype("Int64"),

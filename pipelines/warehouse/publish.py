@@ -1,7 +1,10 @@
 """Write-audit-publish: copy the audited build database to a new read-only serving snapshot.
 
 The pointer file ``serving/CURRENT`` names the snapshot the dashboard reads; it is replaced
-atomically (os.replace), so a failed or killed run leaves the last good snapshot in place.
+atomically (os.replace), so a failed or killed run leaves the last good snapshot in place. Every file is
+written aside first (``.<name>.tmp``); a publish removes what a killed or failed one left behind, checks
+the free space before it copies, and readers fall back to the newest complete kept snapshot (its manifest
+beside it: the manifest is put in place after the database) when CURRENT is broken.
 """
 from __future__ import annotations
 
@@ -19,10 +22,44 @@ from .schema import connect
 KEEP_SNAPSHOTS = 5
 POINTER = "CURRENT"
 SNAPSHOT_FILES = "snapshot-*.duckdb"
+TEMP_FILES = ".*.tmp"  # what a publish writes aside before putting it in place
+# room left beyond the new snapshot: the manifest, DuckDB's own files, the rest of the system
+FREE_MARGIN_BYTES = int(os.environ.get("PLANKPI_FREE_MARGIN_MB", "64")) * 1024 * 1024
 
 
 class PublicationBlocked(Exception):
     """A blocking check failed: nothing is published."""
+
+
+class NotEnoughSpace(PublicationBlocked):
+    """The serving folder has too little free space for the new snapshot: nothing is published."""
+
+
+def free_bytes(folder: Path) -> int:
+    """Free space of the file system holding ``folder`` (tests make this see too little: a full disk)."""
+    return shutil.disk_usage(folder).free
+
+
+def clean_temp(serving: Path) -> list[str]:
+    """Removes the files a killed or failed publish left aside (one run at a time: see pipelines.runlock);
+    returns their names."""
+    removed = []
+    for leftover in serving.glob(TEMP_FILES):
+        leftover.unlink(missing_ok=True)
+        removed.append(leftover.name)
+    return removed
+
+
+def _check_space(build_db: Path, serving: Path) -> None:
+    need = build_db.stat().st_size + FREE_MARGIN_BYTES
+    free = free_bytes(serving)
+    if free < need:
+        mb = lambda n: f"{n / 1024 / 1024:,.0f} MB"  # noqa: E731
+        raise NotEnoughSpace(
+            f"磁盘空间不足，未发布新快照：{serving} 可用 {mb(free)}，需要 {mb(need)}（快照 {mb(build_db.stat().st_size)} "
+            f"加余量 {mb(FREE_MARGIN_BYTES)}）；当前快照继续提供服务 / not enough free space, nothing published: "
+            f"{mb(free)} free in {serving}, {mb(need)} needed (the snapshot plus a margin); the current snapshot "
+            f"keeps serving")
 
 
 @dataclass
@@ -85,28 +122,59 @@ def publish(build_db: Path, serving: Path, run_id: str) -> Snapshot:
         raise PublicationBlocked(
             f"阻断性检查未通过，未发布新快照 / blocking checks failed, nothing published: {failures[:5]}")
     serving.mkdir(parents=True, exist_ok=True)
+    clean_temp(serving)
+    _check_space(build_db, serving)
     name = f"snapshot-{run_id}.duckdb"
-    tmp = serving / f".{name}.tmp"
-    shutil.copyfile(build_db, tmp)
-    os.replace(tmp, serving / name)
-    manifest = _manifest(build_db, run_id, name)
-    (serving / f"snapshot-{run_id}.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2),
-                                                     encoding="utf-8")
-    pointer_tmp = serving / f".{POINTER}.tmp"
-    pointer_tmp.write_text(name, encoding="utf-8")
-    os.replace(pointer_tmp, serving / POINTER)
+    try:
+        manifest = _manifest(build_db, run_id, name)
+        tmp, manifest_tmp = serving / f".{name}.tmp", serving / f".snapshot-{run_id}.json.tmp"
+        shutil.copyfile(build_db, tmp)
+        manifest_tmp.write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+        os.replace(tmp, serving / name)
+        os.replace(manifest_tmp, serving / f"snapshot-{run_id}.json")  # now complete: a fall-back candidate
+        pointer_tmp = serving / f".{POINTER}.tmp"
+        pointer_tmp.write_text(name, encoding="utf-8")
+        os.replace(pointer_tmp, serving / POINTER)
+    except BaseException:
+        clean_temp(serving)  # a full disk or an error half-way: nothing left aside, CURRENT untouched
+        raise
     prune(serving)
     return Snapshot(serving / name, manifest)
 
 
-def current_snapshot_path(serving: Path) -> Path | None:
-    """The published snapshot's file, from the pointer alone (readers ask on every request; a province's
-    manifest is megabytes of JSON, read only by those who need it)."""
+def serving_snapshot(serving: Path) -> tuple[Path | None, str | None]:
+    """The snapshot readers open — the one CURRENT names — and None; or, when CURRENT is missing, empty,
+    unreadable or names no kept snapshot, the newest complete kept one (its manifest beside it) and why.
+    From the pointer alone when it is sound (readers ask on every request; a province's manifest is
+    megabytes of JSON, read only by those who need it)."""
     pointer = serving / POINTER
-    if not pointer.exists():
-        return None
-    path = serving / pointer.read_text(encoding="utf-8").strip()
-    return path if path.exists() else None
+    try:
+        name = pointer.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        name = None
+    except (OSError, UnicodeDecodeError):
+        name = ""
+    path = kept_snapshot_path(serving, name) if name else None
+    if path is not None:
+        return path, None
+    complete = [p for p in serving.glob(SNAPSHOT_FILES) if p.with_suffix(".json").exists()]
+    if not complete:
+        return None, None
+    newest = max(complete, key=lambda p: (p.stat().st_mtime, p.name))
+    if name is None:
+        why = "指针文件 CURRENT 不存在 / the pointer file CURRENT is missing"
+    elif not name:
+        why = "指针文件 CURRENT 为空或无法读取 / the pointer file CURRENT is empty or unreadable"
+    else:
+        why = (f"指针文件 CURRENT 指向的快照不存在（{name[:80]!r}）/ the pointer file CURRENT names no kept "
+               f"snapshot ({name[:80]!r})")
+    return newest, (f"{why}；现显示最近一份完整快照 {newest.name} / showing the newest complete kept snapshot, "
+                    f"{newest.name}")
+
+
+def current_snapshot_path(serving: Path) -> Path | None:
+    """The file of the snapshot readers open (see serving_snapshot)."""
+    return serving_snapshot(serving)[0]
 
 
 def kept_snapshot_path(serving: Path, name: str) -> Path | None:
@@ -126,7 +194,7 @@ def current_snapshot(serving: Path) -> Snapshot | None:
 
 
 def prune(serving: Path, keep: int = KEEP_SNAPSHOTS) -> None:
-    current = (serving / POINTER).read_text(encoding="utf-8").strip()
+    current = (serving / POINTER).read_text(encoding="utf-8").strip()  # just written by publish
     snaps = sorted(serving.glob(SNAPSHOT_FILES), key=lambda p: p.stat().st_mtime, reverse=True)
     for old in snaps[keep:]:
         if old.name != current:

@@ -58,6 +58,8 @@ def connect(db_path: Path, read_only: bool = False):
 
 # Columns added after a warehouse may already exist: (table, column, type).
 ADDED_COLUMNS = (
+    ("ingested_files", "rows_blank", "integer"),  # rows left empty: 未填, not reported this period
+    ("progress_reports", "output_done", "double"),  # 累计完成量: a task's output so far (计划量's unit)
     ("progress_reports", "received_at", "timestamp"),
     ("observations", "received_at", "timestamp"),
     # the observation contract of issue 23: what the value is, day counts, and the measurement unit

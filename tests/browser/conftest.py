@@ -52,8 +52,8 @@ def app_for(monkeypatch):
 
 
 def login_client(app, username: str, password: str):
-    """Flask's test client, signed in through the login form."""
-    client = app.server.test_client()
-    response = client.post("/login", data={"username": username, "password": password})
-    assert response.status_code == 302
+    """Flask's test client, signed in through the login form (and sending its CSRF token as a browser does)."""
+    from dashboards.callback_requests import signed_in_client
+    client = signed_in_client(app.server, username, password)
+    assert client.login_response.status_code == 302, client.login_response.get_data(as_text=True)[:300]
     return client

@@ -1,6 +1,7 @@
 """Login, roles and a unit's own upload, in headless Chromium; forged requests through Flask's client."""
 from __future__ import annotations
 
+from datetime import timedelta
 from io import BytesIO
 from pathlib import Path
 
@@ -10,8 +11,10 @@ import pytest
 import requests
 
 from dashboards.callback_requests import grid_rows_body
-from pipelines.accounts import MAX_FAILURES, store_for
+import pipelines.accounts as accounts
+from pipelines.accounts import FREE_PER_PAIR, store_for
 from pipelines.submissions.contract import PROGRESS_COLUMNS
+from pipelines.submissions.templates import GUIDE_ROWS
 from pipelines.warehouse.publish import current_snapshot
 from tests.browser.conftest import login, login_client, passwords_for, start
 from tests.conftest import AS_OF, world_after_a_good_run
@@ -103,23 +106,30 @@ def test_a_city_leader_sees_the_city_and_its_counties_only(world, app_for, dash_
     assert {r["region"] for r in rows["rowData"]} <= scope and rows["rowData"][0]["region"] == "阳城县"
 
 
-def test_wrong_passwords_lock_the_account(world, app_for, dash_duo, passwords):
-    start(dash_duo, app_for(world.paths.root))
-    for _ in range(MAX_FAILURES):
+def test_wrong_passwords_slow_the_browser_down_and_are_counted_in_the_audit_log(world, app_for, dash_duo, tmp_path,
+                                                                                 monkeypatch):
+    paths, _ = world_after_a_good_run(world, tmp_path / "data")  # its own audit log
+    pw = passwords_for(paths.root)
+    now = [accounts._now()]  # the server's clock stands still (a browser's round trip can take seconds here)
+    monkeypatch.setattr(accounts, "_now", lambda: now[0])
+    start(dash_duo, app_for(paths.root))
+    for _ in range(FREE_PER_PAIR):
         login(dash_duo, "jc_sthjj", "not-the-password", landing="#login-error")
         assert "用户名或密码错误" in dash_duo.find_element("#login-error").text
-    login(dash_duo, "jc_sthjj", passwords["jc_sthjj"], landing="#login-error")
-    assert "已锁定" in dash_duo.find_element("#login-error").text
-    log = store_for(world.paths.root).audit_log(actor="jc_sthjj", limit=MAX_FAILURES + 1)
-    assert [e["action"] for e in log] == ["login_refused"] + ["login_failed"] * MAX_FAILURES
+    login(dash_duo, "jc_sthjj", pw["jc_sthjj"], landing="#login-error")  # this browser must wait
+    assert "尝试过于频繁" in dash_duo.find_element("#login-error").text
+    log = store_for(paths.root).audit_log(actor="jc_sthjj", action="login_failed")
+    assert [e["detail"].split(" failed")[0] for e in log] == ["4", "2", "1"]  # counted, not a row each
+    now[0] += timedelta(seconds=3)  # the back-off: 1 s after the 5th failure, 2 s after the refused 6th attempt
+    login(dash_duo, "jc_sthjj", pw["jc_sthjj"], landing="#my-unit")  # then it is let in
 
 
 def _fill(template: bytes, rows: list[dict], path: Path) -> Path:
     """The template filled in as a unit would: status, percent, completion date, narrative."""
     wb = openpyxl.load_workbook(BytesIO(template))
     ws = wb.active
-    header = [PROGRESS_COLUMNS.get(c.value, c.value) for c in ws[1]]  # 任务编号 -> task_id …
-    for row in ws.iter_rows(min_row=2):
+    header = [PROGRESS_COLUMNS.get(c.value, c.value) for c in ws[GUIDE_ROWS + 1]]  # 任务编号 -> task_id …
+    for row in ws.iter_rows(min_row=GUIDE_ROWS + 2):
         task = row[header.index("task_id")].value
         if task in rows[0]:
             for column, value in rows[0][task].items():
@@ -139,6 +149,7 @@ def test_a_unit_downloads_fills_and_uploads_its_report_and_the_leader_sees_it(wo
     open_task, other_unit_task = _snapshot(paths, """
         select (select s.task_id from marts.mart_task_status s join staging.stg_task_units u using (task_id)
                 where s.region = '阳泉市' and u.unit = '市生态环境局' and u.role = 'lead' and s.status_class = 'overdue'
+                  and s.lead_units_total = 1  -- its only lead unit: its 已完成 completes the task
                 order by s.task_id limit 1),
                -- 晋城's office of the same name: only the sender rule tells it from 阳泉's
                (select s.task_id from marts.mart_task_status s join staging.stg_task_units u using (task_id)
@@ -177,7 +188,7 @@ def test_a_unit_downloads_fills_and_uploads_its_report_and_the_leader_sees_it(wo
     assert _snapshot(paths, "select tasks_completed from marts.mart_headline")[0][0] == completed_before + 1
 
     dash_duo.driver.get(f"{dash_duo.server_url}/my")
-    dash_duo.wait_for_contains_text("#grid-my_uploads", "partial", timeout=15)
+    dash_duo.wait_for_contains_text("#grid-my_uploads", "部分入库", timeout=15)
     dash_duo.driver.get(f"{dash_duo.server_url}/logout")
     login(dash_duo, "leader", pw["leader"])
     dash_duo.driver.get(f"{dash_duo.server_url}/tasks?task={open_task}")

@@ -27,7 +27,7 @@ def _sql(world, sql, params=None):
 def _through_pandas(app, username: str, name: str, query: dict) -> str:
     """The table's CSV as the frame's way writes it, for the signed-in ``username``."""
     with app.server.test_request_context("/"):
-        login_user(User(store().get(username)))
+        login_user(User(store().get(username), store().start_session(username)))
         return csv_text(labelled(TABLES[name](query), query.get("lang", "zh")))
 
 

@@ -19,9 +19,10 @@ def test_bench_harness_runs_on_two_documents(tmp_path):
     # one new file through the sensor's job: ingested, marts rebuilt, published — no plan parsing
     assert result["incremental"]["success"] and "parse + load plans" not in result["incremental"]["stages"]
     assert result["templates"]["success"] and result["templates"]["files"] > 0
+    assert result["bulletin"]["success"] and result["bulletin"]["files"] >= 2  # the province and a city
     # every dashboard callback answered, next to the SQL it ran replayed bare
     pages = result["dashboard"]
     assert {"page / (overview)", "page /tasks", "page /targets", "download tasks.csv (region)"} <= set(pages)
     assert all(p["queries"] > 0 and p["p95_ms"] >= p["p50_ms"] > 0 and p["bare_p95_ms"] > 0 for p in pages.values())
     table = next(tmp_path.glob("*.md")).read_text(encoding="utf-8")
-    assert "| dbt build |" in table and "one new file → published" in table and "| page /tasks |" in table
+    assert "| dbt build |" in table and "one new file → published" in table and "bulletin_job" in table and "| page /tasks |" in table

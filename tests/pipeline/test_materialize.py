@@ -7,8 +7,10 @@ import pandas as pd
 import pytest
 
 from pipelines.parsing.folder import parse_folder
+
 from pipelines.submissions.contract import (OBSERVATION_COLUMNS, OBSERVATION_OPTIONAL_COLUMNS, PROGRESS_COLUMNS,
                                            STATUS_CODES)
+from pipelines.submissions.templates import GUIDE_ROWS
 from pipelines.warehouse.publish import current_snapshot
 from tests.conftest import LEGACY_DOC, OFFICE_SEEDS, run_pipeline, world_after_a_good_run
 
@@ -31,8 +33,9 @@ def _expected_task_states(world) -> pd.DataFrame:
     frames = []
     for f in sorted(world.paths.archive.glob("示例数据_进展填报_*.xlsx")):
         # openpyxl here, calamine in the product: the expected values come from another reader
-        df = pd.read_excel(f, sheet_name="进展填报", dtype=str, engine="openpyxl").rename(columns=PROGRESS_COLUMNS)
-        df["row"] = range(2, len(df) + 2)
+        df = pd.read_excel(f, sheet_name="进展填报", dtype=str, engine="openpyxl", header=GUIDE_ROWS
+                           ).rename(columns=PROGRESS_COLUMNS)
+        df["row"] = range(GUIDE_ROWS + 2, len(df) + GUIDE_ROWS + 2)
         df["file"] = f.name
         frames.append(df)
     reports = pd.concat(frames, ignore_index=True)
@@ -160,7 +163,7 @@ def test_blocking_check_failure_keeps_the_last_good_snapshot(world, tmp_path):
 
 def test_word_and_pdf_plans_are_read_by_the_run_and_a_legacy_doc_is_refused(world):
     """The world holds two seeds as .docx / .pdf: the headline figures above (354 tasks, 18 plans,
-    21 targets) are those of the five text seeds, so the run read them to the same records."""
+    64 targets, 23 of them judged) are those of the five text seeds, so the run read them to the same records."""
     con = _snapshot(world)
     files = {r[0]: r[1:] for r in con.sql("select source, format, status, reason from raw.plan_files").fetchall()}
     for stem, fmt in OFFICE_SEEDS.items():

@@ -126,3 +126,42 @@ def test_sql_windows_refuse_what_the_frame_refuses():
     w = sql_window(Window(filters={"task_id": {"filterType": "text", "type": "contains", "filter": "'; drop"}}),
                    ["task_id"])
     assert "drop" not in w.where and w.params == {"w0": "'; drop"}  # values are parameters, never SQL text
+
+
+@pytest.mark.parametrize("request_, reason", [
+    ({"sortModel": [{"colId": "password_hash", "sort": "asc"}]}, "no such column: password_hash"),
+    ({"sortModel": [{"colId": "line", "sort": "asc"}]}, "no such column: line"),  # in the view, not shown
+    ({"filterModel": {"secret": {"filterType": "text", "type": "contains", "filter": "x"}}}, "no such column"),
+    ({"filterModel": {"days_overdue": {"filterType": "number", "type": "equals", "filter": "abc"}}}, "needs a number"),
+    ({"filterModel": {"days_overdue": {"filterType": "number", "type": "equals", "filter": None}}}, "needs a number"),
+    ({"filterModel": {"days_overdue": {"filterType": "number", "type": "inRange", "filter": 1}}}, "needs a number"),
+    ({"filterModel": {"title": {"filterType": "text", "type": "contains", "filter": {"$ne": 1}}}}, "needs text"),
+    ({"filterModel": {"title": {"filterType": "set", "type": "contains", "filter": "x"}}}, "unsupported filter kind"),
+    ({"filterModel": {"title": "x"}}, "malformed filter"),
+    ({"filterModel": {"title": {"filterType": "text", "operator": "AND",
+                                "conditions": [{"type": "contains", "filter": "x"}] * 11}}}, "too many"),
+    ({"startRow": "ten"}, "startRow must be a number"),
+    ({"sortModel": "title"}, "malformed sort or filter model"),
+    ("not a dict", "malformed grid request"),
+])
+def test_a_bad_grid_request_is_refused_with_its_reason(request_, reason):
+    """Issue 25: forged grid callbacks (an unknown or hidden column, a non-numeric number filter) answered
+    500; now a BadGridRequest (the callback answers 400 with it), Chinese first."""
+    from dashboards.grid_model import BadGridRequest
+    shown = ["task_id", "title", "days_overdue", "source"]  # the view has "line" too, never shown
+    with pytest.raises(BadGridRequest, match=reason) as refused:
+        Window.from_request(request_, shown)
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in str(refused.value).split(" / ")[0])
+
+
+def test_a_block_is_bounded_whatever_end_row_says():
+    from dashboards.grid_model import MAX_BLOCK_ROWS, MAX_START_ROW
+    w = Window.from_request({"startRow": 0, "endRow": 1e30})
+    assert (w.start, w.end) == (0, MAX_BLOCK_ROWS)
+    w = Window.from_request({"startRow": 1e30, "endRow": 1e30})
+    assert w.start == MAX_START_ROW and w.end - w.start <= MAX_BLOCK_ROWS
+    assert Window.from_request({"startRow": 20, "endRow": 5}) == Window(20, 20)
+    assert len(block(VIEW, Window.from_request({"endRow": 1e30}))[0]) == len(VIEW)
+    checked = Window.from_request({"filterModel": {"days_overdue": {"filterType": "number", "type": "inRange",
+                                                                    "filter": "0", "filterTo": 12}}})
+    assert list(filtered(VIEW, checked.filters)["task_id"]) == ["T1", "T3", "T5"]  # numbers as numbers

@@ -80,6 +80,8 @@ ISSUED = date(2023, 5, 10)
      [("2023年6月底前", "2023-06-30", "date"), ("2024年底前", "2024-12-31", "date"),
       ("2025年底前", "2025-12-31", "date")]),
     ("每季度开展一次", [("每季度", None, "recurring")]),
+    ("村级每周巡河不少于1次", [("每周", None, "recurring")]),
+    ("到2025年全县农膜回收率达到85%", [("到2025年", "2025-12-31", "date")]),
     ("为期3个月的专项整治", [("为期3个月", "2023-08-10", "relative")]),
     ("用两年时间完成", [("用两年时间", "2025-05-10", "relative")]),
     ("使用3个月", []),
@@ -126,6 +128,27 @@ def test_labels_inside_one_bracket_and_implementer_words():
     assert (r.lead, r.support) == (["市生态环境局"], ["市住建局", "市水务局"])
     r = parse_responsibility("完成。（市住建局牵头，各乡镇人民政府具体落实）")
     assert (r.lead, r.implement) == (["市住建局"], ["各乡镇人民政府"])
+
+
+def test_prose_clauses_and_label_continuations():
+    r = parse_responsibility("2024年底前淘汰落后产能。县工信局牵头，县发改局、县生态环境局配合。")
+    assert (r.lead, r.support) == (["县工信局"], ["县发改局", "县生态环境局"])
+    r = parse_responsibility("补充生态用水。由市水利局负责，市城管局协助。")
+    assert (r.lead, r.support) == (["市水利局"], ["市城管局"])
+    r = parse_responsibility("完成。由市住建局负责，各区人民政府配合落实。")
+    assert (r.lead, r.support) == (["市住建局"], ["各区人民政府"])
+    r = parse_responsibility("完成。（牵头单位：市发改委；配合单位：市工信局，各县〔市、区〕人民政府）")
+    assert (r.lead, r.support) == (["市发改委"], ["市工信局", "各县（市、区）人民政府"])
+    text = "完成。配合单位：县财政局、各乡（镇）人民政府"
+    r = parse_responsibility(text, line_starts=(text.index("配合"),))
+    assert r.support == ["县财政局", "各乡（镇）人民政府"]
+
+
+def test_first_listed_leads_in_labelled_and_multi_clause_brackets():
+    r = parse_responsibility("完成。（责任单位：市农业农村局、市生态环境局、市自然资源局）", first_is_lead=True)
+    assert (r.lead, r.support) == (["市农业农村局"], ["市生态环境局", "市自然资源局"])
+    r = parse_responsibility("完成。（市住建局、市城管局，各县区人民政府）", first_is_lead=True)
+    assert (r.lead, r.support) == (["市住建局"], ["市城管局", "各县区人民政府"])
 
 
 def test_prose_assignment():

@@ -36,7 +36,7 @@ def test_rows_land_or_are_quarantined_with_rule(paths):
         [task, "x", "", "2023-07", "市城管局", "推进中", 40, "", "正常推进", ""],
         [task, "x", "", "2023-07", "市城管局", "推进中", 40, "", "重复", ""],            # duplicate in file
         [task, "x", "", "2023-07", "市教育局", "推进中", 40, "", "", ""],               # not responsible
-        [task, "x", "", "2023-7", "市城管局", "推进中", 40, "", "", ""],                # period format
+        [task, "x", "", "七月", "市城管局", "推进中", 40, "", "", ""],                  # period format
         [task, "x", "", "2023-08", "市城管局", "已完成", 100, "2099-01-01", "", ""],    # future date
         ["T404", "x", "", "2023-07", "市城管局", "推进中", 40, "", "", ""],             # unknown task
     ], encoding="gbk")
@@ -76,24 +76,25 @@ def _xlsx_with_macros() -> bytes:
 
 
 @pytest.mark.parametrize("name,content,reason", [
-    ("notes.txt", b"hello", "不支持的文件类型 .txt，仅接收 .xlsx 和 .csv / unsupported file type .txt; "
-                            "only .xlsx and .csv are accepted"),
-    ("report.xlsm", b"PK\x03\x04", "不支持的文件类型 .xlsm，仅接收 .xlsx 和 .csv / unsupported file type .xlsm; "
-                                  "only .xlsx and .csv are accepted"),
+    ("notes.txt", b"hello", "不支持的文件类型 .txt，请另存为 .xlsx（或 .csv） / unsupported file type .txt; "
+                            "save it as .xlsx (or .csv)"),
+    ("report.xlsm", b"PK\x03\x04", "不支持的文件类型 .xlsm，请另存为 .xlsx（或 .csv） / unsupported file type .xlsm; "
+                                  "save it as .xlsx (or .csv)"),
     ("empty.csv", b"", "文件为空 / file is empty"),
     ("broken.xlsx", b"PK\x03\x04garbage", "Excel文件已损坏，无法读取 / corrupt Excel file: BadZipFile"),
     ("locked.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512,
      "文件已加密或为旧版.xls格式，请另存为未加密的.xlsx / file is encrypted or legacy .xls; "
      "save it as an unprotected .xlsx"),
-    ("macros.xlsx", _xlsx_with_macros(), "文件包含宏，不予接收 / file contains macros; not accepted"),
-    ("header.csv", "a,b\n1,2\n".encode(), "表头不符合填报模板（缺少必需列） / header does not match the "
-                                           "template (required columns missing)"),
-    ("huge.csv", None, "文件超过大小上限 20 MB / file exceeds the size limit of 20 MB"),
+    ("macros.xlsx", _xlsx_with_macros(), "文件包含宏，不予接收，请另存为 .xlsx / file contains macros; not accepted, save as .xlsx"),
+    ("header.csv", "a,b\n1,2\n".encode(), "表头不符合填报模板（缺少必需列：任务编号、任务内容、完成时限、报告期、"
+                                           "填报单位、进展状态、完成进度(%)、完成日期、进展情况、佐证材料） / "
+                                           "header does not match the template (required columns missing)"),
+    ("huge.csv", None, "文件超过大小上限 5 MB / file exceeds the size limit of 5 MB"),
 ])
 def test_unreadable_files_are_quarantined_whole(paths, name, content, reason):
     path = paths.inbox / name
     if content is None:
-        with open(path, "wb") as fh:  # sparse: over the limit without writing 20 MB
+        with open(path, "wb") as fh:  # sparse: over the limit without writing it
             fh.truncate(MAX_FILE_BYTES + 1)
     else:
         path.write_bytes(content)
@@ -175,7 +176,7 @@ def test_unitless_indicator_lands_with_an_empty_unit(paths):
         "irrigation_water_use_coefficient,晋城市,2022-11,0.58,%,水务局\n", encoding="utf-8")
     [report] = ingest_submissions(paths)
     assert (report.rows_landed, report.rows_rejected) == (1, 1)
-    assert report.reasons[0][1:3] == ("measure_unit", "单位与指标目录不一致")
+    assert report.reasons[0][1:3] == ("measure_unit", '单位：读到"%"，该指标没有计量单位，单位应留空')
 
 
 def test_observation_kind_and_day_counts_are_checked_and_land(paths):

@@ -1,29 +1,71 @@
--- Which task must be reported on in which period, and by which lead unit (牵头/负责), as of var as_of.
--- A task is open in a period of its plan (int_reporting_periods) unless a report for an earlier
--- period said 已完成; each of its lead units is expected to report on it (unit is null for a task
--- without a lead unit: nobody is named, and the task is still expected). has_report: any landed
--- report row for the task and period, from any of its units.
-with period_reports as (
-    select task_id, period, bool_or(status_code = 'done') as says_done
-    from {{ ref('stg_progress_reports') }}
-    group by task_id, period
-),
-task_periods as (
-    select t.task_id, t.region, rp.period, rp.period_start, rp.due_date
+-- The ONE rule for what a unit must report in a period, as of var as_of. Read by the templates
+-- (pipelines/submissions/assignments.py), the compliance marts and the unit's page alike.
+-- Grain: task_id × period × unit — every responsible unit of the task (lead 牵头, support 配合,
+-- implement 落实; role says which), unit null for a task that names no unit at all.
+--   * periods of the plan year: the reporting schedule's months from the plan's issue month to
+--     December (int_reporting_periods), up to as_of;
+--   * carry-over: a task not complete by December of its plan year stays to be reported in every later
+--     scheduled month up to as_of, until it is complete — unless it is a standing task (due_basis =
+--     ongoing: 长期坚持…), which ends with its plan year (the next year's plan restates it);
+--   * a task is not expected after the period in which it became complete (int_task_completion: all its
+--     lead units said 已完成).
+-- has_report: any landed report row for the task and period, from any of its units (the task was
+-- reported on); unit_reported: this unit sent one.
+with plan_year_periods as (
+    select t.task_id, t.region, rp.period, rp.period_start, rp.due_date, false as carried_over
     from {{ ref('stg_tasks') }} t
     join {{ ref('int_reporting_periods') }} rp using (plan_id)
 ),
-opened as (
-    select
-        tp.*,
-        pr.task_id is not null as has_report,
-        coalesce(bool_or(pr.says_done) over (
-            partition by tp.task_id order by tp.period
-            rows between unbounded preceding and 1 preceding), false) as done_before
+later_months as (  -- the scheduled months after a plan year, up to as_of
+    select p.plan_id, make_date(y.year, s.period_month, 1) as period_start, s.due_day
+    from {{ ref('stg_plans') }} p
+    cross join {{ ref('stg_reporting_schedule') }} s
+    cross join (select unnest(generate_series(1990, year({{ as_of() }}))) as year) y
+    where y.year > p.year and make_date(y.year, s.period_month, 1) <= {{ as_of() }}
+),
+carried as (
+    select t.task_id, t.region, strftime(m.period_start, '%Y-%m') as period, m.period_start,
+           m.period_start + interval 1 month + (m.due_day - 1) * interval 1 day as due_date, true as carried_over
+    from {{ ref('stg_tasks') }} t
+    join later_months m using (plan_id)
+    join {{ ref('int_task_deadline') }} d using (task_id)
+    where d.due_basis <> 'ongoing'
+),
+task_periods as (
+    select * from plan_year_periods
+    union all
+    select * from carried
+),
+unit_reports as (
+    select distinct task_id, period, unit from {{ ref('stg_progress_reports') }}
+),
+task_reports as (
+    select distinct task_id, period from unit_reports
+),
+units as (  -- one row per task and unit, its strongest role
+    select task_id, unit,
+           arg_min(role, case role when 'lead' then 0 when 'support' then 1 else 2 end) as role
+    from {{ ref('stg_task_units') }}
+    group by task_id, unit
+),
+open_periods as (
+    select tp.*
     from task_periods tp
-    left join period_reports pr using (task_id, period)
+    left join {{ ref('int_task_completion') }} c using (task_id)
+    where not coalesce(c.is_complete and c.done_period < tp.period, false)
 )
-select distinct o.task_id, o.region, o.period, o.period_start, o.due_date, u.unit, o.has_report
-from opened o
-left join {{ ref('stg_task_units') }} u on u.task_id = o.task_id and u.role = 'lead'
-where not o.done_before
+select
+    o.task_id,
+    o.region,
+    o.period,
+    o.period_start,
+    cast(o.due_date as date) as due_date,
+    u.unit,
+    u.role,
+    o.carried_over,
+    tr.task_id is not null as has_report,
+    ur.task_id is not null as unit_reported
+from open_periods o
+left join units u using (task_id)
+left join task_reports tr on tr.task_id = o.task_id and tr.period = o.period
+left join unit_reports ur on ur.task_id = o.task_id and ur.period = o.period and ur.unit = u.unit

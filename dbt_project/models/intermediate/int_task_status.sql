@@ -1,5 +1,6 @@
 -- Task status as of the as-of date (every rule stated once, here):
---   is_completed : the report in force says 已完成 and its completion date is not after as_of
+--   is_completed : the task's lead units say 已完成 (int_task_completion: all of them; a support unit's
+--                  已完成 does not complete a task) and the completion date is not after as_of
 --   is_ongoing   : no due date because the task is worded as standing (due_basis = ongoing)
 --   is_due       : the due date is on or before as_of
 --   is_overdue   : due and not completed; days_overdue = as_of - due date
@@ -37,11 +38,13 @@ joined as (
         r.status_code as latest_status_code,
         r.percent as latest_percent,
         r.period as latest_period,
-        r.completed_on,
+        c.completed_on,
+        coalesce(c.lead_units_done, 0) as lead_units_done,
+        coalesce(c.lead_units_total, 0) as lead_units_total,
         r.file_name as report_file,
         r.row_number as report_row,
         coalesce(r.is_sample, false) as is_sample,
-        coalesce(r.status_code = 'done' and r.completed_on <= {{ as_of() }}, false) as is_completed,
+        coalesce(c.is_complete and c.completed_on <= {{ as_of() }}, false) as is_completed,
         d.due_basis = 'ongoing' as is_ongoing,
         coalesce(d.due_date <= {{ as_of() }}, false) as is_due
     from {{ ref('stg_tasks') }} t
@@ -50,6 +53,7 @@ joined as (
     left join lead_units l using (task_id)
     left join {{ ref('int_task_deadline') }} d using (task_id)
     left join {{ ref('int_task_latest_report') }} r using (task_id)
+    left join {{ ref('int_task_completion') }} c using (task_id)
 )
 select
     *,

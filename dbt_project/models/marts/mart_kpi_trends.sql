@@ -22,9 +22,9 @@ thresholds as (
     select
         kpi, region, year,
         any_value(direction) as direction,
-        case when any_value(direction) = '>=' then max(threshold) filter (where is_binding)
+        case when any_value(direction) in ('>=', '>') then max(threshold) filter (where is_binding)
              else min(threshold) filter (where is_binding) end as target_threshold,
-        case when any_value(direction) = '>=' then max(threshold) filter (where not is_binding)
+        case when any_value(direction) in ('>=', '>') then max(threshold) filter (where not is_binding)
              else min(threshold) filter (where not is_binding) end as stretch_threshold
     from {{ ref('int_target_thresholds') }}
     group by kpi, region, year

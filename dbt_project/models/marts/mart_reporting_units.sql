@@ -9,7 +9,7 @@ with expected as (
     select region, unit, period, any_value(due_date) as due_date, count(*) as tasks_expected,
            count(*) filter (where has_report) as tasks_reported
     from {{ ref('int_reporting_obligations') }}
-    where unit is not null
+    where role = 'lead'  -- compliance counts the lead units; support units report too but are not scored
     group by region, unit, period
 ),
 received as (
