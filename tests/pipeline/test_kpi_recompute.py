@@ -16,6 +16,7 @@ from pipelines.config import REPO_ROOT
 from pipelines.submissions.contract import OBSERVATION_COLUMNS, OBSERVATION_OPTIONAL_COLUMNS
 
 from tests.conftest import AS_OF
+from tests.pipeline.test_kpi_marts import _completed
 from tests.pipeline.test_kpi_marts import _raw as _sql
 
 pytestmark = pytest.mark.pipeline
@@ -230,6 +231,11 @@ def test_headline_recomputed_from_the_raw_rows(world):
         assert head[f"targets_{status}"] == int((binding["status"] == status).sum()), status
     assert head["stretch_total"] == int((~targets["is_binding"]).sum())
     t = _state(_tasks(world), world, as_of)
+    # completion as of the date follows the lead-unit authority rule (issue 22, test_kpi_marts._completed)
+    done = _completed(world, AS_OF)
+    done = set(done.loc[pd.to_datetime(done["completed_on"]) <= pd.Timestamp(as_of), "task_id"])
+    t["completed"] = t["task_id"].isin(done)
+    t["overdue"] = t["due_by"] & ~t["completed"]
     dated = t[~t["ongoing"]]
     assert head["tasks_total"] == len(t)
     assert head["tasks_completed"] == int(dated["completed"].sum())
