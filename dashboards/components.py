@@ -91,7 +91,8 @@ def frame(path: str, query: dict, *children) -> html.Div:
         html.Div([
             html.Span(f"{t('as_of', lang)}{colon(lang)}{formats.day(h['as_of'], lang)}", id="as-of", className="me-4"),
             html.Span(f"{t('snapshot', lang)}{colon(lang)}{formats.moment(info.published_at, lang)}"
-                      f"{t('beijing_time', lang)}", id="snapshot-time", title=f"{t('run', lang)} {info.run_id}"),
+                      f"{t('beijing_time', lang)}", id="snapshot-time", className="me-4", title=f"{t('run', lang)} {info.run_id}"),
+            _freshness(h, lang),
         ], className="text-muted small mb-3"),
         *children,
     ], lang="en" if lang == "en" else "zh-CN")
@@ -99,6 +100,17 @@ def frame(path: str, query: dict, *children) -> html.Div:
 
 def colon(lang: str) -> str:
     return ": " if lang == "en" else "："
+
+
+def _freshness(h: dict, lang: str) -> html.Span:
+    """How old the newest data is (mart_headline.newest_data_date), a warning past two months."""
+    newest = h.get("newest_data_date")
+    if newest is None or newest != newest:
+        return html.Span(t("freshness_none", lang), id="freshness", className="text-danger fw-bold")
+    text = t("freshness", lang, date=str(newest)[:10], days=int(h["data_age_days"]))
+    if h["data_stale"]:
+        return html.Span(f"⚠ {text}{t('freshness_stale', lang)}", id="freshness", className="text-danger fw-bold")
+    return html.Span(text, id="freshness")
 
 
 def pct(x) -> str:

@@ -271,14 +271,15 @@ def default_scope() -> str | None:
 def lowest_completion(dimension: str, regions: frozenset | None = None, limit: int = 30) -> pd.DataFrame:
     """The ``limit`` plans or regions of lowest completion (no rate last), and in ``listed`` how many there
     are; with ``regions``, only the plans and regions among them."""
-    return _query("""select dimension_value, tasks_total, tasks_with_due_date, tasks_completed, completion_rate,
-                            tasks_due, due_completion_rate, tasks_overdue, tasks_ongoing, count(*) over () as listed
+    return _query("""select dimension_value, dimension_label, tasks_total, tasks_with_due_date, tasks_completed,
+                            completion_rate, tasks_due, due_completion_rate, tasks_overdue, tasks_ongoing,
+                            count(*) over () as listed
                      from marts.mart_completion
                      where dimension = $dimension and ($regions is null
                         or dimension = 'region' and dimension_value in (select unnest($regions))
                         or dimension = 'plan' and dimension_value in (
-                             select title from staging.stg_plans where region in (select unnest($regions))))
-                     order by completion_rate nulls last, dimension_value
+                             select plan_id from marts.mart_task_status where region in (select unnest($regions))))
+                     order by completion_rate nulls last, dimension_label, dimension_value
                      limit $limit""",
                   {"dimension": dimension, "regions": sorted(regions) if regions is not None else None,
                    "limit": limit})
@@ -499,7 +500,7 @@ def task(task_id: str) -> dict | None:
                                where task_id = ? order by seq""", [task_id]),
         "reports": _query("""select period, reporting_unit, status, percent, completed_on, narrative, file_name,
                                     row_number, received_at
-                             from staging.stg_progress_reports where task_id = ?
+                             from marts.mart_task_provenance where task_id = ?
                              order by period desc, ingested_at desc, row_number desc""", [task_id]),
         # what the task delivers, counted (淘汰燃煤锅炉26台), each with the line it is printed on
         "outputs": _query("""select indicator, comparator, target_value, target_value_hi, unit, year, line
@@ -545,8 +546,8 @@ def trend_regions() -> tuple[str, dict]:
 
 
 def trends(region: str | None = None, kpi: str | None = None) -> pd.DataFrame:
-    return _query("""select kpi, kpi_name_zh, kpi_name_en, unit, aggregation, region, year, month, period, value,
-                            ytd_mean, judged_value, direction, target_threshold, stretch_threshold,
+    return _query("""select kpi, kpi_name_zh, kpi_name_en, measure_unit, year_rule, region, year, month, period, value,
+                            ytd_value, judged_value, direction, target_threshold, stretch_threshold,
                             file_name, row_number
                      from marts.mart_kpi_trends
                      where ($region is null or region = $region) and ($kpi is null or kpi = $kpi)

@@ -133,6 +133,14 @@ def cmd_run(args) -> int:
     import time
 
     import dagster as dg
+    from .submissions.sample import sample_as_of
+    if not os.environ.get("PLANKPI_AS_OF"):
+        paths = data_paths()
+        as_of = sample_as_of([paths.inbox, paths.archive])
+        if as_of is not None:  # read by the Definitions' resource (pipelines/defs/resources.py)
+            os.environ["PLANKPI_AS_OF"] = as_of.isoformat()
+            print(f"示例数据：统计截止日设为示例最后报告期末 {as_of} / sample data: as-of set to the end of "
+                  f"the sample's last reporting period, {as_of} (PLANKPI_AS_OF overrides; real data: today)")
     from .definitions import defs
     from .runlock import RunInProgress, run_lock
     from .warehouse.publish import clean_temp

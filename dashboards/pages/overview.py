@@ -65,7 +65,7 @@ def _completion_chart(dimension: str, lang: str) -> html.Div:
     labels = [f"{formats.percent(r)} {thresholds.word(lv, lang)}" for r, lv in zip(rates, levels)]
     hover = (f"%{{y}}<br>{t('completion', lang)} %{{text}}<br>"
              + "%{customdata[0]} / %{customdata[1]} · " + t("overdue", lang) + " %{customdata[2]}<extra></extra>")
-    figure = {"data": [{"type": "bar", "orientation": "h", "x": pct_, "y": list(df["dimension_value"]),
+    figure = {"data": [{"type": "bar", "orientation": "h", "x": pct_, "y": list(df["dimension_label"]),
                         "text": labels, "textposition": "auto", "insidetextfont": {"color": "#ffffff"},
                         "marker": {"color": [thresholds.COLOURS[lv] for lv in levels]},
                         "customdata": df[["tasks_completed", "tasks_with_due_date", "tasks_overdue"]].values.tolist(),

@@ -38,9 +38,9 @@ def _figure(series: dict[str, list], lang: str) -> dict:
                # each bar traces to its submission row (file and row in the hover)
                "customdata": list(zip(series["file_name"], series["row_number"])),
                "hovertemplate": "%{x}: %{y}<br>%{customdata[0]} #%{customdata[1]}<extra></extra>"}]
-    if "mean" in series["aggregation"]:
+    if any(rule != "level_at_date" for rule in series["year_rule"]):  # the year to date is what is judged
         traces.append({"type": "scatter", "mode": "lines+markers", "x": periods,
-                       "y": series["ytd_mean"], "name": t("ytd", lang), "line": {"color": "#343a40"}})
+                       "y": series["ytd_value"], "name": t("ytd", lang), "line": {"color": "#343a40"}})
     shapes, notes = [], []
     for col, key, dash_style in (("target_threshold", "target_line", "solid"),
                                  ("stretch_threshold", "stretch_line", "dot")):
@@ -54,7 +54,7 @@ def _figure(series: dict[str, list], lang: str) -> dict:
     return {"data": traces, "layout": {
         "height": 240, "margin": {"l": 10, "r": 10, "t": 10, "b": 10}, "font": FONT,
         "legend": {"orientation": "h", "y": -0.25}, "showlegend": False,
-        "yaxis": {"title": {"text": series["unit"][0]}, "automargin": True, "fixedrange": True},
+        "yaxis": {"title": {"text": series["measure_unit"][0]}, "automargin": True, "fixedrange": True},
         "xaxis": {"type": "category", "automargin": True, "fixedrange": True},
         "shapes": shapes, "annotations": notes}}
 

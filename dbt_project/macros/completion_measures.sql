@@ -5,6 +5,10 @@
     completion_rate     = tasks_completed / tasks_with_due_date
     due_completion_rate = tasks_due_completed / tasks_due            (null when no task is due)
     on_time_rate        = tasks_completed_on_time / tasks_completed  (null when none is completed)
+  Overdue is split by the due date's basis: tasks_overdue_printed (a date printed in the task or its
+  annex row) and tasks_overdue_assumed (no date printed: 31 Dec of the plan year, 推定). Standing tasks
+  get their own measures: tasks_ongoing_reported (a report in force) and tasks_ongoing_lagging (it says
+  未启动 or 滞后).
 #}
 {% macro completion_measures() -%}
     count(*) as tasks_total,
@@ -14,6 +18,8 @@
     count(*) filter (where is_due and is_completed) as tasks_due_completed,
     count(*) filter (where completed_on_time) as tasks_completed_on_time,
     count(*) filter (where is_overdue) as tasks_overdue,
+    count(*) filter (where is_overdue and due_basis in ('printed', 'annex')) as tasks_overdue_printed,
+    count(*) filter (where is_overdue and due_basis = 'plan_year') as tasks_overdue_assumed,
     count(*) filter (where not is_ongoing and not is_completed and not is_due) as tasks_not_due,
     count(*) filter (where is_ongoing) as tasks_ongoing,
     count(*) filter (where is_ongoing and latest_status_code is not null) as tasks_ongoing_reported,

@@ -70,7 +70,7 @@ def pm25_path(rows: list[dict], year: int, path: Path) -> Path | None:
     for i, region in enumerate(regions):
         points = by_region[region]
         color = f"C{i}"
-        ax.plot([p["month"] for p in points], [float(p["ytd_mean"]) for p in points], marker="o", color=color,
+        ax.plot([p["month"] for p in points], [float(p["ytd_value"]) for p in points], marker="o", color=color,
                 label=f"{region} 累计均值")
         for key, style, word in (("target_threshold", "--", "目标"), ("stretch_threshold", ":", "力争")):
             level = next((p[key] for p in points if p[key] is not None), None)

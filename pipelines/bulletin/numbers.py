@@ -210,7 +210,7 @@ def gather(con: duckdb.DuckDBPyConnection, period: Period, scope: str, published
           and tasks_with_due_date > 0
         order by completion_rate, dimension_value""", p)
     pm25_paths = _rows(con, """
-        select region, month, value, ytd_mean, target_threshold, stretch_threshold, file_name, row_number
+        select region, month, value, ytd_value, target_threshold, stretch_threshold, file_name, row_number
         from marts.mart_kpi_trends
         where kpi = 'pm25_concentration' and year = $year and month <= $month
           and region in (select region from bulletin_regions)

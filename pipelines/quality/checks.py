@@ -73,6 +73,8 @@ SUITES = (
                 row_id="dimension_value"),
     SuiteTarget("mart_target_attainment", ("marts", "mart_target_attainment"),
                 "select * from marts.mart_target_attainment", row_id="target_id"),
+    SuiteTarget("mart_history", ("marts", "mart_completion_monthly"), "select * from marts.mart_completion_monthly",
+                row_id="dimension_value"),
     SuiteTarget("mart_consistency", ("marts", "mart_headline"), """
         with rules(rule, holds) as (
             select 'headline tasks = rows of mart_task_status',
@@ -92,9 +94,13 @@ SUITES = (
             union all select 'every catalogue target has a status',
                    (select count(*) from raw.targets
                     where kind = 'outcome' and kpi in (select kpi from raw.ref_kpi_catalogue))
-                   = (select count(*) from marts.mart_target_attainment where status is not null)
-            union all select 'headline targets = rows of mart_target_attainment',
-                   (select targets_total from marts.mart_headline) = (select count(*) from marts.mart_target_attainment)
+                   = (select count(*) from marts.mart_target_attainment where source <> 'allocated' and status is not null)
+            union all select 'headline binding + stretch targets = rows of mart_target_attainment',
+                   (select targets_total + stretch_total from marts.mart_headline)
+                   = (select count(*) from marts.mart_target_attainment)
+            union all select 'overdue split by due basis sums to overdue',
+                   (select tasks_overdue_printed + tasks_overdue_assumed from marts.mart_headline)
+                   = (select tasks_overdue from marts.mart_headline)
             union all select 'compliance per period sums the unit rows',
                    (select coalesce(sum(units_expected), 0) from marts.mart_reporting_compliance)
                    = (select count(*) from marts.mart_reporting_units)

@@ -14,13 +14,21 @@ from pathlib import Path
 # indicator_reporters: which unit of a region may report an indicator's observations (kpi × region →
 # unit); an indicator × region without a row is reported by the region's 生态环境局 (the default).
 # report_contacts: whom a unit calls about its template (printed in the template's first rows).
+# allocated_targets: targets the higher level allocated (省下达目标) — region, kpi, indicator, year, value,
+# document — the value of a binding target a plan prints without a number (完成省下达目标)
 REFERENCE_TABLES = ("kpi_catalogue", "unit_aliases", "regions", "reporting_schedule", "indicator_reporters",
-                    "report_contacts")
+                    "report_contacts", "allocated_targets")
 
 
 def read_table(reference_dir: Path, name: str) -> list[dict]:
     with open(Path(reference_dir) / f"{name}.csv", encoding="utf-8", newline="") as fh:
         return list(csv.DictReader(fh))
+
+
+def table_columns(reference_dir: Path, name: str) -> list[str]:
+    """The header of a reference table (a table may hold no row yet)."""
+    with open(Path(reference_dir) / f"{name}.csv", encoding="utf-8", newline="") as fh:
+        return next(csv.reader(fh), [])
 
 
 @dataclass(frozen=True)

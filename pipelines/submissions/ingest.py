@@ -26,7 +26,8 @@ from .validate import Responsibilities, blank_rows, validate_observations, valid
 
 PROGRESS_COLS = ["task_id", "task_text", "deadline", "period", "reporting_unit", "unit", "status",
                  "status_code", "percent", "completed_on", "narrative", "evidence", "output_done"]
-OBSERVATION_COLS = ["kpi", "region", "period", "value", "unit", "source"]
+OBSERVATION_COLS = ["kpi", "region", "period", "period_kind", "value", "measure_unit", "valid_days", "good_days",
+                    "source"]
 SUBMISSION_SUFFIXES = (".xlsx", ".csv", ".xlsm", ".xls")
 BATCH_ROWS = 200_000  # rows validated and written per transaction: memory stays bounded at any inbox size
 META_COLS = ["file_name", "file_checksum", "is_sample", "ingested_at", "received_at"]

@@ -21,7 +21,11 @@ import pandas as pd
 
 from . import cells
 from .contract import (CELL_KINDS, MAX_FILE_BYTES, MAX_SHEET_ROWS, MAX_UNPACKED_BYTES, OBSERVATION_COLUMNS,
-                       OBSERVATION_SHEET, PROGRESS_COLUMNS, PROGRESS_OPTIONAL, PROGRESS_SHEET)
+                       OBSERVATION_OPTIONAL_COLUMNS, OBSERVATION_SHEET, PROGRESS_COLUMNS, PROGRESS_OPTIONAL,
+                       PROGRESS_SHEET)
+
+# optional columns: read when present, empty otherwise (an older file reads as before)
+OPTIONAL_COLUMNS = {"progress": PROGRESS_OPTIONAL, "observations": OBSERVATION_OPTIONAL_COLUMNS}
 
 CSV_ENCODINGS = ("utf-8-sig", "gbk", "gb18030")
 HEADER_SEARCH_ROWS = 20  # the header row is among the first rows (the template's guide lines sit above it)
@@ -183,8 +187,7 @@ def _to_sheet(rows: list[list], name: str, percent_cells: set | None = None) -> 
                 break
         else:
             continue
-        if kind == "progress":  # optional columns: read when present, empty otherwise
-            spec = {**spec, **PROGRESS_OPTIONAL}
+        spec = {**spec, **OPTIONAL_COLUMNS[kind]}
         where = {c: cols.index(c) if c in cols else 10_000 for c in spec}
         body = rows[h + 1:]
         frame = pd.DataFrame({code: [r[where[zh]] if where[zh] < len(r) else None for r in body]

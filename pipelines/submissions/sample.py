@@ -6,11 +6,13 @@ exercise the quarantine from day one.
 """
 from __future__ import annotations
 
+import calendar
 import csv
 import hashlib
 import io
 import math
 import os
+import re
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
@@ -175,6 +177,27 @@ def received_on(unit: str, year: int, month: int) -> datetime:
     return datetime.combine(day, time(9)) + timedelta(minutes=int(uniform(unit, year, month, "min") * 480))
 
 
+_PERIOD_IN_NAME = re.compile(r"_(\d{4})-(\d{2})\.(?:xlsx|csv)$")
+
+
+def sample_as_of(folders: list[Path]) -> date | None:
+    """The end of the last reporting period of the sample submissions in ``folders`` (inbox, archive), or
+    None when any submission there is not sample data (then the as-of date is today). A sample judged as
+    of today would be years old: every task overdue for years, nothing ever 有风险."""
+    last = None
+    for folder in folders:
+        for path in Path(folder).glob("*") if Path(folder).is_dir() else []:
+            if path.suffix.lower() not in (".xlsx", ".csv"):
+                continue
+            if SAMPLE_MARK not in path.name:
+                return None
+            if m := _PERIOD_IN_NAME.search(path.name):
+                last = max(last or (0, 0), (int(m[1]), int(m[2])))
+    if last is None:
+        return None
+    return date(last[0], last[1], calendar.monthrange(*last)[1])
+
+
 def generate(docs: list[dict], catalogue: dict[str, dict], inbox: Path) -> list[Path]:
     """Write the sample files for ``docs`` (parse results) into ``inbox``; returns the paths.
 
@@ -182,6 +205,7 @@ def generate(docs: list[dict], catalogue: dict[str, dict], inbox: Path) -> list[
     inbox.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     planted = False
+    cumulative_region = _cumulative_region(docs)
     for d in docs:
         region = d["region"]
         by_unit: dict[tuple[str, int], list[dict]] = {}
@@ -204,14 +228,59 @@ def generate(docs: list[dict], catalogue: dict[str, dict], inbox: Path) -> list[
                 stamp = received_on(unit, year, month).timestamp()
                 os.utime(path, (stamp, stamp))
                 written.append(path)
-        written += write_observations(d, catalogue, inbox)
+        written += write_observations(d, catalogue, inbox, cumulative=d["region"] == cumulative_region)
     broken = inbox / f"{SAMPLE_MARK}_损坏文件.xlsx"
     broken.write_bytes(b"PK\x03\x04 this is not a real workbook")
     written.append(broken)
     return written
 
 
-def write_observations(doc: dict, catalogue: dict[str, dict], inbox: Path) -> list[Path]:
+def _cumulative_region(docs: list[dict]) -> str:
+    """The one region whose monitoring station reports air quality as 累计 (year to date): a fixed choice."""
+    regions = sorted({d["region"] for d in docs})
+    return min(regions, key=lambda r: uniform(r, "cumulative"), default="")
+
+
+def _valid_days(kpi: str, region: str, year: int, month: int) -> int:
+    """Days with a valid daily value: most months lose 0–2 days to maintenance; one month of one indicator
+    per region and year loses ten (below HJ 663-2013's 27-day minimum, so that month is incomplete)."""
+    days = calendar.monthrange(year, month)[1]
+    if month == 1 + int(uniform(kpi, region, year, "outage") * 12) and uniform(kpi, region, year, "bad") < 0.3:
+        return days - 10
+    return days - int(uniform(kpi, region, year, month, "lost") * 3)
+
+
+def _air_rows(kpi: str, spec: dict, level: float, region: str, year: int, cumulative: bool) -> list[list]:
+    """A year of monthly rows of an air-quality indicator with its day counts, as a station publishes them:
+    the month's own value (当月), or for a 累计 region the year to date (day-weighted mean of daily values,
+    good days over valid days) at each month's end."""
+    rows, sum_conc, sum_valid, sum_good = [], 0.0, 0, 0
+    for month in range(1, 13):
+        valid = _valid_days(kpi, region, year, month)
+        value = _observation_value(spec, level, region, year, month)
+        good = None
+        if kpi == "good_air_days_ratio":
+            good = min(valid, round(value / 100 * valid))
+            value = round(100 * good / valid, 1) if valid else 0.0
+            sum_good += good
+        sum_conc += value * valid
+        sum_valid += valid
+        period = f"{year}-{month:02d}"
+        if not cumulative:
+            rows.append([kpi, region, period, "当月", value, spec["unit"], valid, good, f"{SAMPLE_MARK}（自动生成）"])
+        elif kpi == "good_air_days_ratio":
+            rows.append([kpi, region, period, "累计", round(100 * sum_good / sum_valid, 1), spec["unit"], sum_valid,
+                         sum_good, f"{SAMPLE_MARK}（自动生成，累计值）"])
+        else:
+            rows.append([kpi, region, period, "累计", round(sum_conc / sum_valid), spec["unit"], sum_valid, None,
+                         f"{SAMPLE_MARK}（自动生成，累计值）"])
+    return rows
+
+
+def write_observations(doc: dict, catalogue: dict[str, dict], inbox: Path, cumulative: bool = False) -> list[Path]:
+    """The region's monitoring data: the year before each target year (年度) and every month of the target
+    year, with valid-day (and good-day) counts for air-quality indicators; ``cumulative`` reports those as
+    累计 instead of 当月."""
     goals = [g for p in doc["plans"] for g in p["targets"] if g["kpi"] in catalogue and g["year"]]
     levels: dict[tuple[str, int], tuple[float, dict]] = {}
     for g in sorted(goals, key=lambda g: g["stretch"]):  # the binding target before the stretch one
@@ -226,18 +295,27 @@ def write_observations(doc: dict, catalogue: dict[str, dict], inbox: Path) -> li
     rows = []
     for (kpi, year), (level, target) in sorted(levels.items()):
         spec = catalogue[kpi]
-        rows.append([kpi, region, f"{year - 1}", _baseline_value(spec, level, target), spec["unit"],
+        rows.append([kpi, region, f"{year - 1}", "年度", _baseline_value(spec, level, target), spec["unit"], None, None,
                      f"{SAMPLE_MARK}（自动生成，上年年度值）"])
+        if spec.get("year_rule") in ("day_weighted_mean", "good_day_ratio"):
+            rows += _air_rows(kpi, spec, level, region, year, cumulative)
+            continue
         for month in range(1, 13):
-            rows.append([kpi, region, f"{year}-{month:02d}", _observation_value(spec, level, region, year, month),
-                         spec["unit"], f"{SAMPLE_MARK}（自动生成）"])
+            value = _observation_value(spec, level, region, year, month)
+            if spec.get("year_rule") == "sum":  # a total: each month holds about a twelfth of the year
+                value = round(value / 12, 3)
+            rows.append([kpi, region, f"{year}-{month:02d}", "当月", value, spec["unit"], None, None,
+                         f"{SAMPLE_MARK}（自动生成）"])
     first_kpi, first_year = sorted(levels)[0]
+    unit = catalogue[first_kpi]["unit"]
     rows += [
-        ["pm10_unknown", region, f"{first_year}-01", 50, catalogue[first_kpi]["unit"], f"{SAMPLE_MARK}：错误示例（未知指标）"],
-        [first_kpi, region, f"{first_year + 1}-01", "N/A", catalogue[first_kpi]["unit"], f"{SAMPLE_MARK}：错误示例（非数字）"],
-        [first_kpi, region, f"{first_year + 1}-02", 12, "mg/L", f"{SAMPLE_MARK}：错误示例（单位不符）"],
+        ["pm10_unknown", region, f"{first_year}-01", "当月", 50, unit, None, None, f"{SAMPLE_MARK}：错误示例（未知指标）"],
+        [first_kpi, region, f"{first_year + 1}-01", "当月", "N/A", unit, None, None, f"{SAMPLE_MARK}：错误示例（非数字）"],
+        [first_kpi, region, f"{first_year + 1}-02", "当月", 12, "mg/L", None, None, f"{SAMPLE_MARK}：错误示例（单位不符）"],
+        [first_kpi, region, f"{first_year + 1}-03", "当月", 30, unit, 32, None, f"{SAMPLE_MARK}：错误示例（有效天数超过当月天数）"],
     ]
-    text = csv_text(list(OBSERVATION_COLUMNS), rows)
+    header = [*OBSERVATION_COLUMNS][:3] + ["期间类型"] + [*OBSERVATION_COLUMNS][3:5] + ["有效天数", "优良天数", "数据来源"]
+    text = csv_text(header, rows)
     path = inbox / f"{SAMPLE_MARK}_监测数据_{region}.csv"
     try:  # offices send GBK as often as UTF-8: use it whenever the content allows (µg/m³ is not GBK)
         data = text.encode("gbk")

@@ -12,7 +12,7 @@ from datetime import date
 import pandas as pd
 
 from .authority import may_report, reporters_named
-from .contract import STATUS_CODES
+from .contract import OBSERVATION_OPTIONAL_COLUMNS, PERIOD_KINDS, STATUS_CODES
 
 PERIOD_MONTHLY = r"^\d{4}-(0[1-9]|1[0-2])$"
 PERIOD_ANY = r"^\d{4}(-(0[1-9]|1[0-2]))?$"
@@ -201,13 +201,33 @@ def validate_progress(frame: pd.DataFrame, responsibilities: Responsibilities, c
     return result
 
 
+def _days_in_period(period: pd.Series, kind: pd.Series) -> pd.Series:
+    """Calendar days an observation covers: its month (当月), January 1 to the month's end (累计), or its
+    year (年度); NaN where the period does not parse."""
+    month = pd.to_datetime(period.where(period.str.len() == 7) + "-01", errors="coerce")
+    year = pd.to_numeric(period.str[:4], errors="coerce")
+    month_days = month.dt.days_in_month
+    ytd_days = month.dt.day_of_year - 1 + month_days
+    year_days = 365 + ((year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))).astype(float)
+    return ytd_days.where(kind == "累计", month_days.where(kind == "当月", year_days.where(kind == "年度")))
+
+
 def validate_observations(frame: pd.DataFrame, catalogue: pd.DataFrame, regions: set[str],
                           reporters: pd.DataFrame | None = None) -> Validated:
     """Observation rows of one file or a batch. A unit's upload (``_sender_region``/``_sender_unit``) only
     for its region and only for the indicators it reports (authority.may_report); values outside the
     catalogue's plausible range (min_value–max_value) are refused row by row."""
     f = frame.copy()
+    for optional in OBSERVATION_OPTIONAL_COLUMNS.values():  # a frame built before these columns existed
+        if optional not in f:
+            f[optional] = pd.NA
     f["value_num"] = pd.to_numeric(f["value"], errors="coerce")
+    # A blank 期间类型 is 年度 for a YYYY period and 当月 for YYYY-MM (what the files meant before it existed)
+    period = f["period"].fillna("")
+    f["period_kind"] = f["period_kind"].fillna(period.str.len().map({4: "年度"}).fillna("当月"))
+    days = _days_in_period(period, f["period_kind"])
+    valid_num = pd.to_numeric(f["valid_days"], errors="coerce")
+    good_num = pd.to_numeric(f["good_days"], errors="coerce")
     # A unitless KPI (a coefficient such as 农田灌溉水利用系数) has an empty unit cell.
     unit_of = {k: ("" if pd.isna(u) else u) for k, u in zip(catalogue["kpi"], catalogue["unit"])}
     known = f["kpi"].isin(set(unit_of))
@@ -215,6 +235,7 @@ def validate_observations(frame: pd.DataFrame, catalogue: pd.DataFrame, regions:
     sent = f["_sender_unit"].notna() if "_sender_unit" in f else pd.Series(False, index=f.index)
     if "_sender_region" in f:
         region_ok &= f["_sender_region"].isna() | f["region"].eq(f["_sender_region"]).fillna(False)
+    kind_ok = f["period_kind"].isin(PERIOD_KINDS)
     low_of = dict(zip(catalogue["kpi"], pd.to_numeric(catalogue["min_value"], errors="coerce")))
     high_of = dict(zip(catalogue["kpi"], pd.to_numeric(catalogue["max_value"], errors="coerce")))
     low, high = f["kpi"].map(low_of), f["kpi"].map(high_of)
@@ -235,15 +256,27 @@ def validate_observations(frame: pd.DataFrame, catalogue: pd.DataFrame, regions:
          *_found(f, "value", "数值", "超出该指标的合理范围 " + plausible.fillna(""),
                  "outside the indicator's plausible range " + plausible.fillna("")),
          known & f["value_num"].notna() & ((f["value_num"] < low) | (f["value_num"] > high)).fillna(False)),
-        ("unit", "unit_matches_catalogue",
-         *_found(f, "unit", "单位", ("该指标的单位应为“" + expected_unit + "”").where(expected_unit.ne(""),
+        ("measure_unit", "unit_matches_catalogue",
+         *_found(f, "measure_unit", "单位", ("该指标的单位应为“" + expected_unit + "”").where(expected_unit.ne(""),
                                                                               "该指标没有计量单位，单位应留空"),
                  ("the indicator's unit is \"" + expected_unit + "\"").where(expected_unit.ne(""),
                                                                             "the indicator has no unit: leave it empty")),
-         known & (f["unit"].fillna("") != expected_unit)),
-        ("kpi", "duplicate_in_file", *_duplicate_reason(f, ["kpi", "region", "period"], "kpi", "指标代码",
-                                                        "指标、地区、报告期", "kpi, region and period"),
-         _duplicated(f, ["kpi", "region", "period"])),
+         known & (f["measure_unit"].fillna("") != expected_unit)),
+        ("period_kind", "period_kind_known", "期间类型应为当月、累计或年度", "period kind must be 当月, 累计 or 年度",
+         ~kind_ok),
+        ("period_kind", "period_kind_matches_period", "年度值的报告期应为YYYY，当月、累计值应为YYYY-MM",
+         "a 年度 value needs a YYYY period, a 当月 or 累计 value a YYYY-MM period",
+         kind_ok & period.str.match(PERIOD_ANY) & ((f["period_kind"] == "年度") != (period.str.len() == 4))),
+        ("valid_days", "valid_days_in_period", "有效天数须为不超过该期间天数的非负整数",
+         "valid days must be a whole number from 0 to the days of the period",
+         f["valid_days"].notna() & ~((valid_num >= 0) & (valid_num <= days) & (valid_num % 1 == 0))),
+        ("good_days", "good_days_within_valid_days", "优良天数须为不超过有效天数的非负整数（填优良天数时须填有效天数）",
+         "good days must be a whole number from 0 to the valid days (and valid days must be given)",
+         f["good_days"].notna() & ~((good_num >= 0) & (good_num <= valid_num) & (good_num % 1 == 0))),
+        ("kpi", "duplicate_in_file", *_duplicate_reason(f, ["kpi", "region", "period", "period_kind"], "kpi",
+                                                        "指标代码", "指标、地区、报告期、期间类型",
+                                                        "kpi, region, period and period kind"),
+         _duplicated(f, ["kpi", "region", "period", "period_kind"])),
     ]
     if reporters is not None and sent.any():
         who = f.assign(unit=f["_sender_unit"])[["kpi", "region", "unit"]]
@@ -255,5 +288,8 @@ def validate_observations(frame: pd.DataFrame, catalogue: pd.DataFrame, regions:
                       + f["region"].fillna("") + " (reported by " + named + ")",
                       sent & known & ~may_report(who, reporters)))
     result = _split(f, rules)
-    result.good = result.good.assign(value=result.good["value_num"]).drop(columns=["value_num"])
+    result.good = result.good.assign(value=result.good["value_num"],
+                                     valid_days=pd.to_numeric(result.good["valid_days"]).astype("Int64"),
+                                     good_days=pd.to_numeric(result.good["good_days"]).astype("Int64"),
+                                     ).drop(columns=["value_num"])
     return result

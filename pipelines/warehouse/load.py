@@ -9,7 +9,7 @@ import pandas as pd
 
 from ..parsing.folder import ParsedFolder
 from ..parsing.ids import stable_id
-from ..reference import REFERENCE_TABLES, read_table
+from ..reference import REFERENCE_TABLES, read_table, table_columns
 
 PLAN_TABLES = ("plan_files", "plan_documents", "plans", "tasks", "task_units", "task_deadlines", "targets",
                "annex_rows", "unparsed", "plan_lines")
@@ -137,7 +137,7 @@ def load_reference(con: duckdb.DuckDBPyConnection, reference_dir: Path) -> dict[
     counts = {}
     con.execute("begin")
     for name in REFERENCE_TABLES:
-        frame = pd.DataFrame(read_table(reference_dir, name))
+        frame = pd.DataFrame(read_table(reference_dir, name), columns=table_columns(reference_dir, name), dtype=object)
         _replace_table(con, f"ref_{name}", frame)
         counts[f"ref_{name}"] = len(frame)
     con.execute("commit")

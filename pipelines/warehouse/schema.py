@@ -16,7 +16,8 @@ create table if not exists raw.progress_reports (
     is_sample boolean, ingested_at timestamp, received_at timestamp
 );
 create table if not exists raw.observations (
-    kpi varchar, region varchar, period varchar, value double, unit varchar, source varchar,
+    kpi varchar, region varchar, period varchar, period_kind varchar, value double, measure_unit varchar,
+    valid_days integer, good_days integer, source varchar,
     file_name varchar, file_checksum varchar, sheet varchar, row_number integer,
     is_sample boolean, ingested_at timestamp, received_at timestamp
 );
@@ -61,6 +62,12 @@ ADDED_COLUMNS = (
     ("progress_reports", "output_done", "double"),  # 累计完成量: a task's output so far (计划量's unit)
     ("progress_reports", "received_at", "timestamp"),
     ("observations", "received_at", "timestamp"),
+    # the observation contract of issue 23: what the value is, day counts, and the measurement unit
+    # under its own name (raw.progress_reports.unit is the responsible unit)
+    ("observations", "period_kind", "varchar"),
+    ("observations", "valid_days", "integer"),
+    ("observations", "good_days", "integer"),
+    ("observations", "measure_unit", "varchar"),
     ("ingested_files", "received_at", "timestamp"),
     ("ingested_files", "submitted_by", "varchar"),  # the account that uploaded it (dashboard uploads)
 )
@@ -70,3 +77,11 @@ def ensure_raw_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(RAW_DDL)
     for table, column, type_ in ADDED_COLUMNS:
         con.execute(f"alter table raw.{table} add column if not exists {column} {type_}")
+    # a warehouse from before the rename keeps its rows: their unit moves to measure_unit, kind by period
+    old = {c for (c,) in con.execute("select column_name from information_schema.columns "
+                                     "where table_schema = 'raw' and table_name = 'observations'").fetchall()}
+    if "unit" in old:
+        con.execute("update raw.observations set measure_unit = unit where measure_unit is null")
+        con.execute("alter table raw.observations drop column unit")
+    con.execute("update raw.observations set period_kind = case when length(period) = 4 then '年度' else '当月' end "
+                "where period_kind is null")

@@ -176,4 +176,34 @@ def test_unitless_indicator_lands_with_an_empty_unit(paths):
         "irrigation_water_use_coefficient,晋城市,2022-11,0.58,%,水务局\n", encoding="utf-8")
     [report] = ingest_submissions(paths)
     assert (report.rows_landed, report.rows_rejected) == (1, 1)
-    assert report.reasons[0][1:3] == ("unit", '单位：读到"%"，该指标没有计量单位，单位应留空')
+    assert report.reasons[0][1:3] == ("measure_unit", '单位：读到"%"，该指标没有计量单位，单位应留空')
+
+
+def test_observation_kind_and_day_counts_are_checked_and_land(paths):
+    """期间类型 / 有效天数 / 优良天数 (issue 23): good rows land with their kind and counts; each bad one is
+    refused with its column and a reason, and an old file without the new columns still lands."""
+    header = "指标代码,地区,报告期,期间类型,数值,单位,有效天数,优良天数,数据来源\n"
+    (paths.inbox / "air.csv").write_text(
+        header + "good_air_days_ratio,晋城市,2022-02,当月,71.4,%,28,20,站\n"
+        "good_air_days_ratio,晋城市,2022-02,累计,70.2,%,59,41,站\n"
+        "pm25_concentration,晋城市,2022,年度,41,µg/m³,351,,站\n"
+        "pm25_concentration,晋城市,2022-03,当月,45,µg/m³,32,,站\n"       # more valid days than March has
+        "good_air_days_ratio,晋城市,2022-03,当月,60,%,30,31,站\n"        # more good days than valid days
+        "good_air_days_ratio,晋城市,2022-04,当月,60,%,,18,站\n"          # good days without valid days
+        "pm25_concentration,晋城市,2022-04,年度,45,µg/m³,,,站\n"         # 年度 for a month
+        "pm25_concentration,晋城市,2022-05,季度,45,µg/m³,,,站\n", encoding="utf-8")  # unknown kind
+    [report] = ingest_submissions(paths)
+    assert (report.rows_landed, report.rows_rejected) == (3, 5)
+    assert sorted(r[1] for r in report.reasons) == ["good_days", "good_days", "period_kind", "period_kind",
+                                                    "valid_days"]
+    (paths.inbox / "old.csv").write_text("指标代码,地区,报告期,数值,单位,数据来源\n"
+                                         "pm25_concentration,晋城市,2021,44,µg/m³,站\n"
+                                         "pm25_concentration,晋城市,2022-06,30,µg/m³,站\n", encoding="utf-8")
+    [report] = ingest_submissions(paths)
+    assert report.rows_landed == 2
+    with connect(paths.build_db, read_only=True) as con:
+        rows = con.execute("select period, period_kind, measure_unit, valid_days, good_days from raw.observations "
+                           "order by period, period_kind").fetchall()
+    assert rows == [("2021", "年度", "µg/m³", None, None), ("2022", "年度", "µg/m³", 351, None),
+                    ("2022-02", "当月", "%", 28, 20), ("2022-02", "累计", "%", 59, 41),
+                    ("2022-06", "当月", "µg/m³", None, None)]

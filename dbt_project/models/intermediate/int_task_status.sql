@@ -31,6 +31,7 @@ joined as (
         l.lead_units,
         d.due_date,
         d.due_basis,
+        d.due_basis_zh,
         d.deadline_kind,
         d.deadline_text,
         r.status as latest_status,
@@ -56,16 +57,6 @@ joined as (
 )
 select
     *,
-    is_due and not is_completed as is_overdue,
-    case when is_due and not is_completed then date_diff('day', due_date, {{ as_of() }}) end as days_overdue,
-    case when is_completed and due_date is not null then completed_on <= due_date end as completed_on_time,
-    case
-        when is_completed and is_ongoing then 'ongoing'
-        when is_completed and completed_on <= due_date then 'completed_on_time'
-        when is_completed then 'completed_late'
-        when is_ongoing then 'ongoing'
-        when is_due then 'overdue'
-        else 'not_due'
-    end as status_class,
+    {{ task_state(as_of()) }},
     {{ as_of() }} as as_of
 from joined

@@ -1,43 +1,32 @@
--- Attainment of every parsed outcome target with a catalogue KPI (output targets and kpi = 'other' are
--- not KPI attainment: int_target_thresholds keeps outcomes, the catalogue join drops 'other'), as of var as_of.
---   actual        : the KPI's value for the target year (int_kpi_year_values): the annual value when
---                   reported, else the year-to-date mean of monthly values for concentrations
---                   (aggregation = mean) or the latest value for rates (aggregation = latest)
---   threshold     : the level the target sets (int_target_thresholds: relative changes and ranks
---                   turned into a level), compared with direction (<=, >=, =)
---   gap           : actual − threshold (for <= a negative gap is good, for >= a positive one)
---   progress_from_baseline : (actual − baseline) / (threshold − baseline): 0 at the baseline, 1 at the
---                   threshold (null without a baseline or when baseline = threshold)
---   final         : an annual value exists or the target year has ended
---   status        : no_data  no value for the KPI, region and year yet (status_reason no_observation),
---                            or no threshold: a relative target without a baseline value, a rank
---                            without the number ranked (status_reason no_threshold)
---                   met      final and actual satisfies the threshold
---                   missed   final and it does not
---                   on_track year running and actual satisfies the threshold so far
---                   at_risk  year running and it does not
+-- Attainment of every outcome target with a catalogue KPI (output targets and kpi = 'other' are not KPI
+-- attainment: int_target_thresholds keeps outcomes, the catalogue join drops 'other'), as of var as_of
+-- (rules: _models.yml).
+--   actual       : the KPI's value of the target year (int_kpi_year_values: annual value, else the year to
+--                  date formed by the catalogue's year_rule), unrounded
+--   judged_value : actual rounded as the bulletins publish it (GB/T 8170, the KPI's decimals): what is judged
+--   status       : macro target_status (met / missed / on_track / at_risk / insufficient_data / no_data)
+--   binding targets carry their stretch (力争) level and its status beside them (stretch_*), and a
+--   stretch target names its binding one (binding_target_id)
 with t as (select * from {{ ref('int_target_thresholds') }}),
 measured as (
     select
         t.*,
         k.name_zh as kpi_name_zh,
         k.name_en as kpi_name_en,
-        k.aggregation,
-        k.unit as kpi_unit,
+        k.year_rule,
+        k.decimals,
+        k.measure_unit as kpi_unit,
         y.months_reported,
         y.latest_period,
         y.latest_value as actual_latest,
-        y.ytd_mean as actual_ytd,
+        y.value_basis,
         y.value as actual,
+        y.judged_value,
+        y.valid_days,
+        y.required_valid_days,
+        y.is_complete,
         coalesce(y.is_final, make_date(t.year, 12, 31) <= {{ as_of() }}) as final,
-        coalesce(y.includes_sample_data, false) as includes_sample_data,
-        case t.direction
-            when '<=' then y.value <= t.threshold
-            when '>=' then y.value >= t.threshold
-            when '=' then y.value = t.threshold
-            when '<' then y.value < t.threshold
-            when '>' then y.value > t.threshold
-        end as satisfied
+        coalesce(y.includes_sample_data, false) as includes_sample_data
     from t
     join {{ ref('stg_kpi_catalogue') }} k using (kpi)
     left join {{ ref('int_kpi_year_values') }} y on y.kpi = t.kpi and y.region = t.region and y.year = t.year
@@ -45,34 +34,61 @@ measured as (
 attainment as (
     select
         target_id, plan_id, task_id, source, line, region, year, kpi, kpi_name_zh, kpi_name_en,
-        indicator, scope, comparator, target_value, unit, kpi_unit, stretch, aggregation,
+        indicator, scope, comparator, target_value, value_source, allocated_document, unit, kpi_unit,
+        stretch, is_binding, year_rule, decimals,
         rank_of, rank_side, baseline_year, round(baseline, 2) as baseline, round(threshold, 2) as threshold,
         direction,
-        coalesce(months_reported, 0) as months_reported, latest_period, actual_latest,
-        round(actual_ytd, 2) as actual_ytd, round(actual, 2) as actual,
-        round(actual - threshold, 2) as gap,
-        round((actual - baseline) / nullif(threshold - baseline, 0), 4) as progress_from_baseline,
+        coalesce(months_reported, 0) as months_reported, latest_period, value_basis, actual_latest,
+        round(actual, 4) as actual, judged_value, valid_days, required_valid_days,
+        round(judged_value - threshold, 4) as gap,
+        round((judged_value - baseline) / nullif(threshold - baseline, 0), 4) as progress_from_baseline,
         final,
-        case
-            when threshold is null then 'no_data'
-            when actual is null then 'no_data'
-            when final and satisfied then 'met'
-            when final then 'missed'
-            when satisfied then 'on_track'
-            else 'at_risk'
-        end as status,
-        case
-            when threshold is null then 'no_threshold'
-            when actual is null then 'no_observation'
-            when final then 'year_final'
-            else 'year_to_date'
-        end as status_reason,
+        {{ target_status('judged_value', 'threshold', 'direction', 'final', 'is_complete') }} as status,
+        {{ target_status_reason('judged_value', 'threshold', 'final', 'is_complete') }} as status_reason,
         includes_sample_data,
         {{ as_of() }} as as_of
     from measured
+),
+-- each binding target's stretch level for the same plan (or allocation), KPI, region and year: the
+-- strictest when several are printed
+stretch as (
+    select
+        b.target_id,
+        arg_max(s.target_id, case when s.direction = '>=' then s.threshold else -s.threshold end) as stretch_target_id
+    from attainment b
+    join attainment s
+        on s.kpi = b.kpi and s.region = b.region and s.year = b.year and not s.is_binding
+        and (s.plan_id = b.plan_id or b.plan_id is null)
+    where b.is_binding
+    group by b.target_id
+),
+binding_of as (
+    select stretch_target_id as target_id, any_value(target_id) as binding_target_id
+    from stretch group by stretch_target_id
+),
+paired as (
+    select
+        a.*,
+        b.binding_target_id,
+        s.stretch_target_id,
+        st.threshold as stretch_threshold,
+        st.status as stretch_status
+    from attainment a
+    left join stretch s using (target_id)
+    left join attainment st on st.target_id = s.stretch_target_id
+    left join binding_of b on b.target_id = a.target_id
 )
 -- the printed sentence of each target and where it sits in a .docx/.pdf: the 指标 page shows them beside
 -- every figure, and looking them up in the plans' 1.4M lines per request cost more than the page itself
-select a.*, l.text as line_text, l.location
-from attainment a
-left join {{ source('raw', 'plan_lines') }} l on l.source = a.source and l.line_no = a.line
+select
+    p.*,
+    -- "≥ 80 % 已达标；力争 100 % 未达到": the binding level and its stretch level side by side
+    {{ level_text('p.direction', 'p.threshold', 'p.kpi_unit') }} || ' ' || {{ status_zh('p.status') }}
+        || case when p.stretch_target_id is not null
+                then '；力争 ' || {{ level_text('p.direction', 'p.stretch_threshold', 'p.kpi_unit') }} || ' '
+                     || {{ status_zh('p.stretch_status') }}
+                else '' end as binding_stretch_label,
+    l.text as line_text,
+    l.location
+from paired p
+left join {{ source('raw', 'plan_lines') }} l on l.source = p.source and l.line_no = p.line

@@ -1,0 +1,72 @@
+-- Every task's status at every month end from its plan's start to the as-of date, as it was known then
+-- (a periodic snapshot: "what did this look like at the end of June" without a rebuild).
+-- Grain: task × month_end. A report counts from its arrival, not from its period: it is in force from
+-- the end of the month it arrived in (and never before its period began), so a report sent late for June
+-- does not change the end of June. Among the reports known by a month end, the one in force is chosen as
+-- int_task_latest_report chooses (latest period, then the latest file and row).
+-- Set-based at province scale (141,600 tasks × months, 3M report rows): the best report per task and
+-- arrival month (one aggregate), a running arg_max over those months (one window), and an ASOF join of
+-- the month grid onto it — never tasks × months × reports.
+{{ config(materialized='table') }}
+with r as (
+    select
+        task_id, status_code, percent, completed_on, period, file_name, row_number, is_sample,
+        greatest(last_day(received_at::date), last_day(period_start)) as known_from,
+        (period, ingested_at, received_at, file_checksum, sheet, row_number) as sort_key
+    from {{ ref('stg_progress_reports') }}
+    where received_at::date <= {{ as_of() }}
+),
+per_month as (
+    select task_id, known_from, arg_max(r, sort_key) as best, max(sort_key) as best_key
+    from r
+    group by task_id, known_from
+),
+running as (
+    select
+        task_id, known_from,
+        arg_max(best, best_key) over (partition by task_id order by known_from
+                                      rows between unbounded preceding and current row) as in_force
+    from per_month
+),
+tasks as (
+    select
+        s.task_id, s.plan_id, s.region, s.due_date, s.due_basis, s.is_ongoing,
+        case when year(p.issue_date) = p.year then date_trunc('month', p.issue_date)
+             else make_date(p.year, 1, 1) end as plan_start
+    from {{ ref('int_task_status') }} s
+    join {{ ref('stg_plans') }} p using (plan_id)
+),
+grid as (
+    select t.*, unnest(generate_series(last_day(t.plan_start), last_day({{ as_of() }}), interval 1 month))::date
+        as month_end_raw
+    from tasks t
+),
+months as (
+    -- generate_series by month from a month's last day drifts (31 Jan + 1 month = 28 Feb, then 28 Mar):
+    -- each step is taken back to its month's end
+    select * exclude (month_end_raw), last_day(month_end_raw) as month_end
+    from grid
+    where last_day(month_end_raw) <= {{ as_of() }}
+),
+known as (
+    select
+        m.*,
+        k.in_force.status_code as latest_status_code,
+        k.in_force.percent as latest_percent,
+        k.in_force.period as latest_period,
+        k.in_force.completed_on as completed_on,
+        k.in_force.file_name as report_file,
+        k.in_force.row_number as report_row,
+        coalesce(k.in_force.is_sample, false) as is_sample,
+        coalesce(k.in_force.status_code = 'done' and k.in_force.completed_on <= m.month_end, false) as is_completed,
+        coalesce(m.due_date <= m.month_end, false) as is_due
+    from months m
+    asof left join running k on k.task_id = m.task_id and m.month_end >= k.known_from
+)
+select
+    task_id, plan_id, region, month_end, due_date, due_basis, is_ongoing,
+    latest_status_code, latest_percent, latest_period, completed_on, report_file, report_row, is_sample,
+    is_completed, is_due,
+    {{ task_state('month_end') }},
+    {{ as_of() }} as as_of
+from known
