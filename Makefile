@@ -9,7 +9,7 @@ export DO_NOT_TRACK := 1
 export GX_ANALYTICS_ENABLED := false
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: install manifest run pipeline sample users dashboard dagster test test-fast browser-deps clean bench bench-province bench-dashboard bench-load screenshots
+.PHONY: install manifest run pipeline sample users dashboard dagster test test-fast browser-deps office-deps clean bench bench-province bench-dashboard bench-load screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -35,7 +35,7 @@ sample: install
 	@if ls $(PLANKPI_DATA)/archive/示例数据_* >/dev/null 2>&1 || ls $(PLANKPI_DATA)/inbox/示例数据_* >/dev/null 2>&1; \
 	then echo "示例数据已存在 / sample data already present"; else $(BIN)/plankpi sample; fi
 
-pipeline: sample
+pipeline: sample office-deps
 	$(BIN)/plankpi run
 
 # A production server: gunicorn, several worker processes (never Flask's development server).
@@ -56,14 +56,20 @@ run: pipeline users dashboard
 dagster: install
 	$(BIN)/dagster dev -w workspace.yaml -h 127.0.0.1 -p 3000
 
-# Chromium for the browser tests; LibreOffice headless: Calc re-saves test workbooks as an office does,
-# Writer turns the monthly bulletin's .docx into its PDF, in Noto CJK (the bulletin's charts use the same fonts).
-browser-deps:
-	@if ! command -v chromedriver >/dev/null 2>&1 || ! command -v soffice >/dev/null 2>&1 \
-	  || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \
+# LibreOffice headless: Writer turns the monthly bulletin's .docx into its PDF (in every `plankpi run`, so
+# `make run` needs it too), Calc re-saves test workbooks as an office does; Noto CJK for the PDF and charts.
+office-deps:
+	@if ! command -v soffice >/dev/null 2>&1 || ! fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium chromium-driver \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq \
 	    fonts-noto-cjk libreoffice-calc-nogui libreoffice-writer-nogui; \
+	fi
+
+# Chromium for the browser tests.
+browser-deps: office-deps
+	@if ! command -v chromedriver >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium chromium-driver; \
 	fi
 
 test: install browser-deps
@@ -75,12 +81,12 @@ test-fast: install
 # The real pipeline (Dagster, as a user runs it) on the seeds and on a 50-document synthetic province:
 # time and peak memory per stage, one new file through the sensor's job, the month's templates, every
 # dashboard callback next to its bare DuckDB queries. Results: bench/results/<date>-<sizes>.json and .md.
-bench: install
+bench: install office-deps
 	$(BIN)/python -m pipelines.bench --sizes seeds,50
 
 # The same at province scale: 50, 500 and 2,000 documents (≈ 3M report rows); ≈ 7 min on 2 cores.
 # Templates are left out (≈ 25 ms a unit: 40,000 units; they are a monthly job).
-bench-province: install
+bench-province: install office-deps
 	$(BIN)/python -m pipelines.bench --sizes 50,500,2000 --no-templates
 
 # Server time of every dashboard callback on the published snapshot of PLANKPI_DATA.
