@@ -188,7 +188,7 @@ def main() -> None:
     doc.add_paragraph("二、约束性目标风险", style="Heading 1")
     para(doc, "存在风险或未达成的约束性目标{{ targets|length }}个（来源：marts.mart_target_attainment，is_binding；"
               "目标栏并列其“力争”目标及状态：binding_stretch_label；年末预测与剩余月份要求：marts.mart_target_forecast，"
-              "仅浓度类和优良天数比例指标；目标原文见所列计划文件及行号）。")
+              "仅按日均值或优良天数比例计年值的指标，其余为“—”；目标原文见所列计划文件及行号）。")
     table(doc, ["地区", "指标", "目标（力争）", "当前值", "差距", "状态", "年末预测", "剩余月份要求", "原文出处"],
           ["{{ r.region }}", "{{ r.kpi_name_zh }}（{{ r.year }}年）", "{{ r.target }}", "{{ r.actual }}",
            "{{ r.gap }}", "{{ r.status }}", "{{ r.forecast }}", "{{ r.required_text }}", "{{ r.where }}"],
