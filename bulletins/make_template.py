@@ -173,24 +173,26 @@ def main() -> None:
     doc.add_paragraph("一、总体情况", style="Heading 1")
     para(doc, "截至{{ as_of }}，{{ scope }}各项行动计划共有任务{{ h.tasks_total }}项，其中有截止日期的{{ h.tasks_with_due_date }}项，"
               "已完成{{ h.tasks_completed }}项，任务完成率{{ h.completion_rate }}；已到期任务{{ h.tasks_due }}项，"
-              "到期任务完成率{{ h.due_completion_rate }}，按期完成率{{ h.on_time_rate }}。逾期未完成任务{{ split.overdue }}项，"
-              "其中截止日期为文件明确规定的{{ split.printed }}项，按计划年度年底推定的{{ split.plan_year }}项。"
+              "到期任务完成率{{ h.due_completion_rate }}，按期完成率{{ h.on_time_rate }}。逾期未完成任务{{ h.tasks_overdue }}项，"
+              "其中截止日期为文件明确规定的{{ h.tasks_overdue_printed }}项，按计划年度年底推定的{{ h.tasks_overdue_assumed }}项。"
               "长期坚持类任务{{ h.tasks_ongoing }}项，不计入完成率。")
     para(doc, "{% if rp.units_expected %}{{ rp.period }}月报应报单位{{ rp.units_expected }}个，按时报送{{ rp.units_on_time }}个（按时报送率"
               "{{ rp.on_time_rate }}），迟报{{ rp.units_late }}个，未报{{ rp.units_missing }}个{% else %}{{ rp.period }}无应报月报的单位"
               "（各计划的报送期不含本月）{% endif %}；全年累计报送率{{ h.reporting_rate }}。"
-              "数值目标{{ h.targets_total }}个：已达成{{ h.targets_met }}个，进度正常{{ h.targets_on_track }}个，"
+              "约束性目标{{ h.targets_total }}个：已达成{{ h.targets_met }}个，进度正常{{ h.targets_on_track }}个，"
               "存在风险{{ h.targets_at_risk }}个，未达成{{ h.targets_missed }}个，暂无数据{{ h.targets_no_data }}个"
-              "（存在风险或未达成的约束性目标{{ targets|length }}个见第二部分，其余为力争目标）。")
+              "（存在风险或未达成的{{ targets|length }}个见第二部分；“力争”目标不单列，附于其约束性目标旁）。")
     para(doc, "来源：{{ sources.headline }}", style="来源注")
     figure(doc, "chart_completion", "图1  各地区任务完成率（来源：marts.mart_completion，dimension = region）")
 
     doc.add_paragraph("二、约束性目标风险", style="Heading 1")
-    para(doc, "存在风险或未达成的约束性目标（不含“力争”目标）{{ targets|length }}个（来源：marts.mart_target_attainment；"
-              "目标原文见所列计划文件及行号）。")
-    table(doc, ["地区", "指标", "目标", "当前值", "差距", "状态", "原文出处"],
+    para(doc, "存在风险或未达成的约束性目标{{ targets|length }}个（来源：marts.mart_target_attainment，is_binding；"
+              "目标栏并列其“力争”目标及状态：binding_stretch_label；年末预测与剩余月份要求：marts.mart_target_forecast，"
+              "仅按日均值或优良天数比例计年值的指标，其余为“—”；目标原文见所列计划文件及行号）。")
+    table(doc, ["地区", "指标", "目标（力争）", "当前值", "差距", "状态", "年末预测", "剩余月份要求", "原文出处"],
           ["{{ r.region }}", "{{ r.kpi_name_zh }}（{{ r.year }}年）", "{{ r.target }}", "{{ r.actual }}",
-           "{{ r.gap }}", "{{ r.status }}", "{{ r.where }}"], "targets", [18, 28, 24, 20, 16, 16, 36])
+           "{{ r.gap }}", "{{ r.status }}", "{{ r.forecast }}", "{{ r.required_text }}", "{{ r.where }}"],
+          "targets", [14, 20, 24, 12, 11, 13, 17, 23, 24])
     figure(doc, "chart_pm25", "图2  PM2.5累计均值与目标（来源：marts.mart_kpi_trends，ytd_mean、"
                               "target_threshold 虚线、stretch_threshold 点线）")
 

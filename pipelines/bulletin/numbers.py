@@ -80,7 +80,6 @@ class Numbers:
     latest_received: str | None
     includes_sample: bool
     headline: dict
-    overdue_split: dict
     reporting_period: dict
     targets_at_risk: list[dict]
     red_list: list[dict]
@@ -140,11 +139,6 @@ def gather(con: duckdb.DuckDBPyConnection, period: Period, scope: str, published
     latest_received = con.execute("""select max(received_at) from staging.stg_progress_reports r
                                      join staging.stg_tasks t using (task_id)
                                      where t.region in (select region from bulletin_regions)""").fetchone()[0]
-    overdue_split = _rows(con, """
-        select count(*) as overdue,
-               count(*) filter (where due_basis <> 'plan_year') as printed,
-               count(*) filter (where due_basis = 'plan_year') as plan_year
-        from marts.mart_overdue_tasks where region in (select region from bulletin_regions)""", p)[0]
     reporting_period = _rows(con, """
         select $period as period, min(due_date) as due_date,
                coalesce(sum(units_expected), 0)::bigint as units_expected,
@@ -157,12 +151,17 @@ def gather(con: duckdb.DuckDBPyConnection, period: Period, scope: str, published
                round(sum(units_reported) / nullif(sum(units_expected), 0), 4) as reporting_rate
         from marts.mart_reporting_compliance
         where period = $period and region in (select region from bulletin_regions)""", p)[0]
+    # binding targets (is_binding) at risk or missed, their stretch level beside (binding_stretch_label),
+    # and the year-end forecast where the KPI has one (concentrations, 优良天数比例)
     targets_at_risk = _rows(con, """
-        select target_id, region, year, kpi_name_zh, indicator, comparator, target_value, unit, threshold,
-               direction, actual, gap, months_reported, latest_period, status, stretch, source, line, line_text
-        from marts.mart_target_attainment
-        where status in ('at_risk', 'missed') and not stretch and region in (select region from bulletin_regions)
-        order by status desc, region, kpi_name_zh, target_id""", p)
+        select a.target_id, a.region, a.year, a.kpi_name_zh, a.indicator, a.comparator, a.target_value, a.unit,
+               a.threshold, a.direction, a.actual, a.gap, a.months_reported, a.latest_period, a.status,
+               a.binding_stretch_label, a.stretch_target_id, a.stretch_threshold, a.stretch_status,
+               f.forecast_status, f.projected_value, f.kpi_unit as forecast_unit, f.required_text,
+               a.source, a.line, a.line_text
+        from marts.mart_target_attainment a left join marts.mart_target_forecast f using (target_id)
+        where a.status in ('at_risk', 'missed') and a.is_binding and a.region in (select region from bulletin_regions)
+        order by a.status desc, a.region, a.kpi_name_zh, a.target_id""", p)
     red_list = _rows(con, f"""
         select region, unit, lead_tasks, lead_overdue, lead_completion_rate, reporting_rate
         from marts.mart_unit_scorecard
@@ -220,7 +219,7 @@ def gather(con: duckdb.DuckDBPyConnection, period: Period, scope: str, published
         where region in (select region from bulletin_regions) order by target_id""", p)
     return Numbers(period, scope, as_of, published_at, snapshot,
                    latest_received.isoformat(sep=" ", timespec="minutes") if latest_received else None,
-                   includes_sample, headline, overdue_split, reporting_period, targets_at_risk, red_list,
+                   includes_sample, headline, reporting_period, targets_at_risk, red_list,
                    honour_list, overdue_by_unit, reporting_gaps, changes, overdue_tasks, completion_by_region,
                    pm25_paths, target_statuses)
 

@@ -80,6 +80,14 @@ def _report_where(file_name, row) -> str:
     return f"{file_name} 第{row}行" if file_name else "—"
 
 
+def _forecast(r: dict) -> str:
+    """mart_target_forecast's status and projected year-end value, "需努力（预计年末 36.2 µg/m³）"; "—" for a KPI
+    without a forecast."""
+    if r["forecast_status"] is None:
+        return "—"
+    return f"{r['forecast_status']}（预计年末 {_num(r['projected_value'])} {r['forecast_unit'] or ''}".rstrip() + "）"
+
+
 def _freshness(n: Numbers) -> str:
     if not n.latest_received:
         return "尚无填报"
@@ -117,11 +125,11 @@ def context(n: Numbers, tpl: DocxTemplate, images: dict[str, Path | None], issue
         "as_of": n.as_of.isoformat(), "published_at": n.published_at or "—", "snapshot": n.snapshot,
         "latest_received": n.latest_received or "—", "freshness": _freshness(n),
         "sample": n.includes_sample, "sample_mark": SAMPLE_MARK, "sample_notice": SAMPLE_NOTICE,
-        "h": h, "split": n.overdue_split, "rp": rp,
-        "sources": {"headline": f"marts.mart_scope_headline（scope = {n.scope}，统计截止日 {n.as_of}）；逾期明确/推定："
-                                f"marts.mart_overdue_tasks.due_basis；{n.period.key}月报：marts.mart_reporting_compliance"},
-        "targets": [{**r, "target": f"{r['direction']}{_num(r['threshold'])} {r['unit'] or ''}".strip(),
-                     "actual": _num(r["actual"]), "gap": _num(r["gap"]), "status": STATUS_ZH[r["status"]],
+        "h": h, "rp": rp,
+        "sources": {"headline": f"marts.mart_scope_headline（scope = {n.scope}，统计截止日 {n.as_of}；逾期明确/推定："
+                                f"tasks_overdue_printed、tasks_overdue_assumed）；{n.period.key}月报：marts.mart_reporting_compliance"},
+        "targets": [{**r, "target": r["binding_stretch_label"], "actual": _num(r["actual"]), "gap": _num(r["gap"]),
+                     "status": STATUS_ZH[r["status"]], "forecast": _forecast(r), "required_text": r["required_text"] or "—",
                      "where": _where(r["source"], r["line"])} for r in n.targets_at_risk],
         "red_list": ranked(n.red_list), "honour_list": ranked(n.honour_list),
         "red_rule": RED_LIST_RULE, "honour_rule": HONOUR_LIST_RULE,

@@ -1,5 +1,6 @@
 """The monthly 通报 of the sample's last period, read back as an office reads it: the .docx with
 python-docx, the PDF's text with pdfplumber, every figure held against the marts of the snapshot."""
+import json
 import re
 import resource
 import shutil
@@ -18,6 +19,7 @@ from pipelines.bulletin.render import PAGE_ROWS, TEMPLATE
 from pipelines.steps import write_bulletins
 from pipelines.warehouse.publish import current_snapshot
 from tests.conftest import AS_OF
+from tests.pipeline.test_kpi_marts import _dbt
 
 pytestmark = pytest.mark.pipeline
 SAMPLE = "示例数据"
@@ -91,8 +93,10 @@ def test_headline_red_list_and_targets_equal_the_marts(world, last_period, built
         expected, on_time = con.execute("select sum(units_expected), sum(units_on_time) from marts.mart_reporting_compliance "
                                         "where period = ?", [last_period]).fetchone()
         cards = con.execute("select * from marts.mart_unit_scorecard").df()
-        risky = con.execute("""select region, kpi_name_zh, status from marts.mart_target_attainment
-                               where status in ('at_risk', 'missed') and not stretch order by all""").fetchall()
+        risky = con.execute("""select a.region, a.kpi_name_zh, a.status, a.binding_stretch_label, f.forecast_status,
+                                      coalesce(f.required_text, '—')
+                               from marts.mart_target_attainment a left join marts.mart_target_forecast f using (target_id)
+                               where a.status in ('at_risk', 'missed') and a.is_binding order by all""").fetchall()
         overdue = con.execute("select source, start_line, title from marts.mart_overdue_tasks").fetchall()
         completed = con.execute("""select source, start_line from marts.mart_task_status where is_completed
                                    and strftime(completed_on, '%Y-%m') = ?""", [last_period]).fetchall()
@@ -101,7 +105,9 @@ def test_headline_red_list_and_targets_equal_the_marts(world, last_period, built
     assert f"到期任务完成率{h['due_completion_rate'] * 100:.1f}%" in text
     assert f"按期完成率{h['on_time_rate'] * 100:.1f}%" in text
     assert f"逾期未完成任务{h['tasks_overdue']}项" in text and printed + presumed == h["tasks_overdue"] > 0
-    assert f"明确规定的{printed}项，按计划年度年底推定的{presumed}项" in text
+    # the split printed is the headline mart's (tasks_overdue_printed / _assumed), and adds up to the overdue list
+    assert (h["tasks_overdue_printed"], h["tasks_overdue_assumed"]) == (printed, presumed)
+    assert f"明确规定的{h['tasks_overdue_printed']}项，按计划年度年底推定的{h['tasks_overdue_assumed']}项" in text
     assert f"应报单位{expected}个，按时报送{on_time}个（按时报送率{on_time / expected * 100:.1f}%）" in text
     assert f"全年累计报送率{h['reporting_rate'] * 100:.1f}%" in text
     assert f"未达成{h['targets_missed']}个" in text and f"存在风险{h['targets_at_risk']}个" in text
@@ -116,10 +122,13 @@ def test_headline_red_list_and_targets_equal_the_marts(world, last_period, built
     honour = _table_after(doc, "（二）表扬单位")
     assert honour and all(r[4] == "0" for r in honour)
 
+    # binding targets at risk or missed (is_binding), their stretch level beside, each with the mart's forecast
     targets = _table_after(doc, "二、约束性目标风险")
-    assert sorted((r[0], r[1].split("（")[0], r[5]) for r in targets) == sorted(
-        (region, kpi, {"at_risk": "存在风险", "missed": "未达成"}[s]) for region, kpi, s in risky)
-    assert len(risky) >= 1
+    assert sorted((r[0], r[1].split("（")[0], r[5], r[2], r[6].split("（")[0], r[7]) for r in targets) == sorted(
+        (region, kpi, {"at_risk": "存在风险", "missed": "未达成"}[s], label, fs or "—", required)
+        for region, kpi, s, label, fs, required in risky)
+    # the sample's last period has none (its years are final and met); the mid-year test below has them
+    assert len(targets) == h["targets_at_risk"] + h["targets_missed"]
 
     # every named task carries its plan file and line: the annex lists every overdue task with it
     annex = _table_after(doc, "附件：逾期任务清单")
@@ -219,3 +228,31 @@ def test_what_changed_compares_with_last_months_bulletin(world, last_period, tmp
     assert f"与上月（{period.previous().key}）通报所载数字" in text and "新增逾期任务0项" in text
     alone = write(snap, period, None, tmp_path / "alone", pdf=False)[0]
     assert "未找到上月" in _text(Document(alone.docx))
+
+
+MID_YEAR = "2023-06-30"  # the sample's 2023 targets are running then: a binding one is at risk with a forecast
+
+
+def test_a_binding_target_at_risk_carries_the_marts_forecast(world, tmp_path):
+    """The marts rebuilt as of mid-2023 (as test_kpi_marts does): every binding target at risk prints
+    mart_target_forecast's status, projected year-end value and required rest-of-year text, word for word,
+    and its stretch level beside it (binding_stretch_label); a stretch target gets no row of its own."""
+    from pipelines.bulletin.render import write_bulletins as write
+    shutil.copytree(world.paths.warehouse, tmp_path / "warehouse")
+    _dbt(tmp_path, "run", "--vars", json.dumps({"as_of": MID_YEAR}), "--target-path", str(tmp_path / "target"))
+    build = tmp_path / "warehouse" / "build.duckdb"
+    w = write(build, Period.parse(MID_YEAR[:7]), None, tmp_path / "out", pdf=False)[0]
+    with duckdb.connect(str(build), read_only=True) as con:
+        marts = con.execute("""
+            select a.region, a.binding_stretch_label, coalesce(f.forecast_status, '—'), f.projected_value,
+                   coalesce(f.required_text, '—'), a.is_binding
+            from marts.mart_target_attainment a left join marts.mart_target_forecast f using (target_id)
+            where a.status in ('at_risk', 'missed')""").fetchall()
+    rows = _table_after(Document(w.docx), "二、约束性目标风险")
+    assert sorted((r[0], r[2], r[6].split("（")[0], r[7]) for r in rows) == sorted(
+        (region, label, status, required) for region, label, status, _, required, binding in marts if binding)
+    with_forecast = [m for m in marts if m[5] and m[3] is not None]
+    assert with_forecast and any(not m[5] for m in marts)  # the case is there: a forecast to print, a stretch to leave out
+    for region, label, status, projected, required, _ in with_forecast:
+        assert required.startswith("剩余月份") and [f"{status}（预计年末 {float(projected):g}" in r[6] for r in rows
+                                                   if (r[0], r[2], r[7]) == (region, label, required)] == [True]

@@ -1,5 +1,6 @@
 -- The overview's headline figures for the leader of each region, over the regions below it
--- (int_region_scopes): the same measures as mart_headline, per scope.
+-- (int_region_scopes): the same measures as mart_headline, per scope. Targets are binding ones only, as in
+-- mart_headline (a 力争 level is not a target the region is held to); overdue carries its printed / 推定 split.
 with sc as (select * from {{ ref('int_region_scopes') }}),
 c as (
     select sc.scope, {{ completion_measures() }}
@@ -15,6 +16,7 @@ t as (
         count(*) filter (where status = 'missed') as targets_missed,
         count(*) filter (where status = 'no_data') as targets_no_data
     from {{ ref('mart_target_attainment') }} a join sc on sc.region = a.region
+    where a.is_binding
     group by sc.scope
 ),
 p as (
@@ -32,6 +34,8 @@ select
     coalesce(p.documents_total, 0) as documents_total, coalesce(p.plans_total, 0) as plans_total,
     coalesce(c.tasks_total, 0) as tasks_total, c.tasks_with_due_date, c.tasks_completed, c.completion_rate,
     c.tasks_due, c.due_completion_rate, c.on_time_rate, coalesce(c.tasks_overdue, 0) as tasks_overdue,
+    coalesce(c.tasks_overdue_printed, 0) as tasks_overdue_printed,
+    coalesce(c.tasks_overdue_assumed, 0) as tasks_overdue_assumed,
     c.tasks_ongoing,
     coalesce(t.targets_total, 0) as targets_total, coalesce(t.targets_met, 0) as targets_met,
     coalesce(t.targets_on_track, 0) as targets_on_track, coalesce(t.targets_at_risk, 0) as targets_at_risk,
