@@ -98,6 +98,13 @@ SUITES = (
             union all select 'headline binding + stretch targets = rows of mart_target_attainment',
                    (select targets_total + stretch_total from marts.mart_headline)
                    = (select count(*) from marts.mart_target_attainment)
+            union all select 'history at the as-of month end = headline (completed, overdue)',
+                   (select max(month_end) from marts.mart_completion_monthly)
+                       is distinct from (select as_of from marts.mart_headline)
+                   or (select (tasks_completed, tasks_overdue) from marts.mart_completion_monthly
+                       where dimension = 'all'
+                         and month_end = (select max(month_end) from marts.mart_completion_monthly))
+                      = (select (tasks_completed, tasks_overdue) from marts.mart_headline)
             union all select 'overdue split by due basis sums to overdue',
                    (select tasks_overdue_printed + tasks_overdue_assumed from marts.mart_headline)
                    = (select tasks_overdue from marts.mart_headline)

@@ -55,12 +55,16 @@ def _raw(world, sql: str) -> pd.DataFrame:
 
 def _completed(world, as_of: str) -> pd.DataFrame:
     """Tasks complete as of a date by the authority rule, in pandas: every lead unit's own latest report
-    says 已完成 (a task without a lead: any unit's); completed_on the last lead's date, done_period the
-    period the last of them first said 已完成."""
-    rep = _raw(world, "select task_id, unit, period, status_code, completed_on, ingested_at, row_number "
+    known by then (arrived and its period begun) says 已完成 (a task without a lead: any unit's);
+    completed_on the last lead's date, done_period the period the last of them first said 已完成."""
+    rep = _raw(world, "select task_id, unit, period, status_code, completed_on, ingested_at, "
+                      "coalesce(received_at, ingested_at) as received_at, file_checksum, sheet, row_number "
                       "from raw.progress_reports")
-    rep = rep[pd.to_datetime(rep["period"] + "-01") <= pd.Timestamp(as_of)]
-    latest = rep.sort_values(["period", "ingested_at", "row_number"]).groupby(["task_id", "unit"]).tail(1)
+    day = pd.Timestamp(as_of)
+    rep = rep[(pd.to_datetime(rep["period"] + "-01") <= day)
+              & (pd.to_datetime(rep["received_at"]).dt.normalize() <= day)]
+    latest = rep.sort_values(["period", "ingested_at", "received_at", "file_checksum", "sheet", "row_number"]) \
+        .groupby(["task_id", "unit"]).tail(1)
     first = rep[rep["status_code"] == "done"].groupby(["task_id", "unit"])["period"].min().rename("first_done")
     latest = latest.join(first, on=["task_id", "unit"])
     leads = _raw(world, "select distinct task_id, unit from raw.task_units where role = 'lead'")
