@@ -16,7 +16,7 @@ from pipelines.config import data_paths
 from dashboards.components import href, options_matching, parse_query
 from dashboards.grid_model import BadGridRequest, Window
 from dashboards.i18n import lang_of, t
-from dashboards.tables import COLUMNS, TABLES, rows
+from dashboards.tables import COLUMNS, HIDDEN, TABLES, rows
 
 
 def register(app: dash.Dash) -> None:
@@ -160,7 +160,8 @@ def _serve_grid_rows(app: dash.Dash, name: str) -> None:
         data.pin_snapshot((request.get("context") or {}).get("snapshot"))
         query = parse_query(search)
         try:  # a forged or broken request: 400 and why, never a 500
-            block, total = rows(name, query, Window.from_request(request, COLUMNS[name]))
+            # only the columns on screen may sort or filter: hidden ones (ids, codes) are not the reader's
+            block, total = rows(name, query, Window.from_request(request, [c for c in COLUMNS[name] if c not in HIDDEN]))
         except BadGridRequest as bad:
             abort(Response(str(bad), 400, mimetype="text/plain"))
         return {"rowData": block, "rowCount": total}, t("rows", lang_of(query), n=formats.number(total))
