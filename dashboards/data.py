@@ -342,6 +342,17 @@ def unit_ranking(regions: frozenset | None = None) -> pd.DataFrame:
                   {"regions": sorted(regions) if regions is not None else None})
 
 
+def completion_months(region: str | None = None) -> pd.DataFrame:
+    """Completion at every month end (mart_completion_monthly): of ``region``'s own series for a leader of
+    a region, of the dimension 'all' otherwise; oldest month first."""
+    return _query("""select month_end::varchar as month_end, completion_rate, tasks_completed, tasks_with_due_date,
+                            tasks_overdue
+                     from marts.mart_completion_monthly
+                     where ($region is null and dimension = 'all')
+                        or (dimension = 'region' and dimension_value = $region)
+                     order by month_end""", {"region": region})
+
+
 def region_completion(regions: frozenset | None = None) -> pd.DataFrame:
     """Completion of every region (as its own row of mart_completion), for the map."""
     return _query("""select dimension_value as region, completion_rate, tasks_total, tasks_completed,

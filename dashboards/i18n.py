@@ -20,8 +20,9 @@ REPORT_STATUS = {"on_time": ("按时报送", "On time"), "late": ("迟报", "Lat
 ROLE = {"lead": ("牵头", "Lead"), "support": ("配合", "Support"), "implement": ("落实", "Implement")}
 DOMAIN = {"air": ("大气", "Air"), "water": ("水", "Water"), "soil": ("土壤", "Soil"),
           "groundwater": ("地下水", "Groundwater"), "other": ("其他", "Other")}
-DUE_BASIS = {"printed": ("文件规定", "printed"), "plan_year": ("计划年度末（文件未写时限）", "end of plan year (none printed)"),
-             "ongoing": ("长期", "standing")}
+# The due date's basis (int_task_deadline.due_basis): the zh words are the mart's due_basis_zh.
+DUE_BASIS = {"printed": ("文件所列", "printed in the plan"), "annex": ("台账所列", "printed in the annex"),
+             "plan_year": ("推定（计划年末）", "assumed (plan-year end)"), "ongoing": ("长期", "standing")}
 GX_SUCCESS = {"true": ("通过", "Passed"), "false": ("未通过", "Failed")}
 GX_SEVERITY = {"critical": ("阻断（不发布）", "Blocking"), "warning": ("提醒", "Warning")}
 DBT_STATUS = {"pass": ("通过", "Passed"), "fail": ("未通过", "Failed"), "warn": ("提醒", "Warning"),
@@ -80,6 +81,8 @@ LABELS = {
     "reporting_rate": ("报送率", "Reporting rate"),
     "completion_by_plan": ("各计划完成情况", "Completion by plan"),
     "completion_by_region": ("各地区完成情况", "Completion by region"),
+    "completion_by_month": ("逐月完成率（{scope}）", "Completion by month ({scope})"),
+    "month_end_axis": ("月末", "Month end"),
     "target_attainment": ("目标完成情况", "Target attainment"),
     "most_overdue": ("逾期最久的任务", "Most overdue tasks"),
     "no_snapshot": ("尚无已发布的数据快照。请先运行流水线（make run）。",

@@ -1,7 +1,7 @@
 """总览 Overview, a cockpit read in ten seconds: headline cards judged red / amber / green (thresholds as data,
 with their legend), each a link to the list behind it; completion by plan and region in the same colours,
 each bar a link; binding targets at risk first; the most overdue tasks of the reader's regions; the units'
-ranking (top and bottom five); a map of the regions coloured by completion."""
+ranking (top and bottom five); completion over the months; a map of the regions coloured by completion."""
 import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
@@ -83,6 +83,30 @@ def _completion_chart(dimension: str, lang: str) -> html.Div:
     ])
 
 
+def _months_chart(region: str | None, lang: str) -> html.Div:
+    """Completion at every month end of mart_completion_monthly: the region's own series for a leader of a
+    region, every task's ('all') for the province; one point per month end."""
+    df = data.completion_months(region)
+    rates = df["completion_rate"].tolist()
+    hover = (f"%{{x}}<br>{t('completion', lang)} %{{text}}<br>"
+             + "%{customdata[0]} / %{customdata[1]} · " + t("overdue", lang) + " %{customdata[2]}<extra></extra>")
+    figure = {"data": [{"type": "scatter", "mode": "lines+markers", "name": t("completion", lang),
+                        "x": [formats.day(m, "en") for m in df["month_end"]],
+                        "y": [None if formats.missing(r) else round(r * 100, 1) for r in rates],
+                        "text": [formats.percent(r) for r in rates],
+                        "customdata": [[formats.number(a), formats.number(b), formats.number(c)] for a, b, c in
+                                       df[["tasks_completed", "tasks_with_due_date", "tasks_overdue"]].itertuples(index=False)],
+                        "hovertemplate": hover, "line": {"color": thresholds.COLOURS["green"]}}],
+              "layout": {"height": 260, "margin": {"l": 10, "r": 10, "t": 10, "b": 30}, "font": FONT,
+                         "xaxis": {"type": "date", "title": {"text": t("month_end_axis", lang)}, "fixedrange": True},
+                         "yaxis": {"range": [0, 100], "title": {"text": f"{t('completion', lang)} (%)"},
+                                   "automargin": True, "fixedrange": True}}}
+    return html.Div([
+        html.H5(t("completion_by_month", lang, scope=region or t("all_regions", lang))),
+        dcc.Graph(figure=figure, id="completion-by-month", config={"displayModeBar": False}),
+    ], className="mt-3")
+
+
 def _overdue_list(lang: str, keep: dict) -> html.Div:
     """The most overdue tasks of the reader's regions (scoped before the cut), each a link to its detail,
     and a link to all of them."""
@@ -139,6 +163,7 @@ def layout(**query):
             dbc.Col([html.H5(t("completion_by_plan", lang)), _completion_chart("plan", lang)], lg=7),
             dbc.Col([html.H5(t("completion_by_region", lang)), _completion_chart("region", lang)], lg=5),
         ], className="mt-2"),
+        _months_chart(acc.region if access.region_scope() is not None else None, lang),
         dbc.Row([
             dbc.Col([html.H5(t("most_overdue", lang)), _overdue_list(lang, keep)], lg=6, className="mb-3"),
             dbc.Col([html.H5(t("region_map", lang)), region_map.figure_block(lang)], lg=6, className="mb-3"),
