@@ -1,7 +1,8 @@
 """Login, roles and a unit's own upload, in headless Chromium; forged requests through Flask's client."""
 from __future__ import annotations
 
-from datetime import timedelta
+import os
+from datetime import datetime, timedelta
 from io import BytesIO
 from pathlib import Path
 
@@ -176,6 +177,10 @@ def test_a_unit_downloads_fills_and_uploads_its_report_and_the_leader_sees_it(wo
     inbox = [p.name for p in paths.inbox.iterdir() if p.is_file() and not p.name.startswith(".")]
     assert len(inbox) == 1 and (paths.inbox / f".{inbox[0]}.sender.json").exists()
 
+    # The test world lives at AS_OF, and a report counts from its arrival (issue 23): the clerk "sent" it
+    # a few days before, as the inbox's modification time says.
+    sent = datetime.fromisoformat(AS_OF) - timedelta(days=5)
+    os.utime(paths.inbox / inbox[0], (sent.timestamp(), sent.timestamp()))
     # the inbox sensor's job ingests it through the same path and publishes
     import dagster as dg
     from pipelines.definitions import build_defs
