@@ -9,6 +9,7 @@ import duckdb
 import pytest
 from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 
+from dashboards import formats
 from pipelines.warehouse.publish import current_snapshot
 from tests.browser.conftest import login, start
 from tests.conftest import LEGACY_DOC, OFFICE_SEEDS
@@ -157,7 +158,7 @@ def test_targets_units_and_quality_pages_show_real_values(world, app, dash_duo, 
     _start(dash_duo, app, passwords)
     dash_duo.wait_for_page(url=f"{dash_duo.server_url}/targets?region={quote('阳泉市')}&kpi=pm25_concentration")
     dash_duo.wait_for_element(".target-note", timeout=15)
-    dash_duo.wait_for_contains_text("#grid-targets", f"{pm25:g}", timeout=10)
+    dash_duo.wait_for_contains_text("#grid-targets", formats.number(pm25), timeout=10)  # as shown: 34.88
     assert "PM2.5" in dash_duo.find_element(".target-note blockquote").text  # the printed sentence
     dash_duo.wait_for_page(url=f"{dash_duo.server_url}/units")
     _wait_count(dash_duo, "units", units)
