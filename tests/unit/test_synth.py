@@ -108,4 +108,5 @@ def test_ingest_in_many_batches_equals_one_batch(tmp_path, monkeypatch):
     assert tables["one"] == tables["many"]
     progress, quarantine, files, reports = tables["many"]
     assert len(reports) > 20 and not any(r[3] for r in reports if "进展汇总" in r[0])
-    assert {r[5] for r in quarantine} == {"kpi_known", "value_numeric", "unit_matches_catalogue"}  # the planted rows
+    assert {r[5] for r in quarantine} == {"kpi_known", "value_numeric", "unit_matches_catalogue",
+                                          "valid_days_in_period"}  # the planted rows (sample.py)
