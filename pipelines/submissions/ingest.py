@@ -11,6 +11,7 @@ sender note (``.<file>.sender.json``: account, region, unit): its rows must then
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -163,6 +164,13 @@ def _move(path: Path, folder: Path, checksum: str, target: Path | None = None) -
 
 def _insert(con, table: str, query: str) -> None:
     con.execute(f"insert into raw.{table} by name {query}")
+
+
+def mark_received(path: Path, when: datetime) -> None:
+    """Say when a file arrived, the way received_at reads it: its modification time (the sample and the
+    synthetic province date their unit's files so; a copy into the inbox sets it for real ones)."""
+    stamp = when.timestamp()
+    os.utime(path, (stamp, stamp))
 
 
 def received_at(path: Path, now: datetime) -> datetime:

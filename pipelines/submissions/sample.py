@@ -11,12 +11,12 @@ import csv
 import hashlib
 import io
 import math
-import os
 import re
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from .contract import OBSERVATION_COLUMNS, SAMPLE_MARK
+from .ingest import mark_received
 from .templates import ROLE_ZH, UnitTemplate, build_workbook
 from .xlsx import save_reproducible
 
@@ -225,8 +225,7 @@ def generate(docs: list[dict], catalogue: dict[str, dict], inbox: Path) -> list[
                 template = UnitTemplate(region, unit, f"{year}-{month:02d}")
                 path = inbox / f"{SAMPLE_MARK}_{template.file_name}"
                 _write_progress(path, template, rows)
-                stamp = received_on(unit, year, month).timestamp()
-                os.utime(path, (stamp, stamp))
+                mark_received(path, received_on(unit, year, month))
                 written.append(path)
         written += write_observations(d, catalogue, inbox, cumulative=d["region"] == cumulative_region)
     broken = inbox / f"{SAMPLE_MARK}_损坏文件.xlsx"

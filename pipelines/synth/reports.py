@@ -11,10 +11,10 @@ bytes out; every file name carries 示例数据 (synthetic data is labelled as s
 """
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from ..submissions.contract import PROGRESS_COLUMNS, SAMPLE_MARK
+from ..submissions.ingest import mark_received
 from ..submissions.sample import (SHARE_MISSING, calendar_month, csv_text, deadline_text, received_on,
                                   report_months, task_state, uniform, write_observations)
 
@@ -59,8 +59,7 @@ def write_region_reports(doc: dict, catalogue: dict[str, dict], inbox: Path) -> 
                 continue
             path = inbox / f"{SAMPLE_MARK}_进展汇总_{doc['region']}_{_period(year, month)}.csv"
             path.write_text(csv_text(list(PROGRESS_COLUMNS), rows), encoding="utf-8-sig")
-            stamp = received_on(doc["region"], year, month).timestamp()
-            os.utime(path, (stamp, stamp))
+            mark_received(path, received_on(doc["region"], year, month))
             written.append(path)
             rows_written += len(rows)
     return written + write_observations(doc, catalogue, inbox), rows_written

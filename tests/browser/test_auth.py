@@ -1,7 +1,6 @@
 """Login, roles and a unit's own upload, in headless Chromium; forged requests through Flask's client."""
 from __future__ import annotations
 
-import os
 from datetime import datetime, timedelta
 from io import BytesIO
 from pathlib import Path
@@ -15,6 +14,7 @@ from dashboards.callback_requests import grid_rows_body
 import pipelines.accounts as accounts
 from pipelines.accounts import FREE_PER_PAIR, store_for
 from pipelines.submissions.contract import PROGRESS_COLUMNS
+from pipelines.submissions.ingest import mark_received
 from pipelines.submissions.templates import GUIDE_ROWS
 from pipelines.warehouse.publish import current_snapshot
 from tests.browser.conftest import login, login_client, passwords_for, start
@@ -179,8 +179,7 @@ def test_a_unit_downloads_fills_and_uploads_its_report_and_the_leader_sees_it(wo
 
     # The test world lives at AS_OF, and a report counts from its arrival (issue 23): the clerk "sent" it
     # a few days before, as the inbox's modification time says.
-    sent = datetime.fromisoformat(AS_OF) - timedelta(days=5)
-    os.utime(paths.inbox / inbox[0], (sent.timestamp(), sent.timestamp()))
+    mark_received(paths.inbox / inbox[0], datetime.fromisoformat(AS_OF) - timedelta(days=5))
     # the inbox sensor's job ingests it through the same path and publishes
     import dagster as dg
     from pipelines.definitions import build_defs

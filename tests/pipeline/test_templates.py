@@ -1,11 +1,11 @@
 """Templates out, filled in, sent back: the reporting loop through Dagster and the marts."""
-import os
 from datetime import datetime
 
 import duckdb
 import pytest
 from openpyxl import load_workbook
 
+from pipelines.submissions.ingest import mark_received
 from pipelines.submissions.templates import GUIDE_ROWS, HEADER, INSTRUCTIONS, PREFILLED
 from pipelines.warehouse.publish import current_snapshot
 from tests.conftest import AS_OF, make_world, run_pipeline
@@ -106,8 +106,7 @@ def test_template_round_trip_reaches_the_marts(tmp_path):
         filled.append((ws.cell(r, col["任务编号"]).value, "已完成" if done else "推进中"))
     wb.save(paths.inbox / path.name)
     # a report counts from its arrival (issue 23): the unit sent it in August 2023, within the world's as-of
-    sent = datetime(2023, 8, 5).timestamp()
-    os.utime(paths.inbox / path.name, (sent, sent))
+    mark_received(paths.inbox / path.name, datetime(2023, 8, 5))
     assert run_pipeline(paths).success
     con = _snapshot(paths)
     landed = dict(con.execute("select task_id, latest_status from marts.mart_task_status "
