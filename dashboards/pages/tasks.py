@@ -6,7 +6,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
 
-from dashboards import access, data, formats
+from dashboards import access, data, formats, supervision
 from dashboards.components import (TASK_STATUS_COLOR, colon, filter_dropdown, frame, guarded, href, searched_dropdown,
                                    searched_options, table_block)
 from dashboards.i18n import COMPARATOR, DEADLINE_KIND, DOMAIN, DUE_BASIS, ROLE, TASK_STATUS, column, lang_of, pick, t
@@ -147,6 +147,7 @@ def _detail(task_id: str, query: dict, lang: str) -> html.Div:
                                                        {"indicator": t("output_indicator", lang),
                                                         "quantity": t("quantity", lang)}),
         html.H6(t("annex_rows", lang)), _small_table(annex, lang, "task-annex"),
+        supervision.task_section(task_id, lang),  # evidence, review, 督办 (issue 26)
     ]), id="task-detail", className="mb-4")
 
 

@@ -236,7 +236,7 @@ def test_cli_adds_disables_resets_and_checks_units(tmp_path):
     reset = run("reset", "yq")
     assert store_for(tmp_path).authenticate("yq", reset.stdout.rsplit(" ", 1)[-1].strip()).username == "yq"
     demo = run("demo")
-    assert demo.stdout.count("password") == 5 and "jc_sthjj" in demo.stdout
+    assert demo.stdout.count("password") == 6 and "supervisor" in demo.stdout and "jc_sthjj" in demo.stdout
     again = run("demo")
     assert "password:" not in again.stdout and again.stdout.count("exists") == 5
     actions = [e["action"] for e in store_for(tmp_path).audit_log()]
