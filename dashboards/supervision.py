@@ -182,11 +182,11 @@ def review_panel(task_id: str, lang: str) -> html.Div:
             key = {"key": r["report_key"]}
             controls = html.Div([
                 dbc.Textarea(id={"type": "review-reason", **key}, placeholder=t("review_reason", lang), rows=2,
-                             maxLength=500, className="mb-1"),
+                             maxLength=500, className="mb-1 review-reason"),
                 dbc.Button(t("review_approve", lang), id={"type": "review-approve", **key}, color="success",
-                           size="sm", className="me-2"),
+                           size="sm", className="me-2 review-approve"),
                 dbc.Button(t("review_return", lang), id={"type": "review-return", **key}, color="danger",
-                           outline=True, size="sm"),
+                           outline=True, size="sm", className="review-return"),
                 html.Div(id={"type": "review-result", **key}, className="mt-1", **{"aria-live": "polite"}),
             ], className="mt-1")
         rows.append(html.Li([*line, controls], className="mb-2"))

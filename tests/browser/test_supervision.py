@@ -100,3 +100,172 @@ def test_evidence_is_served_only_to_who_may_see_its_task(world, app_for, tmp_pat
     assert {e["actor"] for e in log if e["action"] == "evidence_download_refused"} >= {"jc_sthjj", "jc_leader"}
     # the task's detail lists it, with the link, to the supervisor (uploaded since the snapshot's run)
     assert evidence_href(record.sha256, task_id) in _rendered(clients["yq_supervisor"], f"/tasks?task={task_id}")
+
+
+# --- the loop -------------------------------------------------------------------------------------
+
+REVIEW_FROM = "2024-01-01"  # this world's policy: reports arriving from then on need review (its as-of: AS_OF)
+
+
+def _with_policy(paths, review_required_from: str) -> None:
+    """The world's own reference folder (a deployment's override of the repository's), with its review policy."""
+    import shutil
+    from pipelines.config import REPO_ROOT
+    own = paths.root / "reference"
+    shutil.copytree(REPO_ROOT / "data" / "reference", own, dirs_exist_ok=True)
+    policy = own / "review_policy.csv"
+    kept = [line for line in policy.read_text(encoding="utf-8").splitlines()[1:]
+            if line and not line.startswith("review_required_from,")]
+    policy.write_text("\n".join(["key,value", f"review_required_from,{review_required_from}", *kept]) + "\n",
+                      encoding="utf-8")
+
+
+def resaved_by_libreoffice(path, folder):
+    """The workbook as LibreOffice Calc saves it again (as a clerk's office suite would)."""
+    import shutil
+    import subprocess
+    folder.mkdir(parents=True, exist_ok=True)
+    subprocess.run([shutil.which("soffice"), f"-env:UserInstallation={(folder / 'lo_profile').as_uri()}", "--headless",
+                    "--convert-to", "xlsx", "--outdir", str(folder), str(path)], check=True, capture_output=True,
+                   timeout=180)
+    return folder / path.name
+
+
+def _browser_session(dash_duo):
+    import requests
+    session = requests.Session()  # the browser's session: its cookie and (strong session protection) its agent
+    session.headers["User-Agent"] = dash_duo.driver.execute_script("return navigator.userAgent")
+    for c in dash_duo.driver.get_cookies():
+        session.cookies.set(c["name"], c["value"])
+    return session
+
+
+def _report_done(dash_duo, paths, tmp_path, task_id: str, narrative: str, received, name: str) -> str:
+    """The signed-in unit downloads its template, reports the task 已完成 with a date cell, has LibreOffice
+    save it again, uploads it; the file is dated as arrived at ``received``. Returns its inbox name."""
+    from datetime import datetime
+    from pipelines.submissions.ingest import mark_received
+    from tests.browser.test_auth import _fill
+    before = {p.name for p in paths.inbox.iterdir()}
+    template = _browser_session(dash_duo).get(f"{dash_duo.server_url}/my/template.xlsx")
+    assert template.status_code == 200
+    filled = _fill(template.content, [{task_id: {"status": "已完成", "percent": 100,
+                                                 "completed_on": datetime(2024, 6, 20), "narrative": narrative}}],
+                   tmp_path / name)
+    resaved = resaved_by_libreoffice(filled, tmp_path / f"calc_{name}")
+    dash_duo.find_element("#upload input[type=file]").send_keys(str(resaved))
+    dash_duo.wait_for_contains_text("#upload-summary", "入库 1 行", timeout=30)
+    [arrived] = [p for p in paths.inbox.iterdir() if p.is_file() and not p.name.startswith(".")
+                 and p.name not in before]
+    mark_received(arrived, received)
+    return arrived.name
+
+
+def _sensor_run(paths) -> None:
+    """What the supervision and inbox sensors start: the submissions job (store and inbox read, KPIs rebuilt, published)."""
+    import dagster as dg
+    from pipelines.definitions import build_defs
+    from pipelines.defs.resources import PlanKpiResource
+    from tests.conftest import AS_OF
+    job = build_defs(PlanKpiResource(data_dir=str(paths.root), as_of=AS_OF)).resolve_job_def("submissions_job")
+    assert job.execute_in_process(instance=dg.DagsterInstance.ephemeral()).success
+
+
+def _switch(dash_duo, username: str, password: str, landing: str) -> None:
+    from tests.browser.conftest import login
+    dash_duo.driver.get(f"{dash_duo.server_url}/logout")
+    login(dash_duo, username, password, landing)
+
+
+def _open_task_and_decide(dash_duo, task_id: str, button: str, reason: str = "") -> None:
+    """The supervisor opens the task from the review queue, sees the evidence, and decides."""
+    from selenium.webdriver.common.by import By
+    dash_duo.driver.get(f"{dash_duo.server_url}/review")
+    dash_duo.wait_for_element("#review-queue", timeout=15)
+    dash_duo.driver.find_element(By.CSS_SELECTOR, f"#review-queue a[title='{task_id}']").click()
+    dash_duo.wait_for_contains_text("#task-evidence", "完成情况说明.pdf", timeout=15)
+    if reason:
+        dash_duo.find_element(".review-reason").send_keys(reason)
+    dash_duo.find_element(f".{button}").click()
+    dash_duo.wait_for_contains_text("#review-recorded", "已记录，约 1 分钟后生效", timeout=15)
+
+
+def test_the_review_loop_from_report_to_closed_task(world, app_for, dash_duo, tmp_path):
+    from datetime import datetime, timedelta
+    from dashboards import formats
+    from tests.browser.conftest import login, start
+    from tests.conftest import AS_OF
+    paths, _ = world_after_a_good_run(world, tmp_path / "data")
+    _with_policy(paths, REVIEW_FROM)
+    pw = passwords_for(paths.root)
+    [(task_id, plan_title, no, title)] = _snapshot(paths, """
+        select s.task_id, s.plan_title, s.no, s.title from marts.mart_task_status s
+        join staging.stg_task_units u using (task_id)
+        where s.region = '阳泉市' and u.unit = '市生态环境局' and u.role = 'lead' and s.status_class = 'overdue'
+          and s.lead_units_total = 1  -- its only lead unit: its 已完成 completes the task once approved
+        order by s.task_id limit 1""")
+    [(completed_before, awaiting_before)] = _snapshot(paths, "select tasks_completed, tasks_awaiting_review from marts.mart_headline")
+    as_of = datetime.fromisoformat(AS_OF)
+    pdf = pdf_by_libreoffice(tmp_path / "pdf", "燃煤锅炉已全部淘汰，验收意见及现场照片附后。")
+    (tmp_path / "pdf" / "完成情况说明.pdf").write_bytes(pdf)
+
+    # 1. the unit reports 已完成 and attaches a PDF as evidence
+    start(dash_duo, app_for(paths.root))
+    login(dash_duo, "yq_sthjj", pw["yq_sthjj"], "#my-unit")
+    first = _report_done(dash_duo, paths, tmp_path, task_id, "已全部完成", as_of - timedelta(days=10), "阳泉_第一次.xlsx")
+    dash_duo.select_dcc_dropdown("#evidence-task", value=f"{formats.task_name(plan_title, no, 'zh')} "
+                                                         f"{formats.plain(title)[:40]}")
+    dash_duo.find_element("#evidence-upload input[type=file]").send_keys(str(tmp_path / "pdf" / "完成情况说明.pdf"))
+    dash_duo.wait_for_contains_text("#evidence-saved", "已上传佐证材料 完成情况说明.pdf", timeout=20)
+    _sensor_run(paths)
+    [(status, completed, awaiting)] = _snapshot(paths, """select s.status_class, h.tasks_completed, h.tasks_awaiting_review
+                                                          from marts.mart_task_status s, marts.mart_headline h
+                                                          where s.task_id = ?""", [task_id])
+    assert (status, completed, awaiting) == ("awaiting_review", completed_before, awaiting_before + 1)
+
+    # 2. the leader's overview: one more awaiting review, not complete
+    _switch(dash_duo, "leader", pw["leader"], "#nav-overview")
+    dash_duo.wait_for_text_to_equal("#kpi-awaiting-review", formats.number(awaiting_before + 1), timeout=15)
+
+    # 3. the supervisor opens the task, sees the evidence, returns it with a reason
+    reason = "佐证材料缺少验收意见原件，请补充后重新报送"
+    _switch(dash_duo, "yq_supervisor", pw["yq_supervisor"], "#review-queue")
+    _open_task_and_decide(dash_duo, task_id, "review-return", reason)
+    href = dash_duo.find_element("#task-evidence a").get_attribute("href")
+    download = _browser_session(dash_duo).get(href)
+    assert download.status_code == 200 and download.content == pdf
+    _sensor_run(paths)
+    assert _snapshot(paths, "select review_state, returned_reason from marts.mart_review_queue where task_id = ?",
+                     [task_id]) == [("returned", reason)]
+
+    # 4. the unit reads the reason on its page and reports again
+    _switch(dash_duo, "yq_sthjj", pw["yq_sthjj"], "#my-unit")
+    dash_duo.wait_for_contains_text("#my-returned", reason, timeout=15)
+    second = _report_done(dash_duo, paths, tmp_path, task_id, "已全部完成，验收意见原件已补充", as_of - timedelta(days=3),
+                          "阳泉_第二次.xlsx")
+    assert second != first
+    _sensor_run(paths)
+
+    # 5. the supervisor approves; after the sensor's run the task is complete (销号)
+    _switch(dash_duo, "yq_supervisor", pw["yq_supervisor"], "#review-queue")
+    _open_task_and_decide(dash_duo, task_id, "review-approve")
+    _sensor_run(paths)
+    [(status, completed, awaiting, closed_on)] = _snapshot(paths, """
+        select s.status_class, h.tasks_completed, h.tasks_awaiting_review, s.closed_on
+        from marts.mart_task_status s, marts.mart_headline h where s.task_id = ?""", [task_id])
+    assert status.startswith("completed") and closed_on is not None
+    assert (completed, awaiting) == (completed_before + 1, awaiting_before)
+    _switch(dash_duo, "leader", pw["leader"], "#nav-overview")
+    dash_duo.driver.get(f"{dash_duo.server_url}/tasks?task={task_id}")
+    dash_duo.wait_for_contains_text("#review-history", "通过", timeout=15)
+    assert "退回" in dash_duo.find_element("#review-history").text and reason in dash_duo.find_element("#review-history").text
+
+    # the audit log holds every step, each by whom it was done
+    actions = [(e["actor"], e["action"]) for e in accounts_for(paths.root).audit_log()]
+    for step in [("yq_sthjj", "upload"), ("yq_sthjj", "evidence_upload"), ("yq_supervisor", "evidence_download"),
+                 ("yq_supervisor", "review_return"), ("yq_supervisor", "review_approve")]:
+        assert step in actions, step
+    assert actions.count(("yq_sthjj", "upload")) == 2
+    # and another unit cannot download the evidence, by URL
+    other = login_client(app_for(paths.root), "jc_sthjj", pw["jc_sthjj"])
+    assert other.get(href.replace(dash_duo.server_url, "")).status_code == 403
