@@ -65,6 +65,43 @@ def test_a_yangquan_supervisor_sees_yangquan_only_and_not_the_accounts(world, ap
     assert supervisor.get("/download/tasks.csv").get_data(as_text=True).count("晋城市") == 0
 
 
+def _evidence_upload_body(data: bytes, filename: str, task_id: str | None) -> dict:
+    """The /my page's evidence box as the browser posts it (dcc.Upload's data URL, the task picked)."""
+    import base64
+    contents = "data:application/octet-stream;base64," + base64.b64encode(data).decode()
+    return {"output": "evidence-result.children", "outputs": {"id": "evidence-result", "property": "children"},
+            "inputs": [{"id": "evidence-upload", "property": "contents", "value": contents}],
+            "state": [{"id": "evidence-upload", "property": "filename", "value": filename},
+                      {"id": "evidence-task", "property": "value", "value": task_id},
+                      {"id": "url", "property": "search", "value": ""}],
+            "changedPropIds": ["evidence-upload.contents"]}
+
+
+def test_a_unit_attaches_evidence_to_its_own_tasks_only(world, app_for, tmp_path):
+    paths, _ = world_after_a_good_run(world, tmp_path / "data")
+    pw = passwords_for(paths.root)
+    [(own,)] = _snapshot(paths, """select s.task_id from marts.mart_task_status s join staging.stg_task_units u
+                                  using (task_id) where s.region = '阳泉市' and u.unit = '市生态环境局'
+                                  order by s.task_id limit 1""")
+    [(foreign,)] = _snapshot(paths, """select task_id from marts.mart_task_status where region = '晋城市'
+                                      order by task_id limit 1""")
+    pdf = pdf_by_libreoffice(tmp_path / "pdf", "整改完成情况。")
+    unit = login_client(app_for(paths.root), "yq_sthjj", pw["yq_sthjj"])
+    post = lambda *a: json.dumps(unit.post("/_dash-update-component", json=_evidence_upload_body(*a)).get_json(),
+                                 ensure_ascii=False)
+    assert "evidence-saved" in post(pdf, "整改报告.pdf", own)
+    exe = b"MZ\x90\x00" + bytes(2000)  # a program renamed to .pdf
+    refused = post(exe, "整改报告.pdf", own)
+    assert "文件内容与扩展名 .pdf 不符" in refused and "does not match" in refused
+    assert "不接收 .zip 文件" in post(b"PK\x03\x04" + bytes(100), "材料.zip", own)
+    assert "请先选择" in post(pdf, "整改报告.pdf", None)
+    assert "不能执行此操作" in post(pdf, "整改报告.pdf", foreign)  # a forged task id: not its own
+    records = supervision_for(paths.root).frame("evidence")
+    assert records[["task_id", "unit", "region", "uploader"]].values.tolist() == [[own, "市生态环境局", "阳泉市", "yq_sthjj"]]
+    actions = [e["action"] for e in accounts_for(paths.root).audit_log(actor="yq_sthjj")]
+    assert actions.count("evidence_upload") == 1 and actions.count("evidence_upload_refused") == 2
+
+
 def test_evidence_is_served_only_to_who_may_see_its_task(world, app_for, tmp_path):
     paths, _ = world_after_a_good_run(world, tmp_path / "data")
     pw = passwords_for(paths.root)
