@@ -671,14 +671,15 @@ def task_evidence(task_id: str) -> pd.DataFrame:
 
 def task_review_events(task_id: str) -> pd.DataFrame:
     """Every review decision on one task's reports (raw.review_events, loaded from the store by the run)."""
-    return _if_present("raw", "review_events", """select at, actor, unit, period, decision, reason, report_key
+    return _if_present("raw", "review_events", """select "at", actor, unit, period, decision, reason, report_key
                                                   from raw.review_events where task_id = ? order by seq""", [task_id])
 
 
 def task_escalation_history(task_id: str) -> pd.DataFrame:
     """Every 督办 event of one task, rule-made and manual (mart_escalation_history)."""
-    return _if_present("marts", "mart_escalation_history", """select * from marts.mart_escalation_history
-                                                              where task_id = ?""", [task_id])
+    return _if_present("marts", "mart_escalation_history", """select on_day, origin, action, note, actor
+                                                              from marts.mart_escalation_history where task_id = ?
+                                                              order by on_day, origin = 'manual', seq""", [task_id])
 
 
 def unit_names_task(region: str, unit: str, task_id: str) -> bool:

@@ -244,7 +244,8 @@ COLUMNS = {
     "filename": ("文件", "File"), "size_bytes": ("大小", "Size"), "uploader": ("上传人", "Uploaded by"),
     "uploaded_at": ("上传时间", "Uploaded at"), "origin": ("来源", "Origin"), "opened_on": ("督办日期", "Opened"),
     "closed_on": ("办结日期", "Closed"), "is_open": ("是否在办", "Open"), "last_note": ("最新说明", "Last note"),
-    "note": ("说明", "Note"), "seconds": ("读取耗时(秒)", "Seconds to parse"), "checksum": ("SHA-256", "SHA-256"),
+    "note": ("说明", "Note"), "on_day": ("日期", "Date"),
+    "seconds": ("读取耗时(秒)", "Seconds to parse"), "checksum": ("SHA-256", "SHA-256"),
 }
 
 
