@@ -618,6 +618,12 @@ def has_relation(schema: str, name: str) -> bool:
                            [schema, name])))
 
 
+@per_snapshot(maxsize=64)
+def has_column(schema: str, name: str, column: str) -> bool:
+    return bool(len(_query("""select 1 from information_schema.columns
+                              where table_schema = ? and table_name = ? and column_name = ?""", [schema, name, column])))
+
+
 def _if_present(schema: str, name: str, sql: str, params) -> pd.DataFrame:
     return _query(sql, params) if has_relation(schema, name) else pd.DataFrame()
 

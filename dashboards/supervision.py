@@ -130,6 +130,9 @@ def escalations_block(query: dict) -> html.Div:
 def awaiting_review_card(h: dict, lang: str, keep: dict):
     """The overview's 待审核 card: mart_headline.tasks_awaiting_review (a scoped reader's: of their regions,
     mart_scope_headline's when it carries it); nothing when the snapshot predates issue 26."""
+    scoped = access.region_scope() is not None
+    if scoped and not data.has_column("marts", "mart_scope_headline", "tasks_awaiting_review"):
+        return None  # the headline holds the province's count then: not the reader's regions'
     value = h.get("tasks_awaiting_review")
     if formats.missing(value):
         return None
