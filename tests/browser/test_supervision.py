@@ -102,6 +102,38 @@ def test_a_unit_attaches_evidence_to_its_own_tasks_only(world, app_for, tmp_path
     assert actions.count("evidence_upload") == 1 and actions.count("evidence_upload_refused") == 2
 
 
+def _escalation_body(action: str, note: str, task_id: str) -> dict:
+    """The task detail's 督办 buttons as the browser posts them."""
+    return {"output": "escalation-result.children", "outputs": {"id": "escalation-result", "property": "children"},
+            "inputs": [{"id": "escalation-issue", "property": "n_clicks", "value": 1 if action == "issue" else None},
+                       {"id": "escalation-close", "property": "n_clicks", "value": 1 if action == "close" else None}],
+            "state": [{"id": "escalation-note", "property": "value", "value": note},
+                      {"id": "url", "property": "search", "value": f"?task={task_id}"}],
+            "changedPropIds": [f"escalation-{action}.n_clicks"]}
+
+
+def test_only_a_supervisor_of_the_tasks_region_issues_or_closes_a_duban(world, app_for, tmp_path):
+    paths, _ = world_after_a_good_run(world, tmp_path / "data")
+    pw = passwords_for(paths.root)
+    [(own,)] = _snapshot(paths, "select task_id from marts.mart_task_status where region = '阳泉市' order by task_id limit 1")
+    [(foreign,)] = _snapshot(paths, "select task_id from marts.mart_task_status where region = '晋城市' order by task_id limit 1")
+    app = app_for(paths.root)
+    supervisor = login_client(app, "yq_supervisor", pw["yq_supervisor"])
+    issued = supervisor.post("/_dash-update-component", json=_escalation_body("issue", "请于月底前报送整改方案", own))
+    assert "已记录，约 1 分钟后生效" in json.dumps(issued.get_json(), ensure_ascii=False)
+    closed = supervisor.post("/_dash-update-component", json=_escalation_body("close", "整改方案已报送", own))
+    assert closed.status_code == 200
+    for client, task in ((supervisor, foreign), (login_client(app, "leader", pw["leader"]), own),
+                         (login_client(app, "yq_sthjj", pw["yq_sthjj"]), own)):
+        refused = client.post("/_dash-update-component", json=_escalation_body("issue", "越权", task))
+        assert refused.status_code == 204  # another region's task; a leader reads only; a unit neither
+    events = supervision_for(paths.root).frame("escalation_events")
+    assert events[["actor", "task_id", "action", "note"]].values.tolist() == [
+        ["yq_supervisor", own, "issue", "请于月底前报送整改方案"], ["yq_supervisor", own, "close", "整改方案已报送"]]
+    actions = [e["action"] for e in accounts_for(paths.root).audit_log(actor="yq_supervisor")]
+    assert actions.count("escalation_issue") == 1 and actions.count("escalation_close") == 1
+
+
 def test_evidence_is_served_only_to_who_may_see_its_task(world, app_for, tmp_path):
     paths, _ = world_after_a_good_run(world, tmp_path / "data")
     pw = passwords_for(paths.root)
