@@ -180,15 +180,21 @@ REVIEW_FROM = "2024-01-01"  # this world's policy: reports arriving from then on
 
 def _with_policy(paths, review_required_from: str) -> None:
     """The world's own reference folder (a deployment's override of the repository's), with its review policy."""
+    import csv
     import shutil
     from pipelines.config import REPO_ROOT
     own = paths.root / "reference"
     shutil.copytree(REPO_ROOT / "data" / "reference", own, dirs_exist_ok=True)
     policy = own / "review_policy.csv"
-    kept = [line for line in policy.read_text(encoding="utf-8").splitlines()[1:]
-            if line and not line.startswith("review_required_from,")]
-    policy.write_text("\n".join(["key,value", f"review_required_from,{review_required_from}", *kept]) + "\n",
-                      encoding="utf-8")
+    with policy.open(encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    for row in rows:
+        if row["key"] == "review_required_from":
+            row["value"] = review_required_from
+    with policy.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
 
 
 def resaved_by_libreoffice(path, folder):
@@ -232,13 +238,14 @@ def _report_done(dash_duo, paths, tmp_path, task_id: str, narrative: str, receiv
     return arrived.name
 
 
-def _sensor_run(paths) -> None:
-    """What the supervision and inbox sensors start: the submissions job (store and inbox read, KPIs rebuilt, published)."""
+def _sensor_run(paths, job_name: str = "submissions_job") -> None:
+    """What the supervision and inbox sensors start: the submissions job (store and inbox read, KPIs rebuilt,
+    published); ``publish_job`` is the daily refresh, which also reads the reference folder (the policy)."""
     import dagster as dg
     from pipelines.definitions import build_defs
     from pipelines.defs.resources import PlanKpiResource
     from tests.conftest import AS_OF
-    job = build_defs(PlanKpiResource(data_dir=str(paths.root), as_of=AS_OF)).resolve_job_def("submissions_job")
+    job = build_defs(PlanKpiResource(data_dir=str(paths.root), as_of=AS_OF)).resolve_job_def(job_name)
     assert job.execute_in_process(instance=dg.DagsterInstance.ephemeral()).success
 
 
@@ -288,7 +295,7 @@ def test_the_review_loop_from_report_to_closed_task(world, app_for, dash_duo, tm
                                                          f"{formats.plain(title)[:40]}")
     dash_duo.find_element("#evidence-upload input[type=file]").send_keys(str(tmp_path / "pdf" / "完成情况说明.pdf"))
     dash_duo.wait_for_contains_text("#evidence-saved", "已上传佐证材料 完成情况说明.pdf", timeout=20)
-    _sensor_run(paths)
+    _sensor_run(paths, "publish_job")  # the daily refresh: reads this world's review policy, then the inbox and store
     [(status, completed, awaiting)] = _snapshot(paths, """select s.status_class, h.tasks_completed, h.tasks_awaiting_review
                                                           from marts.mart_task_status s, marts.mart_headline h
                                                           where s.task_id = ?""", [task_id])
