@@ -6,7 +6,8 @@ import dagster as dg
 
 from ..config import data_paths
 from ..submissions.ingest import inbox_files
-from .assets import SUBMISSION_KEYS
+from ..supervision import store_for as supervision_store
+from .assets import SUBMISSION_KEYS, SUPERVISION_KEYS
 
 TEMPLATES = dg.AssetSelection.keys(dg.AssetKey("progress_templates"))
 BULLETIN = dg.AssetSelection.keys(dg.AssetKey("monthly_bulletin"))
@@ -33,9 +34,10 @@ bulletin_job = dg.define_asset_job("bulletin_job", selection=BULLETIN, executor_
 SUBMISSIONS_JOB = "submissions_job"
 submissions_job = dg.define_asset_job(
     SUBMISSIONS_JOB,
-    selection=dg.AssetSelection.keys(*SUBMISSION_KEYS).downstream() - MONTHLY,
+    selection=dg.AssetSelection.keys(*SUBMISSION_KEYS, *SUPERVISION_KEYS).downstream() - MONTHLY,
     executor_def=dg.in_process_executor,
-    description="Ingest the inbox, rebuild the marts that depend on submissions, audit, publish.")
+    description="Ingest the inbox and read the supervision store, rebuild the marts that depend on them, "
+                "audit, publish.")
 
 
 def adds_submissions_only(context: dg.AssetExecutionContext | dg.AssetCheckExecutionContext) -> bool:
@@ -70,3 +72,16 @@ def inbox_sensor(context: dg.SensorEvaluationContext):
     fingerprint = hashlib.sha1("|".join(f"{p.name}:{p.stat().st_size}:{p.stat().st_mtime_ns}"
                                         for p in files).encode()).hexdigest()
     return dg.RunRequest(run_key=fingerprint, tags={"plankpi/inbox_files": str(len(files))})
+
+
+@dg.sensor(job=submissions_job, minimum_interval_seconds=60,
+           description="Starts a run when the supervision store holds a new decision, 督办 event or evidence file.")
+def supervision_sensor(context: dg.SensorEvaluationContext):
+    """The store's sequence only grows: a run is asked for each new high-water mark (the cursor), so a
+    decision is on the dashboard after the next run, within about a minute."""
+    seq = supervision_store(data_paths().root).max_seq()
+    last = int(context.cursor or 0)
+    if seq <= last:
+        return dg.SkipReason(f"督查记录无新增（序号 {seq}）/ no new supervision record (seq {seq})")
+    context.update_cursor(str(seq))
+    return dg.RunRequest(run_key=f"supervision-{seq}", tags={"plankpi/supervision_seq": str(seq)})
