@@ -11,7 +11,10 @@ from .assets import SUBMISSION_KEYS, SUPERVISION_KEYS
 
 TEMPLATES = dg.AssetSelection.keys(dg.AssetKey("progress_templates"))
 BULLETIN = dg.AssetSelection.keys(dg.AssetKey("monthly_bulletin"))
-MONTHLY = TEMPLATES | BULLETIN  # products of the month, not of each refresh
+REMINDERS = dg.AssetSelection.keys(dg.AssetKey("daily_reminders"))
+# products of the month or of the day, not of each refresh (a run the inbox or a decision starts must not
+# mail every unit again)
+MONTHLY = TEMPLATES | BULLETIN | REMINDERS
 
 # DuckDB has one writer: every step runs in one process, one after another.
 all_assets_job = dg.define_asset_job("all_assets_job", selection=dg.AssetSelection.all(),
@@ -45,8 +48,14 @@ def adds_submissions_only(context: dg.AssetExecutionContext | dg.AssetCheckExecu
     incremental models append and its checks look at the rows it landed. Every other run rebuilds."""
     return context.run.job_name == SUBMISSIONS_JOB
 
+reminders_job = dg.define_asset_job("reminders_job", selection=REMINDERS, executor_def=dg.in_process_executor,
+                                    description="Today's reminders (催报) into the outbox, and by mail where SMTP is set.")
+
 daily_schedule = dg.ScheduleDefinition(job=publish_job, cron_schedule="0 6 * * *",
                                        execution_timezone="Asia/Shanghai", name="daily_refresh")
+# after the daily refresh has published today's snapshot (its as-of date is today)
+daily_reminders_schedule = dg.ScheduleDefinition(job=reminders_job, cron_schedule="0 8 * * *",
+                                                 execution_timezone="Asia/Shanghai", name="daily_reminders")
 monthly_templates = dg.ScheduleDefinition(job=templates_job, cron_schedule="0 7 1 * *",
                                           execution_timezone="Asia/Shanghai", name="monthly_templates")
 
