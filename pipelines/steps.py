@@ -13,7 +13,7 @@ from .parsing.folder import ParsedFolder, parse_folder
 from .reference import kpi_catalogue
 from .submissions import sample
 from .submissions.ingest import FileReport, ingest_inbox
-from .warehouse.load import load_plans, load_reference
+from .warehouse.load import load_plans, load_reference, load_supervision
 from .warehouse.schema import connect, ensure_raw_schema
 
 
@@ -40,6 +40,14 @@ def load_reference_data(paths: DataPaths) -> StepResult:
     with connect(paths.build_db) as con:
         ensure_raw_schema(con)
         counts = load_reference(con, paths.reference)
+    return StepResult(counts, time.perf_counter() - started)
+
+
+def load_supervision_records(paths: DataPaths) -> StepResult:
+    started = time.perf_counter()
+    with connect(paths.build_db) as con:
+        ensure_raw_schema(con)
+        counts = load_supervision(con, paths.root)
     return StepResult(counts, time.perf_counter() - started)
 
 
