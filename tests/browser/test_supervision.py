@@ -291,6 +291,7 @@ def test_the_review_loop_from_report_to_closed_task(world, app_for, dash_duo, tm
     start(dash_duo, app_for(paths.root))
     login(dash_duo, "yq_sthjj", pw["yq_sthjj"], "#my-unit")
     first = _report_done(dash_duo, paths, tmp_path, task_id, "已全部完成", as_of - timedelta(days=10), "阳泉_第一次.xlsx")
+    dash_duo.driver.set_window_size(1600, 3200)  # the whole /my page in view: the upload's answer above pushes the box down
     dash_duo.select_dcc_dropdown("#evidence-task", value=f"{formats.task_name(plan_title, no, 'zh')} "
                                                          f"{formats.plain(title)[:40]}")
     dash_duo.find_element("#evidence-upload input[type=file]").send_keys(str(tmp_path / "pdf" / "完成情况说明.pdf"))
