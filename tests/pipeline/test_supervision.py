@@ -61,11 +61,12 @@ def _pdf(tmp_path):
 
 def test_review_decisions_reach_the_marts_on_the_sensors_run(world, tmp_path, monkeypatch):
     paths, _ = world_after_a_good_run(world, tmp_path / "data")
-    reference = paths.root / "reference"  # this world requires review from 2024-01-01
+    # review from 2024-03-01: after the sample's last report (2024-02-12), before this world's new one
+    reference = paths.root / "reference"
     shutil.copytree(REPO_ROOT / "data" / "reference", reference)
     policy = (reference / "review_policy.csv").read_text(encoding="utf-8")
     (reference / "review_policy.csv").write_text(policy.replace("review_required_from,2024-07-01",
-                                                                "review_required_from,2024-01-01"), encoding="utf-8")
+                                                                "review_required_from,2024-03-01"), encoding="utf-8")
     before = _snapshot(paths)
     completed_before = before.execute("select tasks_completed from marts.mart_headline").fetchone()[0]
     # a unit that alone leads open tasks: its May 2024 template, two of them reported 已完成 (a real date cell)
