@@ -175,7 +175,7 @@ def test_evidence_is_served_only_to_who_may_see_its_task(world, app_for, tmp_pat
 
 # --- the loop -------------------------------------------------------------------------------------
 
-REVIEW_FROM = "2024-01-01"  # this world's policy: reports arriving from then on need review (its as-of: AS_OF)
+REVIEW_FROM = "2024-03-01"  # after the sample's last arrival (2024-02-12): only this test's reports need review
 
 
 def _with_policy(paths, review_required_from: str) -> None:
