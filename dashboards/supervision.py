@@ -225,7 +225,8 @@ def task_section(task_id: str, lang: str) -> html.Div:
         _table(history, ["on_day", "origin", "action", "note", "actor"], lang, "escalation-history",
                {"on_day": lambda r: formats.day(r["on_day"], lang),
                 "origin": lambda r: pick(ESCALATION_ORIGIN, r["origin"], lang),
-                "action": lambda r: pick(ESCALATION_ACTION, r["action"], lang)}),
+                "action": lambda r: pick(ESCALATION_ACTION, r["action"], lang),
+                "actor": lambda r: pick(ESCALATION_ORIGIN, "rule", lang) if r["actor"] == "rule" else r["actor"]}),
         escalation_controls(lang),
     ], id="task-supervision")
 
