@@ -159,3 +159,15 @@ def test_seed_bureaus_of_yangquan_and_jincheng_stay_apart(world, app_for):
             assert set(found["region"]) == {region} and len(found) == expected[region]
         _, candidates = data.facet_key("unit", "市生态环境局")
         assert {c["region"] for c in candidates} >= {"阳泉市", "晋城市"}
+
+
+def test_the_overview_draws_two_bars_each_keyed_by_its_plan(twins, app_for):
+    """Two bars of one title would be drawn as one (plotly groups a category axis by its text): each bar is
+    labelled with its plan_label, and carries its plan_id last in customdata, which a click opens."""
+    app = app_for(twins.root)
+    leader = login_client(app, "leader", passwords_for(twins.root)["leader"])
+    ids = dict(_sql(twins, "select plan_label, plan_id from marts.mart_plans"))
+    page = leader.post("/_dash-update-component", json=router_body("/")).get_json()
+    bars = _find(page, "completion-by-plan")["props"]["figure"]["data"][0]
+    assert sorted(bars["y"]) == sorted(ids)
+    assert [c[-1] for c in bars["customdata"]] == [ids[label] for label in bars["y"]]
