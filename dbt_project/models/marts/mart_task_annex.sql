@@ -5,3 +5,4 @@ select a.task_id, a.annex_row_id, a.table_title, a.no, a.category, a.text, a.dea
 from {{ ref('stg_annex_rows') }} a
 left join {{ source('raw', 'plan_lines') }} l on l.source = a.source and l.line_no = a.start_line
 where a.task_id is not null
+order by a.task_id, a.start_line  -- task order: a lookup by task_id reads one block

@@ -3,3 +3,4 @@
 -- The task detail's deadlines; the due date the KPIs use is int_task_deadline's (mart_task_status).
 select task_id, seq, text, due_date, kind, source, line
 from {{ ref('stg_task_deadlines') }}
+order by task_id, seq  -- task order: a lookup by task_id reads one block

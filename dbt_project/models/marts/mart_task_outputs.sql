@@ -3,3 +3,4 @@
 select task_id, target_id, indicator, comparator, target_value, target_value_hi, unit as measure_unit, year, line
 from {{ ref('stg_targets') }}
 where kind = 'output' and task_id is not null
+order by task_id, line  -- task order: a lookup by task_id reads one block

@@ -12,3 +12,4 @@ select
     u.propagated
 from {{ ref('stg_task_units') }} u
 join {{ ref('stg_tasks') }} t using (task_id)
+order by u.task_id, role_order  -- task order: a lookup by task_id reads one block
