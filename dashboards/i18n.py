@@ -38,7 +38,6 @@ ROLE_OF_ACCOUNT = {"leader": ("领导", "Leader"), "auditor": ("审计", "Audito
 YES_NO = {True: ("是", "Yes"), False: ("否", "No")}
 REVIEW_STATE = {"not_required": ("无需审核", "Not required"), "pending_review": ("待审核", "Awaiting review"),
                 "approved": ("已通过", "Approved"), "returned": ("已退回", "Returned")}
-REVIEW_DECISION = {"approve": ("通过", "Approved"), "return": ("退回", "Returned")}
 ESCALATION_ACTION = {"issue": ("发起督办", "Issued"), "close": ("办结", "Closed")}
 ESCALATION_ORIGIN = {"rule": ("规则（逾期/滞后）", "Rule (overdue / lagging)"), "manual": ("人工发起", "Manual")}
 DEADLINE_KIND = {"date": ("日期", "date"), "ongoing": ("长期", "standing"), "recurring": ("定期", "recurring"),
@@ -158,6 +157,14 @@ LABELS = {
     "no_map": ("本数据的地区没有行政区划代码，无法绘制地图。", "No region of this data has an adcode: no map."),
     "binding_first": ("未达标与有风险的约束性目标在前", "Missed and at-risk binding targets first"),
     "targets_at_risk": ("有风险目标", "Targets at risk"), "targets_missed": ("未达标目标", "Targets missed"),
+    "plan_ambiguous": ("「{given}」是 {n} 个计划共用的标题，请选择其中一个：",
+                       "\"{given}\" is the title of {n} plans; choose one:"),
+    "plan_unknown": ("未找到计划「{given}」（链接可能已过期或有误），下表为空。",
+                     "No plan \"{given}\" (the link may be stale or mistyped); the list below is empty."),
+    "unit_ambiguous": ("「{given}」是 {n} 个地区各自的单位，请选择其中一个：",
+                       "\"{given}\" is a unit of {n} regions; choose one:"),
+    "unit_unknown": ("未找到单位「{given}」（链接可能已过期或有误），下表为空。",
+                     "No unit \"{given}\" (the link may be stale or mistyped); the list below is empty."),
     "task_not_found": ("未找到该任务（链接可能已过期或有误）。", "Task not found (the link may be stale or mistyped)."),
     "task_out_of_scope": ("该任务不在您的查看范围。", "This task is outside the regions you may see."),
     "original_lines": ("原文（按行，含行号）", "The printed lines, numbered"),
@@ -240,7 +247,8 @@ COLUMNS = {
     "reason": ("原因", "Reason"),
     "review_state": ("审核状态", "Review state"), "returned_reason": ("退回原因", "Returned because"),
     "returned_at": ("退回时间", "Returned at"), "returned_by": ("退回人", "Returned by"),
-    "evidence_count": ("佐证材料", "Evidence"), "decision": ("审核结论", "Decision"),
+    "evidence_count": ("佐证材料", "Evidence"), "decided_at": ("审核时间", "Decided at"),
+    "decided_by": ("审核人", "Decided by"),
     "filename": ("文件", "File"), "size_bytes": ("大小", "Size"), "uploader": ("上传人", "Uploaded by"),
     "uploaded_at": ("上传时间", "Uploaded at"), "origin": ("来源", "Origin"), "opened_on": ("督办日期", "Opened"),
     "closed_on": ("办结日期", "Closed"), "is_open": ("是否在办", "Open"), "last_note": ("最新说明", "Last note"),

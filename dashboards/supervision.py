@@ -1,7 +1,7 @@
 """Supervision on the dashboard (issue 26): evidence (佐证材料), review and return (审核 / 退回), 督办.
 
 What the pages show comes from the published snapshot (dashboards/data.py: mart_review_queue,
-mart_escalations, mart_escalation_history, mart_evidence, raw.review_events). What people decide here —
+mart_escalations, mart_escalation_history, mart_evidence, int_report_review). What people decide here —
 a supervisor's approval or return, a 督办 issued or closed, a unit's evidence file — goes to the
 supervising office's own append-only store (pipelines/supervision), never to the warehouse: the pipeline
 reads the store as a source at its next run, which the supervision sensor starts within a minute. The
@@ -28,8 +28,7 @@ from flask import abort, request, send_file
 from dashboards import access, data, formats
 from dashboards.auth import store as accounts_store
 from dashboards.components import card, href, parse_query
-from dashboards.i18n import (ESCALATION_ACTION, ESCALATION_ORIGIN, REVIEW_DECISION, REVIEW_STATE, YES_NO, column,
-                             lang_of, pick, t)
+from dashboards.i18n import ESCALATION_ACTION, ESCALATION_ORIGIN, REVIEW_STATE, column, lang_of, pick, t
 from pipelines.config import data_paths
 from pipelines.supervision import MAX_EVIDENCE_BYTES, EvidenceRefused, SupervisionStore, store_for
 
@@ -143,11 +142,12 @@ def awaiting_review_card(h: dict, lang: str, keep: dict):
 # --- the task detail ------------------------------------------------------------------------------
 
 def evidence_frame(task_id: str) -> pd.DataFrame:
-    """The task's evidence: as published (mart_evidence), plus the files attached since the snapshot's
-    run (the store's records past the snapshot's last one), so a unit's upload is visible at once."""
+    """The task's evidence: as published (mart_evidence: one row per file × task), plus the files attached
+    since the snapshot's run (in the store, not yet in the mart), so a unit's upload is visible at once."""
     published = data.task_evidence(task_id)
-    newest = data.evidence_published_seq()
-    recent = [r for r in store().evidence_for([task_id]) if r.seq > newest]
+    known = set(published["sha256"]) if len(published) else set()
+    recent = [r for r in store().evidence_for([task_id]) if r.sha256 not in known]
+    recent = list({r.sha256: r for r in reversed(recent)}.values())[::-1]  # first attachment of each file
     if not recent:
         return published
     fresh = pd.DataFrame([r.__dict__ for r in recent]).drop(columns=["seq"])
@@ -218,9 +218,12 @@ def task_section(task_id: str, lang: str) -> html.Div:
         html.H6(t("evidence", lang), className="mt-3"), evidence_list(task_id, lang),
         html.H6(t("review_panel", lang)), review_panel(task_id, lang),
         html.H6(t("review_history", lang)),
-        _table(reviews, ["at", "actor", "unit", "period", "decision", "reason"], lang, "review-history",
-               {"at": lambda r: formats.moment(r["at"], lang), "period": lambda r: formats.month(r["period"], lang),
-                "decision": lambda r: pick(REVIEW_DECISION, r["decision"], lang)}),
+        _table(reviews, ["received_at", "unit", "period", "review_state", "decided_at", "decided_by",
+                         "returned_reason"], lang, "review-history",
+               {"received_at": lambda r: formats.moment(r["received_at"], lang),
+                "period": lambda r: formats.month(r["period"], lang),
+                "review_state": lambda r: pick(REVIEW_STATE, r["review_state"], lang),
+                "decided_at": lambda r: formats.moment(r["decided_at"], lang)}),
         html.H6(t("escalation_history", lang)),
         _table(history, ["on_day", "origin", "action", "note", "actor"], lang, "escalation-history",
                {"on_day": lambda r: formats.day(r["on_day"], lang),
