@@ -68,7 +68,9 @@ def _completion_chart(dimension: str, lang: str) -> html.Div:
     figure = {"data": [{"type": "bar", "orientation": "h", "x": pct_, "y": list(df["dimension_label"]),
                         "text": labels, "textposition": "auto", "insidetextfont": {"color": "#ffffff"},
                         "marker": {"color": [thresholds.COLOURS[lv] for lv in levels]},
-                        "customdata": df[["tasks_completed", "tasks_with_due_date", "tasks_overdue"]].values.tolist(),
+                        # the bar's key last: a click opens /tasks?plan=<plan_id> (two plans may share a title)
+                        "customdata": df[["tasks_completed", "tasks_with_due_date", "tasks_overdue",
+                                          "dimension_value"]].values.tolist(),
                         "hovertemplate": hover}],
               "layout": {"height": max(220, 28 * len(df) + 50), "margin": {"l": 10, "r": 10, "t": 10, "b": 30},
                          "font": FONT, "xaxis": {"range": [0, 100], "title": {"text": f"{t('completion', lang)} (%)"},
