@@ -7,4 +7,6 @@ select
     v.on_day as counts_from,
     {{ as_of() }} as as_of
 from {{ ref('stg_review_events') }} e
-left join {{ ref('int_report_review_events') }} v on v.report_key = e.report_key and v.version = e.seq
+-- the version a decision belongs to: its day's row (version = the day's last decision's seq, so the smallest
+-- version at or after this seq)
+asof left join {{ ref('int_report_review_events') }} v on v.report_key = e.report_key and v.version >= e.seq
