@@ -711,13 +711,10 @@ def task_evidence(task_id: str) -> pd.DataFrame:
 
 
 def task_review_events(task_id: str) -> pd.DataFrame:
-    """Every report of one task that needed review, with its state as of the snapshot and who decided
-    when (int_report_review, THE review rule's result per report row): a returned report keeps its reason
-    beside the resubmission that followed it."""
-    return _if_present("intermediate", "int_report_review", """
-        select received_at, unit, period, review_state, decided_at, decided_by, returned_reason
-        from intermediate.int_report_review where task_id = ? and review_state <> 'not_required'
-        order by received_at, report_key""", [task_id])
+    """Every review decision on one task's reports, who and when and why (mart_review_history)."""
+    return _if_present("marts", "mart_review_history", """
+        select decided_at, actor, unit, period, decision, reason from marts.mart_review_history
+        where task_id = ? order by seq""", [task_id])
 
 
 def task_escalation_history(task_id: str) -> pd.DataFrame:

@@ -38,6 +38,7 @@ ROLE_OF_ACCOUNT = {"leader": ("领导", "Leader"), "auditor": ("审计", "Audito
 YES_NO = {True: ("是", "Yes"), False: ("否", "No")}
 REVIEW_STATE = {"not_required": ("无需审核", "Not required"), "pending_review": ("待审核", "Awaiting review"),
                 "approved": ("已通过", "Approved"), "returned": ("已退回", "Returned")}
+REVIEW_DECISION = {"approve": ("通过", "Approved"), "return": ("退回", "Returned")}
 ESCALATION_ACTION = {"issue": ("发起督办", "Issued"), "close": ("办结", "Closed")}
 ESCALATION_ORIGIN = {"rule": ("规则（逾期/滞后）", "Rule (overdue / lagging)"), "manual": ("人工发起", "Manual")}
 DEADLINE_KIND = {"date": ("日期", "date"), "ongoing": ("长期", "standing"), "recurring": ("定期", "recurring"),
@@ -248,7 +249,7 @@ COLUMNS = {
     "review_state": ("审核状态", "Review state"), "returned_reason": ("退回原因", "Returned because"),
     "returned_at": ("退回时间", "Returned at"), "returned_by": ("退回人", "Returned by"),
     "evidence_count": ("佐证材料", "Evidence"), "decided_at": ("审核时间", "Decided at"),
-    "decided_by": ("审核人", "Decided by"),
+    "decided_by": ("审核人", "Decided by"), "decision": ("审核结论", "Decision"),
     "filename": ("文件", "File"), "size_bytes": ("大小", "Size"), "uploader": ("上传人", "Uploaded by"),
     "uploaded_at": ("上传时间", "Uploaded at"), "origin": ("来源", "Origin"), "opened_on": ("督办日期", "Opened"),
     "closed_on": ("办结日期", "Closed"), "is_open": ("是否在办", "Open"), "last_note": ("最新说明", "Last note"),

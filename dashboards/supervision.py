@@ -1,7 +1,7 @@
 """Supervision on the dashboard (issue 26): evidence (佐证材料), review and return (审核 / 退回), 督办.
 
 What the pages show comes from the published snapshot (dashboards/data.py: mart_review_queue,
-mart_escalations, mart_escalation_history, mart_evidence, int_report_review). What people decide here —
+mart_escalations, mart_escalation_history, mart_evidence, mart_review_history). What people decide here —
 a supervisor's approval or return, a 督办 issued or closed, a unit's evidence file — goes to the
 supervising office's own append-only store (pipelines/supervision), never to the warehouse: the pipeline
 reads the store as a source at its next run, which the supervision sensor starts within a minute. The
@@ -28,7 +28,8 @@ from flask import abort, request, send_file
 from dashboards import access, data, formats
 from dashboards.auth import store as accounts_store
 from dashboards.components import card, href, parse_query
-from dashboards.i18n import ESCALATION_ACTION, ESCALATION_ORIGIN, REVIEW_STATE, column, lang_of, pick, t
+from dashboards.i18n import (ESCALATION_ACTION, ESCALATION_ORIGIN, REVIEW_DECISION, REVIEW_STATE, column, lang_of,
+                             pick, t)
 from pipelines.config import data_paths
 from pipelines.supervision import MAX_EVIDENCE_BYTES, EvidenceRefused, SupervisionStore, store_for
 
@@ -218,12 +219,10 @@ def task_section(task_id: str, lang: str) -> html.Div:
         html.H6(t("evidence", lang), className="mt-3"), evidence_list(task_id, lang),
         html.H6(t("review_panel", lang)), review_panel(task_id, lang),
         html.H6(t("review_history", lang)),
-        _table(reviews, ["received_at", "unit", "period", "review_state", "decided_at", "decided_by",
-                         "returned_reason"], lang, "review-history",
-               {"received_at": lambda r: formats.moment(r["received_at"], lang),
+        _table(reviews, ["decided_at", "actor", "unit", "period", "decision", "reason"], lang, "review-history",
+               {"decided_at": lambda r: formats.moment(r["decided_at"], lang),
                 "period": lambda r: formats.month(r["period"], lang),
-                "review_state": lambda r: pick(REVIEW_STATE, r["review_state"], lang),
-                "decided_at": lambda r: formats.moment(r["decided_at"], lang)}),
+                "decision": lambda r: pick(REVIEW_DECISION, r["decision"], lang)}),
         html.H6(t("escalation_history", lang)),
         _table(history, ["on_day", "origin", "action", "note", "actor"], lang, "escalation-history",
                {"on_day": lambda r: formats.day(r["on_day"], lang),

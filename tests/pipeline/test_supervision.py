@@ -144,6 +144,10 @@ def test_review_decisions_reach_the_marts_on_the_sensors_run(world, tmp_path, mo
     assert head == (completed_before + 1, 0, 27)  # arrived 2024-06-03, approved (as of) 2024-06-30
     assert con.execute("select task_id, review_state, returned_reason, returned_by from marts.mart_review_queue"
                        ).fetchall() == [(reported[1], "returned", "缺少验收报告，请补充后重报", "sup_demo")]
+    assert con.execute("select task_id, decision, reason, actor, counts_from from marts.mart_review_history "
+                       "order by seq").fetchall() == [
+        (reported[0], "approve", None, "sup_demo", date(2024, 6, 30)),
+        (reported[1], "return", "缺少验收报告，请补充后重报", "sup_demo", date(2024, 6, 30))]
     con.close()
     actions = [r["action"] for r in accounts_for(paths.root).audit_log()]
     assert actions[:3] == ["review_return", "review_approve", "evidence_upload"]
