@@ -124,11 +124,11 @@ def run_size(size: str, workdir: Path, templates: bool = True, dashboard: bool =
     sampler = RssSampler()
     sampler.start()
     t0 = time.time()
-    result, stages, wall = run_job(defs, "publish_job", sampler)
-    peak = sampler.peak_mib(t0, time.time())
+    result, stages, wall = run_job(defs, "publish_job", sampler)  # it waits for a sample after the job's end
+    peak = sampler.peak_mib(t0, t0 + wall)
     out = {"size": size, "inputs": inputs, **_counts(root), "success": result.success,
            "prepare_seconds": round(prepare_s, 1), "run_seconds": round(wall, 1),
-           "run_cpu_seconds": sampler.cpu_seconds(t0, time.time()), "peak_rss_mib": peak,
+           "run_cpu_seconds": sampler.cpu_seconds(t0, t0 + wall), "peak_rss_mib": peak,
            "stages": stages, "load_before": load_before}
     if result.success:
         out["bulletin_province"] = province_bulletin(DataPaths(root), sampler)

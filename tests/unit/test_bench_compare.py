@@ -40,3 +40,13 @@ def test_the_results_table_shows_wall_and_cpu_seconds():
     assert _row(table, "通报 of the province, .docx + .pdf (one bulletin)") == [
         "通报 of the province, .docx + .pdf (one bulletin)", "12.5 (3.0) / 9"]
     assert "load average 0.50, 0.40, 0.30 before, 1.00, 0.50, 0.30 after" in table
+
+
+def test_a_windows_cpu_is_the_difference_of_the_samples_around_it():
+    from pipelines.bench import RssSampler
+    sampler = RssSampler()
+    sampler.samples = [(0.0, 100, 1.0), (1.0, 200, 1.5), (2.0, 300, 3.0), (3.0, 100, 4.5)]
+    assert sampler.cpu_seconds(0.5, 2.5) == 3.5  # from the sample at 0.0 to the one at 3.0
+    assert sampler.cpu_seconds(1.0, 2.0) == 1.5
+    assert sampler.cpu_seconds(1.0, 3.5) == 0.0  # no sample after the end yet: not measured, not a guess
+    assert sampler.peak_mib(0.5, 2.5) == round(300 / 1024, 1)
