@@ -161,15 +161,23 @@ def province_bulletin(paths: DataPaths, sampler: "RssSampler") -> dict:
     """Issue 27's figure: one bulletin — the province's, for the month before the as-of date — written as
     `plankpi bulletin` writes it (the published snapshot's numbers, charts, .docx, then the PDF by
     LibreOffice headless): wall seconds, CPU seconds of this process and its children, peak memory."""
+    from .bulletin.numbers import published_scopes
     from .defs.bulletin import previous_month
     from .steps import write_bulletins
+    from .warehouse.publish import current_snapshot
+    from .warehouse.schema import connect
+    with connect(current_snapshot(paths.serving).path, read_only=True) as con:
+        # the province with tasks: the synthetic one (示例省), not the seeds' 山西省 that sorts first and
+        # holds no task of a synthetic province
+        scope = published_scopes(con)[0]
+        tasks = con.execute("select tasks_total from marts.mart_scope_headline where scope = ?", [scope]).fetchone()[0]
     out = Path(tempfile.mkdtemp(prefix="bench-bulletin-", dir=paths.root))
     t0 = time.time()
-    written = write_bulletins(paths, previous_month(AS_OF), out=out)
+    written = write_bulletins(paths, previous_month(AS_OF), [scope], out=out)
     t1 = time.time()
     time.sleep(2 * sampler.every)  # a sample after the end, for the CPU difference
     return {"seconds": round(t1 - t0, 2), "cpu_seconds": sampler.cpu_seconds(t0, t1),
-            "peak_rss_mib": sampler.peak_mib(t0, t1), "scope": written[0].scope,
+            "peak_rss_mib": sampler.peak_mib(t0, t1), "scope": written[0].scope, "tasks": tasks,
             "pdf": bool(written[0].pdf and Path(written[0].pdf).is_file())}
 
 
@@ -258,6 +266,8 @@ def markdown(results: list[dict]) -> str:
                      f"{r['inputs']['submission_files']} submission files, {r['progress_rows']} progress rows, "
                      f"snapshot {r['snapshot_mib']} MiB, inputs prepared in {r['prepare_seconds']} s, "
                      f"run {'succeeded' if r['success'] else 'FAILED'}"
+                     + (f"; 通报 of {r['bulletin_province']['scope']} ({r['bulletin_province'].get('tasks', '?')} tasks)"
+                        if "bulletin_province" in r else "")
                      + (f"; load average {r['load_before']} before, {r['load_after']} after"
                         if "load_before" in r else ""))
     for r in results:

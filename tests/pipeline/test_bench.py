@@ -21,6 +21,8 @@ def test_bench_harness_runs_on_two_documents(tmp_path):
     assert result["run_cpu_seconds"] >= max(s["cpu_seconds"] for s in result["stages"].values())
     # the province's one bulletin, Word and PDF (LibreOffice a child process: its CPU counted)
     assert result["bulletin_province"]["pdf"] and result["bulletin_province"]["cpu_seconds"] > 0
+    # of the province that holds the tasks (示例省), not the seeds' 山西省 that sorts first and holds none
+    assert result["bulletin_province"]["tasks"] == result["tasks"]
     assert result["load_before"] and result["load_after"]
     # one new file through the sensor's job: ingested, marts rebuilt, published — no plan parsing
     assert result["incremental"]["success"] and "parse + load plans" not in result["incremental"]["stages"]
