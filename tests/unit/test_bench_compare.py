@@ -8,7 +8,8 @@ def _result(parse_s, dbt_s, page_p95, page_bare, bulletin_s):
             "stages": {"parse + load plans": {"seconds": parse_s, "cpu_seconds": 0.5, "peak_rss_mib": 9},
                        "dbt build": {"seconds": dbt_s, "cpu_seconds": 0.5, "peak_rss_mib": 9}},
             "incremental": {"seconds": 10.0},
-            "bulletin_province": {"seconds": bulletin_s, "cpu_seconds": 3.0, "peak_rss_mib": 9},
+            "bulletin_province": {"seconds": bulletin_s, "cpu_seconds": 3.0, "peak_rss_mib": 9, "scope": "示例省",
+                                  "tasks": 141600},
             "dashboard": {"page /": {"p95_ms": page_p95, "bare_p95_ms": page_bare,
                                      "ratio_p95": round(page_p95 / page_bare, 1)}}}
 
@@ -39,7 +40,7 @@ def test_the_results_table_shows_wall_and_cpu_seconds():
     assert _row(table, "dbt build") == ["dbt build", "16.0 (0.5) / 9"]
     assert _row(table, "通报 of the province, .docx + .pdf (one bulletin)") == [
         "通报 of the province, .docx + .pdf (one bulletin)", "12.5 (3.0) / 9"]
-    assert "load average 0.50, 0.40, 0.30 before, 1.00, 0.50, 0.30 after" in table
+    assert "通报 of 示例省 (141600 tasks); load average 0.50, 0.40, 0.30 before, 1.00, 0.50, 0.30 after" in table
 
 
 def test_a_windows_cpu_is_the_difference_of_the_samples_around_it():
