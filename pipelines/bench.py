@@ -83,14 +83,22 @@ class RssSampler(threading.Thread):
         inside = [kib for t, kib, _ in self.samples if start <= t <= end]
         return round(max(inside, default=0) / 1024, 1)
 
-    def cpu_seconds(self, start: float, end: float) -> float:
+    def cpu_seconds(self, start: float, end: float) -> float | None:
         """CPU of the process tree between the last sample at or before ``start`` and the first at or after
-        ``end`` (at most one sampling interval wider than the window on each side)."""
+        ``end`` (at most one sampling interval wider than the window on each side); None if there is no
+        such sample (not measured — never a made-up 0)."""
         before = [cpu for t, _, cpu in self.samples if t <= start]
         after = [cpu for t, _, cpu in self.samples if t >= end]
         if not before or not after:
-            return 0.0
+            return None
         return round(after[0] - before[-1], 2)
+
+    def wait_past(self, moment: float, limit: float = 10.0) -> None:
+        """Until a sample taken after ``moment`` exists (a starved sampler thread on a loaded machine can
+        be late by more than its interval)."""
+        deadline = time.time() + limit
+        while time.time() < deadline and not (self.samples and self.samples[-1][0] >= moment):
+            time.sleep(self.every)
 
 
 def prepare(size: str, root: Path) -> dict:
@@ -175,7 +183,7 @@ def province_bulletin(paths: DataPaths, sampler: "RssSampler") -> dict:
     t0 = time.time()
     written = write_bulletins(paths, previous_month(AS_OF), [scope], out=out)
     t1 = time.time()
-    time.sleep(2 * sampler.every)  # a sample after the end, for the CPU difference
+    sampler.wait_past(t1)  # a sample after the end, for the CPU difference
     return {"seconds": round(t1 - t0, 2), "cpu_seconds": sampler.cpu_seconds(t0, t1),
             "peak_rss_mib": sampler.peak_mib(t0, t1), "scope": written[0].scope, "tasks": tasks,
             "pdf": bool(written[0].pdf and Path(written[0].pdf).is_file())}
@@ -214,12 +222,13 @@ def run_job(defs, job: str, sampler: "RssSampler") -> tuple[object, dict, float]
         event = entry.dagster_event
         if event and event.step_key and event.event_type_value in ("STEP_START", "STEP_SUCCESS", "STEP_FAILURE"):
             windows.setdefault(event.step_key, []).append(entry.timestamp)
-    time.sleep(2 * sampler.every)  # a sample after the last step's end, for its CPU difference
+    sampler.wait_past(t0 + wall)  # a sample after the last step's end, for its CPU difference
     stages: dict[str, dict] = {}
     for step, stamps in windows.items():
         stage = stages.setdefault(_stage_of(step), {"seconds": 0.0, "cpu_seconds": 0.0, "peak_rss_mib": 0.0})
         stage["seconds"] = round(stage["seconds"] + max(stamps) - min(stamps), 2)
-        stage["cpu_seconds"] = round(stage["cpu_seconds"] + sampler.cpu_seconds(min(stamps), max(stamps)), 2)
+        cpu = sampler.cpu_seconds(min(stamps), max(stamps))
+        stage["cpu_seconds"] = None if cpu is None or stage["cpu_seconds"] is None else round(stage["cpu_seconds"] + cpu, 2)
         stage["peak_rss_mib"] = max(stage["peak_rss_mib"], sampler.peak_mib(min(stamps), max(stamps)))
     return result, stages, wall
 
@@ -237,7 +246,7 @@ def _counts(root: Path) -> dict:
 def _cell(stage: dict | None) -> str:
     if not stage:
         return "—"
-    cpu = f" ({stage['cpu_seconds']})" if "cpu_seconds" in stage else ""
+    cpu = f" ({stage['cpu_seconds'] if stage['cpu_seconds'] is not None else '—'})" if "cpu_seconds" in stage else ""
     return f"{stage['seconds']}{cpu} / {stage['peak_rss_mib']}"
 
 
@@ -248,7 +257,7 @@ def markdown(results: list[dict]) -> str:
     for stage in stages:
         lines.append(f"| {stage} | " + " | ".join(_cell(r["stages"].get(stage)) for r in results) + " |")
     lines.append("| **to publish, from an empty warehouse** | "
-                 + " | ".join(f"**{r['run_seconds']} ({r.get('run_cpu_seconds', '—')}) / {r['peak_rss_mib']}**"
+                 + " | ".join(f"**{r['run_seconds']} ({r.get('run_cpu_seconds') or '—'}) / {r['peak_rss_mib']}**"
                               for r in results) + " |")
     lines.append("| 通报 of the province, .docx + .pdf (one bulletin) | "
                  + " | ".join(_cell(r.get("bulletin_province")) for r in results) + " |")

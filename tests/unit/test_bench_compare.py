@@ -49,5 +49,5 @@ def test_a_windows_cpu_is_the_difference_of_the_samples_around_it():
     sampler.samples = [(0.0, 100, 1.0), (1.0, 200, 1.5), (2.0, 300, 3.0), (3.0, 100, 4.5)]
     assert sampler.cpu_seconds(0.5, 2.5) == 3.5  # from the sample at 0.0 to the one at 3.0
     assert sampler.cpu_seconds(1.0, 2.0) == 1.5
-    assert sampler.cpu_seconds(1.0, 3.5) == 0.0  # no sample after the end yet: not measured, not a guess
+    assert sampler.cpu_seconds(1.0, 3.5) is None  # no sample after the end yet: not measured, not a guess
     assert sampler.peak_mib(0.5, 2.5) == round(300 / 1024, 1)
