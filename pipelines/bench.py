@@ -316,7 +316,7 @@ def comparison(results: list[dict], previous: dict) -> str:
                          f"{f' ({cpu})' if cpu is not None else ''} | {ratio if ratio else '—'} | {verdict} |")
         if "bulletin_province" in r and r["size"] in BULLETIN_LIMIT_S:
             b, limit = r["bulletin_province"], BULLETIN_LIMIT_S[r["size"]]
-            lines.append(f"| 通报 of the province (one bulletin) | — | {b['seconds']} ({b['cpu_seconds']}) | "
+            lines.append(f"| 通报 of the province (one bulletin) | — | {b['seconds']} ({b['cpu_seconds'] if b['cpu_seconds'] is not None else '—'}) | "
                          f"limit {limit:g} s | {'ok' if b['seconds'] < limit else 'OVER'} |")
         if "dashboard" in r:
             lines += ["", f"Pages at {r['size']} docs (limit: cold p95 ≤ {PAGE_RATIO_LIMIT:g}× bare and "
