@@ -20,7 +20,7 @@ from dashboards.grid_model import BLOCK_ROWS
 from dashboards.tables import COLUMNS, GRID_NUMBERS, HIDDEN, TOOLTIPS
 
 PAGES = (("/", "overview"), ("/tasks", "tasks_page"), ("/targets", "targets_page"), ("/units", "units_page"),
-         ("/quality", "quality_page"), ("/my", "my_page"), ("/audit", "audit_page"), ("/accounts", "accounts_page"))
+         ("/review", "review_page"), ("/quality", "quality_page"), ("/my", "my_page"), ("/audit", "audit_page"), ("/accounts", "accounts_page"))
 PAGE_SIZE = 20
 
 
@@ -135,7 +135,7 @@ def card(label: str, value: str, test_id: str, level: str | None = "none", link:
 # How a column looks beyond its words: a status in colour *and* words, so it reads in grey-scale
 # (Bootstrap's text-bg-* classes, chosen in the browser from the row's status code).
 TASK_STATUS_COLOR = {"overdue": "danger", "completed_late": "warning", "completed_on_time": "success",
-                     "not_due": "light", "ongoing": "info"}
+                     "not_due": "light", "ongoing": "info", "awaiting_review": "primary"}
 
 
 def _status_rules(codes: dict[str, str], field: str) -> dict:
@@ -231,23 +231,19 @@ def searched_options(path: str, name: str, source: Callable[[], tuple[str, dict]
 def searched_dropdown(path: str, name: str, label_key: str, value, lang: str) -> dbc.Col:
     """A filter over many values (registered by searched_options): the page carries the chosen one and
     the first OPTIONS_INLINE others."""
-    values, total = data.listed_values(_option_sources[(path, name)](), value, limit=OPTIONS_INLINE)
+    options, total = data.listed_options(_option_sources[(path, name)](), value, limit=OPTIONS_INLINE)
     placeholder = t("all", lang) if total <= OPTIONS_INLINE else t("type_to_search", lang, n=total)
     return _filter_col(label_key, lang, dcc.Dropdown(id={"type": "filter-search", "name": name},
-                                                     options=_as_options(values), value=value,
+                                                     options=options, value=value,
                                                      placeholder=placeholder, clearable=True))
 
 
 def options_matching(path: str, name: str, text: str, value) -> list[dict]:
-    """The chosen option and the first OPTIONS_INLINE others whose value holds ``text`` (any case); none
-    for a filter no page lists."""
+    """The chosen option and the first OPTIONS_INLINE others whose label holds ``text`` (any case); none
+    for a filter no page lists. A value is a key (a plan_id, a unit's 地区/单位), its label what is read."""
     if (path, name) not in _option_sources:
         return []
-    return _as_options(data.listed_values(_option_sources[(path, name)](), value, text, OPTIONS_INLINE)[0])
-
-
-def _as_options(values: list[str]) -> list[dict]:
-    return [{"label": v, "value": v} for v in values]  # these filters' values are names: the label is the value
+    return data.listed_options(_option_sources[(path, name)](), value, text, OPTIONS_INLINE)[0]
 
 
 def _filter_col(label_key: str, lang: str, dropdown: dcc.Dropdown) -> dbc.Col:

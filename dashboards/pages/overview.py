@@ -6,7 +6,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from dashboards import access, data, formats, region_map, thresholds
+from dashboards import access, data, formats, region_map, supervision, thresholds
 from dashboards.bulletin_links import bulletin_links
 from dashboards.components import card, frame, guarded, href, table_block
 from dashboards.i18n import lang_of, t
@@ -68,7 +68,9 @@ def _completion_chart(dimension: str, lang: str) -> html.Div:
     figure = {"data": [{"type": "bar", "orientation": "h", "x": pct_, "y": list(df["dimension_label"]),
                         "text": labels, "textposition": "auto", "insidetextfont": {"color": "#ffffff"},
                         "marker": {"color": [thresholds.COLOURS[lv] for lv in levels]},
-                        "customdata": df[["tasks_completed", "tasks_with_due_date", "tasks_overdue"]].values.tolist(),
+                        # the bar's key last: a click opens /tasks?plan=<plan_id> (two plans may share a title)
+                        "customdata": df[["tasks_completed", "tasks_with_due_date", "tasks_overdue",
+                                          "dimension_value"]].values.tolist(),
                         "hovertemplate": hover}],
               "layout": {"height": max(220, 28 * len(df) + 50), "margin": {"l": 10, "r": 10, "t": 10, "b": 30},
                          "font": FONT, "xaxis": {"range": [0, 100], "title": {"text": f"{t('completion', lang)} (%)"},
@@ -158,6 +160,7 @@ def layout(**query):
     return frame(PATH, query,
         bulletin_links(),  # h27's 通报 downloads, beside the figures they report
         _headline_cards(h, lang, keep),
+        dbc.Row([supervision.awaiting_review_card(h, lang, keep)], className="g-2"),  # 待审核 (issue 26)
         _legend(lang),
         dbc.Row([
             dbc.Col([html.H5(t("completion_by_plan", lang)), _completion_chart("plan", lang)], lg=7),

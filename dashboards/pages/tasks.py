@@ -6,7 +6,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
 
-from dashboards import access, data, formats
+from dashboards import access, data, formats, supervision
 from dashboards.components import (TASK_STATUS_COLOR, colon, filter_dropdown, frame, guarded, href, searched_dropdown,
                                    searched_options, table_block)
 from dashboards.i18n import COMPARATOR, DEADLINE_KIND, DOMAIN, DUE_BASIS, ROLE, TASK_STATUS, column, lang_of, pick, t
@@ -86,7 +86,7 @@ def _outputs(df: pd.DataFrame) -> pd.DataFrame:
     def quantity(r) -> str:
         value = f"{r.target_value:g}" + ("" if r.target_value_hi != r.target_value_hi or r.target_value_hi is None
                                          else f"–{r.target_value_hi:g}")
-        return f"{COMPARATOR.get(r.comparator, r.comparator)} {value} {r.unit}"
+        return f"{COMPARATOR.get(r.comparator, r.comparator)} {value} {r.measure_unit}"
     return pd.DataFrame({"indicator": df["indicator"], "quantity": [quantity(r) for r in df.itertuples()],
                          "year": df["year"], "line": df["line"]})
 
@@ -147,7 +147,28 @@ def _detail(task_id: str, query: dict, lang: str) -> html.Div:
                                                        {"indicator": t("output_indicator", lang),
                                                         "quantity": t("quantity", lang)}),
         html.H6(t("annex_rows", lang)), _small_table(annex, lang, "task-annex"),
+        supervision.task_section(task_id, lang),  # evidence, review, 督办 (issue 26)
     ]), id="task-detail", className="mb-4")
+
+
+def _keyed(query: dict, lang: str) -> tuple[dict, list]:
+    """The page's plan and unit filters as the keys they mean (data.facet_key: an old link by a plan's
+    title or a unit's name alone still resolves when it names one), and for each that does not, a
+    message with the plans or offices it could mean, each a link: never several merged under one name."""
+    keyed, notes = dict(query), []
+    for name in ("plan", "unit"):
+        if not query.get(name):
+            continue
+        found, candidates = data.facet_key(name, query[name], query.get("region"))
+        if found is not None:
+            keyed[name] = found["value"]
+            continue
+        key = f"{name}_ambiguous" if candidates else f"{name}_unknown"
+        notes.append(dbc.Alert([html.Div(t(key, lang, given=query[name], n=len(candidates))),
+                                *[dcc.Link(c["label"], href=href(PATH, {**query, name: c["value"]}),
+                                           className="alert-link me-3") for c in candidates]],
+                               color="warning", id=f"{name}-not-resolved"))
+    return keyed, notes
 
 
 @guarded(PATH)
@@ -157,8 +178,10 @@ def layout(**query):
         detail = _detail(query["task"], query, lang)
     else:
         detail = html.Div(t("click_a_task", lang), className="text-muted small mb-3", id="task-detail")
+    keyed, notes = _keyed(query, lang)
     return frame(PATH, query,
-        _filters(query, lang),
+        _filters(keyed, lang),
+        *notes,
         detail,
         table_block("tasks", query, row_id="task_id"),
     )
