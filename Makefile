@@ -82,12 +82,12 @@ test-fast: install
 # time and peak memory per stage, one new file through the sensor's job, the month's templates, every
 # dashboard callback next to its bare DuckDB queries. Results: bench/results/<date>-<sizes>.json and .md.
 bench: install office-deps
-	$(BIN)/python -m pipelines.bench --sizes seeds,50
+	$(BIN)/python -m pipelines.bench --sizes seeds,50 --compare bench/results/2026-12-01-seeds-50.json
 
 # The same at province scale: 50, 500 and 2,000 documents (≈ 3M report rows); ≈ 7 min on 2 cores.
 # Templates are left out (≈ 25 ms a unit: 40,000 units; they are a monthly job).
 bench-province: install office-deps
-	$(BIN)/python -m pipelines.bench --sizes 50,500,2000 --no-templates
+	$(BIN)/python -m pipelines.bench --sizes 50,500,2000 --no-templates --compare bench/results/2026-12-01-50-500-2000.json
 
 # Server time of every dashboard callback on the published snapshot of PLANKPI_DATA.
 bench-dashboard: install

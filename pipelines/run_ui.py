@@ -23,17 +23,23 @@ def log_folder() -> Path:
 
 
 def _counts(entries) -> dict[str, float]:
-    """The numbers a step's materialisations and checks reported (rows, tasks, files …), by label."""
-    found: dict[str, float] = {}
+    """The numbers a step's materialisations reported (rows, tasks, files …), by label: summed over the
+    assets the step materialised, except a number every one of them repeats — a multi-asset step such as
+    ``submissions`` puts its one summary (files, rows landed) on each of its tables, and that is the step's
+    figure, not one per table (summed, 26,000 report files showed as 104,000)."""
+    by_label: dict[str, list[float]] = {}
+    assets = 0
     for entry in entries:
         event = entry.dagster_event
         if event is None or event.event_type_value != "ASSET_MATERIALIZATION":
             continue
+        assets += 1
         for label, value in (event.event_specific_data.materialization.metadata or {}).items():
             raw = getattr(value, "value", value)
             if isinstance(raw, (int, float)) and not isinstance(raw, bool):
-                found[label] = found.get(label, 0) + raw
-    return found
+                by_label.setdefault(label, []).append(raw)
+    return {label: values[0] if assets > 1 and len(values) == assets and len(set(values)) == 1 else sum(values)
+            for label, values in by_label.items()}
 
 
 def step_line(step: str, ok: bool, seconds: float, counts: dict[str, float]) -> str:
