@@ -2,8 +2,6 @@
 list is consumed by the first app only, and tests build several)."""
 from __future__ import annotations
 
-import json
-
 import dash
 from dash import ALL, MATCH, Input, Output, State, ctx
 from dash.exceptions import PreventUpdate
@@ -94,8 +92,8 @@ def register(app: dash.Dash) -> None:
     def open_unit(clicked, search):
         """A unit's row (click, or Enter on it) opens its tasks."""
         try:
-            region, unit = json.loads(clicked["rowId"])
-        except (TypeError, KeyError, ValueError):
+            region, unit = clicked["rowId"].split("\t", 1)
+        except (TypeError, KeyError, AttributeError, ValueError):
             raise PreventUpdate
         return href("/tasks", {"lang": parse_query(search).get("lang")}, region=region, unit=unit)
 

@@ -240,8 +240,8 @@ def inputs_view(lang: str = "zh") -> View:
     inputs (publish writes them from these two tables), read from the snapshot itself — a province's
     28,000 files are a query, not a frame built from megabytes of JSON. Each named as people name it (a
     plan file by its notice, a submission by its region, unit and periods); the file name beside it."""
-    return View(f"""select 0 as part, 'plan' as kind, {_document_name('d')} as source, f.source as source_reference,
-                          checksum as sha256, status,
+    return View(f"""select 0 as part, 'plan' as kind, {_document_name('d', 'f.source')} as source, f.source as source_reference,
+                          f.checksum as sha256, f.status,
                           null::integer as rows_landed, null::integer as rows_rejected, null::timestamp as landed_at
                    from raw.plan_files f left join raw.plan_documents d using (source)
                    union all
@@ -251,11 +251,12 @@ def inputs_view(lang: str = "zh") -> View:
                 {}, ("part", "landed_at", "source_reference"))
 
 
-def _document_name(alias: str) -> str:
+def _document_name(alias: str, file_name: str) -> str:
     """SQL of a plan file as people name it: the notice's title and number (阳泉市2023年…行动计划（阳政办发〔2023〕
-    14号）), else the file's name (a file that could not be read has nothing else)."""
+    14号）) of raw.plan_documents ``alias``, else the ``file_name`` (a file that could not be read has
+    nothing else)."""
     return (f"coalesce(json_extract_string({alias}.announced_titles, '$[0]') "
-            f"|| coalesce('（' || {alias}.doc_number || '）', ''), {alias}.source)")
+            f"|| coalesce('（' || {alias}.doc_number || '）', ''), {file_name})")
 
 
 def _submission_name(alias: str, lang: str) -> str:
@@ -484,7 +485,7 @@ def snapshot_connection() -> duckdb.DuckDBPyConnection:
 
 def plan_files() -> pd.DataFrame:
     """The plan files read this run, each named by its notice (the file's name kept as source_reference)."""
-    return _query(f"""select {_document_name('d')} as source, f.format, f.status, f.reason, f.seconds,
+    return _query(f"""select {_document_name('d', 'f.source')} as source, f.format, f.status, f.reason, f.seconds,
                              f.source as source_reference, f.checksum
                       from raw.plan_files f left join raw.plan_documents d using (source)
                       order by f.status <> 'rejected', f.source""")
@@ -653,7 +654,8 @@ def gx_view(run_id: str, lang: str = "zh") -> View:
         listed as (
             select result_no, count(*) as listed,
                    string_agg(who || case when found is null or lower(found) in ('true', 'false') then ''
-                                          else '（' || found || '）' end, '；' order by ord) as rows
+                                          else {"' (' || found || ')'" if lang == "en" else "'（' || found || '）'"} end,
+                              '{"; " if lang == "en" else "；"}' order by ord) as rows
             from named group by result_no
         )
         select r.suite, r.expectation, r.column_name, r.success, r.severity, r.observed_value, r.unexpected_count,
@@ -693,8 +695,8 @@ def quarantine_view(lang: str = "zh") -> View:
                           case when json_valid(q.original) and json_type(q.original::json) = 'OBJECT' then
                               array_to_string(list_filter(list_transform(json_keys(q.original),
                                   lambda k: case when map_contains({headers}, k) and (q.original::json ->> k) is not null
-                                                 then {headers}[k] || '：' || (q.original::json ->> k) end),
-                                  lambda x: x is not null), '；')
+                                                 then {headers}[k] || '{": " if lang == "en" else "："}' || (q.original::json ->> k) end),
+                                  lambda x: x is not null), '{"; " if lang == "en" else "；"}')
                           else q.original end as original,
                           q.quarantined_at,
                           q.file_name || coalesce('#' || q.row_number::varchar, '') as source_reference,

@@ -11,7 +11,7 @@ from selenium.webdriver.common.keys import Keys
 
 from dashboards.i18n import TASK_STATUS
 from pipelines.warehouse.publish import current_snapshot
-from tests.browser.conftest import login, start
+from tests.browser.conftest import login, login_client, start
 
 pytestmark = pytest.mark.browser
 
@@ -53,6 +53,7 @@ def _cells(dash_duo, grid: str, col: str | None = None) -> list[tuple[str, str]]
 
 
 def _grid_rows(dash_duo, grid: str) -> None:
+    dash_duo.wait_for_element(f"#grid-{grid}", timeout=20)
     dash_duo.driver.execute_script("document.getElementById(arguments[0]).scrollIntoView()", f"grid-{grid}")
     _wait(lambda: len([t for t, _ in _cells(dash_duo, grid) if t.strip()]) > 2)
 
@@ -77,15 +78,24 @@ def test_quality_names_rows_as_people_cite_them_and_keeps_files_for_the_tooltip(
     assert any("另" in t and "项" in t for t in rows)
     # refused rows: 阳泉市 各县区人民政府 2023年12月 报表 第29行, what the row held in the template's words
     sources = [t for t, _ in _cells(dash_duo, "quarantine", "source")]
-    assert any(re.fullmatch(r"阳泉市 各县区人民政府 2023年12月 报表 第\d+行", t) for t in sources), sources
+    assert all(re.fullmatch(r".+ (报表|监测数据) 第\d+行|示例数据_损坏文件\.xlsx", t) for t in sources), sources
+
     held = [t for t, _ in _cells(dash_duo, "quarantine", "original") if t.strip()]
-    assert any("进展状态：" in t for t in held), held
+    assert held and all(re.match(r"(指标代码|完成时限|报告期|填报单位|进展状态)：", t) for t in held), held
+    assert not [t for t in held if "T" in t and TASK_ID.search(t)]
     # the plan files by their notice; the hashed file name is still there, in the download
     plans = [t for t, _ in _cells(dash_duo, "plan_files", "source")]
     assert any(t.startswith("晋城市空气质量改善") and "晋市政办〔2022〕11号" in t for t in plans), plans
-    csv = dash_duo.driver.execute_async_script(
-        "const done = arguments[0]; fetch('/download/plan_files.csv').then(r => r.text()).then(done)")
-    assert "001_6d8037a82e9ce14b.docx" in csv
+    # every refused row named so, and the file names kept in the downloads
+    auditor = login_client(app, "auditor", passwords["auditor"])
+    refused = auditor.get("/download/quarantine.csv").data.decode("utf-8-sig")
+    assert re.search(r"阳泉市 各县区人民政府 2023年12月 报表 第\d+行", refused)
+    assert "示例数据_进展填报_阳泉市_各县区人民政府_2023-12.xlsx#" in refused and "进展状态：已完成" in refused
+    assert "001_6d8037a82e9ce14b.docx" in auditor.get("/download/plan_files.csv").data.decode("utf-8-sig")
+
+
+def _click(dash_duo, element) -> None:
+    dash_duo.driver.execute_script("arguments[0].scrollIntoView({block: 'center'}); arguments[0].click()", element)
 
 
 def test_phone_tasks_are_cards_with_status_in_colour_and_words_and_deadline(world, app, dash_duo, passwords):
@@ -112,9 +122,9 @@ def test_phone_tasks_are_cards_with_status_in_colour_and_words_and_deadline(worl
     # the first card is the list's first task (the same order as the grid's)
     (first,) = _snapshot(world, "select title from marts.mart_task_status order by list_order limit 1")[0]
     assert first[:10] in cards[0].text
-    dash_duo.find_element("#task-cards-more").click()
+    _click(dash_duo, dash_duo.find_element("#task-cards-more"))
     _wait(lambda: len(dash_duo.find_elements("#task-cards .task-card")) == min(40, total))
-    dash_duo.find_elements("#task-cards .task-card")[0].click()
+    _click(dash_duo, dash_duo.find_elements("#task-cards .task-card")[0])
     dash_duo.wait_for_element("#task-status", timeout=20)
 
 
@@ -134,7 +144,7 @@ def test_overview_sets_planned_against_reported_outputs(world, app, dash_duo, pa
     assert f"task={task_id}" in items[0].get_attribute("href")
     assert f"共 {listed} 项产出，{reported} 项已报数量" in dash_duo.find_element("#outputs-note").text
     # the task's detail shows the same figure, and each report row its 累计完成量
-    items[0].click()
+    _click(dash_duo, items[0])
     dash_duo.wait_for_contains_text("#task-outputs", f"{done:,.0f} {unit}（", timeout=20)
     assert "累计完成量" in dash_duo.find_element("#task-reports").text
 
