@@ -5,13 +5,12 @@ unit opens a task of its list (click and Enter) and a leader a unit's tasks from
 import re
 import time
 
-import duckdb
 import pytest
 from selenium.webdriver.common.keys import Keys
 
 from dashboards.i18n import TASK_STATUS
-from pipelines.warehouse.publish import current_snapshot
 from tests.browser.conftest import login, login_client, start
+from tests.browser.test_cockpit import _snapshot, _wait, app  # noqa: F401  (app: the fixture)
 
 pytestmark = pytest.mark.browser
 
@@ -20,32 +19,8 @@ FILE_HASH = re.compile(r"[0-9a-f]{16}")
 CODES = {"true", "false", "True", "False", "warning", "critical", "pass", "fail", "parsed", "rejected"}
 
 
-@pytest.fixture
-def app(world, monkeypatch):
-    monkeypatch.setenv("PLANKPI_DATA", str(world.paths.root))
-    from dashboards.app import create_app
-    return create_app()
-
-
-def _snapshot(world, sql: str, params=None):
-    with duckdb.connect(str(current_snapshot(world.paths.serving).path), read_only=True) as con:
-        return con.execute(sql, params or []).fetchall()
-
-
-def _wait(condition, timeout: float = 20):
-    end = time.time() + timeout
-    while time.time() < end:
-        try:
-            if condition():
-                return
-        except Exception:  # the page is re-rendering
-            pass
-        time.sleep(0.25)
-    assert condition()
-
-
 def _cells(dash_duo, grid: str, col: str | None = None) -> list[tuple[str, str]]:
-    """(text, tooltip-source title) of the rendered cells of a grid (one column, or all)."""
+    """(text, column) of the rendered cells of a grid (one column, or all)."""
     return dash_duo.driver.execute_script(
         "return Array.from(document.querySelectorAll('#' + arguments[0] + ' .ag-cell'))"
         ".filter(c => !arguments[1] || c.getAttribute('col-id') === arguments[1])"
