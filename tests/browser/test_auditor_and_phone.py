@@ -101,6 +101,11 @@ def test_phone_tasks_are_cards_with_status_in_colour_and_words_and_deadline(worl
     _wait(lambda: len(dash_duo.find_elements("#task-cards .task-card")) == min(40, total))
     _click(dash_duo, dash_duo.find_elements("#task-cards .task-card")[0])
     dash_duo.wait_for_element("#task-status", timeout=20)
+    # /targets on the phone: its cards, no wide grid, no sideways scroll
+    dash_duo.driver.get(dash_duo.server_url + "/targets")
+    dash_duo.wait_for_element(".target-note", timeout=20)
+    assert not dash_duo.find_element("#grid-targets").is_displayed()
+    assert dash_duo.driver.execute_script("return document.documentElement.scrollWidth") <= width
 
 
 def test_overview_sets_planned_against_reported_outputs(world, app, dash_duo, passwords):
