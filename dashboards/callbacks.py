@@ -151,14 +151,15 @@ def _manage_accounts(app: dash.Dash) -> None:
 
 
 def _open_bar(app: dash.Dash, dimension: str) -> None:
-    """A click on a bar of the overview's completion chart opens the tasks of that plan or region."""
+    """A click on a bar of the overview's completion chart opens the tasks of that plan or region, by its
+    key (the bar's last customdata: a plan_id, not the title it is labelled with)."""
     @app.callback(Output("url", "href", allow_duplicate=True),
                   Input(f"completion-by-{dimension}", "clickData"),
                   State("url", "search"),
                   prevent_initial_call=True)
     def open_bar(clicked, search):
         try:
-            value = clicked["points"][0]["y"]
+            value = clicked["points"][0]["customdata"][-1]
         except (TypeError, KeyError, IndexError):
             raise PreventUpdate
         return href("/tasks", {"lang": parse_query(search).get("lang")}, **{dimension: value})

@@ -232,23 +232,19 @@ def searched_options(path: str, name: str, source: Callable[[], tuple[str, dict]
 def searched_dropdown(path: str, name: str, label_key: str, value, lang: str) -> dbc.Col:
     """A filter over many values (registered by searched_options): the page carries the chosen one and
     the first OPTIONS_INLINE others."""
-    values, total = data.listed_values(_option_sources[(path, name)](), value, limit=OPTIONS_INLINE)
+    options, total = data.listed_options(_option_sources[(path, name)](), value, limit=OPTIONS_INLINE)
     placeholder = t("all", lang) if total <= OPTIONS_INLINE else t("type_to_search", lang, n=total)
     return _filter_col(label_key, lang, dcc.Dropdown(id={"type": "filter-search", "name": name},
-                                                     options=_as_options(values), value=value,
+                                                     options=options, value=value,
                                                      placeholder=placeholder, clearable=True))
 
 
 def options_matching(path: str, name: str, text: str, value) -> list[dict]:
-    """The chosen option and the first OPTIONS_INLINE others whose value holds ``text`` (any case); none
-    for a filter no page lists."""
+    """The chosen option and the first OPTIONS_INLINE others whose label holds ``text`` (any case); none
+    for a filter no page lists. A value is a key (a plan_id, a unit's 地区/单位), its label what is read."""
     if (path, name) not in _option_sources:
         return []
-    return _as_options(data.listed_values(_option_sources[(path, name)](), value, text, OPTIONS_INLINE)[0])
-
-
-def _as_options(values: list[str]) -> list[dict]:
-    return [{"label": v, "value": v} for v in values]  # these filters' values are names: the label is the value
+    return data.listed_options(_option_sources[(path, name)](), value, text, OPTIONS_INLINE)[0]
 
 
 def _filter_col(label_key: str, lang: str, dropdown: dcc.Dropdown) -> dbc.Col:

@@ -325,7 +325,7 @@ def targets_view(region: str | None = None, kpi: str | None = None, status: str 
                            target_value, unit, stretch, threshold, direction, kpi_unit, rank_of, baseline,
                            baseline_year, actual, months_reported, gap, progress_from_baseline, status,
                            status_reason, source, line, line_text, {_reference('source', 'line', 'location')} as reference,
-                           (select p.title from staging.stg_plans p where p.plan_id = t.plan_id) as plan_title,
+                           (select p.plan_title from marts.mart_plans p where p.plan_id = t.plan_id) as plan_title,
                            {_STATUS_RANK} as status_rank
                     from marts.mart_target_attainment t {'where ' + ' and '.join(conditions) if conditions else ''}""",
                 {k: v for k, v in (("region", region), ("kpi", kpi), ("status", status)) if v},
@@ -354,8 +354,8 @@ def task_outputs(limit: int = 10, regions: frozenset | None = None) -> pd.DataFr
     """Output quantities planned against reported (mart_task_outputs) of ``regions`` (a leader's; scoped before
     the cut): the ``limit`` least advanced of those with a figure put against them, then those without
     one; in ``listed`` how many outputs there are, in ``reported`` how many have a figure."""
-    return _query("""select target_id, task_id, plan_title, no, title, region, indicator, planned_value,
-                            planned_value_hi, unit, reported_value, reported_period, output_rate,
+    return _query("""select target_id, task_id, plan_title, no, title, region, indicator, target_value,
+                            target_value_hi, measure_unit, reported_value, reported_period, output_rate,
                             count(*) over () as listed, count(reported_value) over () as reported
                      from marts.mart_task_outputs
                      where $regions is null or region in (select unnest($regions))
@@ -402,29 +402,62 @@ TASK_FILTERS = ("region", "plan", "domain", "category", "unit", "role", "status"
 
 
 def task_facet(facet: str) -> tuple[str, dict]:
-    """The values of one task filter (region, plan, domain, category, unit), as a query of ``value``."""
-    return "select value from marts.mart_task_facets where facet = $facet", {"facet": facet}
+    """The values of one task filter (region, plan, domain, category, unit), as a query of ``value`` and
+    ``label``: a plan's value is its plan_id and a unit's its 地区/单位 key (mart_task_facets)."""
+    return "select value, label from marts.mart_task_facets where facet = $facet", {"facet": facet}
+
+
+def facet_key(facet: str, given: str, region: str | None = None) -> tuple[dict | None, list[dict]]:
+    """The value of task filter ``facet`` a URL's ``given`` means, as its mart_task_facets row (value, label,
+    name, region): itself when it is a value (a plan_id, a unit's 地区/单位); a name (an old link by a
+    plan's title or a unit's name alone) when exactly one value bears it — within ``region`` when the page
+    filters one. Else None, and the values it could mean (several: the reader chooses; none: unknown) —
+    never several plans or offices merged under one name."""
+    found = _query("""select value, label, name, region, value = $given as exact from marts.mart_task_facets
+                      where facet = $facet
+                        and (value = $given or name = $given and ($region is null or region = $region))
+                      order by exact desc, label, value""", {"facet": facet, "given": given, "region": region})
+    rows = found.drop(columns="exact").to_dict("records")
+    if len(rows) == 1 or rows and bool(found["exact"].iat[0]):
+        return rows[0], []
+    return None, rows
+
+
+def _listed(source: tuple[str, dict], chosen: str | None, text: str | None, limit: int | None) -> pd.DataFrame:
+    """The options a filter offers, in order, from ``source`` (a query of ``value`` and ``label``): the
+    chosen one first (when it is one of them), then by label — with ``text``, those whose label holds it,
+    any case — the first ``limit`` + 1, and in ``matching`` how many match."""
+    sql, params = source
+    match = "where contains(lower(label), lower($text)) or value is not distinct from $chosen" if text else ""
+    return _query(f"""select value, label, count(*) over () as matching from (
+                          select value, coalesce(any_value(label), value) as label from ({sql})
+                          where value is not null group by value) {match}
+                      order by value is not distinct from $chosen desc, label, value
+                      limit $limit""",
+                  {**params, **({"text": text} if text else {}), "chosen": chosen,
+                   "limit": None if limit is None else limit + 1})
+
+
+def listed_options(source: tuple[str, dict], chosen: str | None = None, text: str | None = None,
+                   limit: int | None = None) -> tuple[list[dict], int]:
+    """The options ({label, value}) a filter offers from ``source``: the chosen one first (when it is one
+    of them), then the first ``limit`` others — with ``text``, those whose label holds it, any case — and
+    how many there are (with ``text``: that match, the chosen one included). A province's filters hold
+    thousands of values (7,200 plans): the page carries a hundred and DuckDB finds the rest as the reader
+    types."""
+    found = _listed(source, chosen, text, limit)
+    options = [{"label": label, "value": value} for value, label in
+               zip(found["value"].to_numpy(dtype=object), found["label"].to_numpy(dtype=object))]
+    if options and options[0]["value"] != chosen and limit is not None:
+        options = options[:limit]  # the chosen value is not among them: the limit holds others only
+    return options, int(found["matching"].iat[0]) if len(found) else 0
 
 
 def listed_values(source: tuple[str, dict], chosen: str | None = None, text: str | None = None,
                   limit: int | None = None) -> tuple[list[str], int]:
-    """The values a filter offers, in order, from ``source`` (a query of ``value``): the chosen one first
-    (when it is one of them), then the first ``limit`` others — with ``text``, those that hold it, any case —
-    and how many values there are (with ``text``: that match, the chosen one included). A province's
-    filters hold thousands of values (7,200 plans): the page carries a hundred and DuckDB finds the rest
-    as the reader types."""
-    sql, params = source
-    match = "where contains(lower(value), lower($text)) or value is not distinct from $chosen" if text else ""
-    found = _query(f"""select value, count(*) over () as matching from (select distinct value from ({sql})
-                       where value is not null) {match}
-                       order by value is not distinct from $chosen desc, value
-                       limit $limit""",
-                   {**params, **({"text": text} if text else {}), "chosen": chosen,
-                    "limit": None if limit is None else limit + 1})
-    values = found["value"].to_numpy(dtype=object).tolist()
-    if values and values[0] != chosen and limit is not None:
-        values = values[:limit]  # the chosen value is not among them: the limit holds others only
-    return values, int(found["matching"].iat[0]) if len(found) else 0
+    """The values of listed_options, in its order, and how many there are."""
+    options, total = listed_options(source, chosen, text, limit)
+    return [o["value"] for o in options], total
 
 
 # --- a responsible unit's own view -------------------------------------------------------------------
@@ -441,7 +474,7 @@ def unit_tasks(region: str, unit: str, period: str = "") -> pd.DataFrame:
                s.plan_title, s.no, s.title, s.due_date, s.status_class as status, s.latest_status, s.latest_period,
                case when s.is_overdue then 0 when n.task_id is not null and not n.reported then 1 else 2 end
                    as urgency
-        from marts.mart_task_status s join staging.stg_task_units u using (task_id)
+        from marts.mart_task_status s join marts.mart_task_units u using (task_id)
         left join due_now n using (task_id)
         where s.region = $region and u.unit = $unit
         group by all order by urgency, s.due_date nulls last, s.plan_title, s.no""",
@@ -496,13 +529,14 @@ def plan_files() -> pd.DataFrame:
 # unused unit filter would still join every task with its units (61 ms of a 141,600-task count).
 _TASK_CONDITIONS = {
     "region": "s.region = $region",
-    "plan": "s.plan_title = $plan",
+    "plan": "s.plan_id = $plan",  # a plan is its plan_id: two plans may share a title
     "domain": "s.domain = $domain",
     "category": "s.category = $category",
     "status": "s.status_class = $status",
     "overdue": "s.is_overdue",
 }
-_UNIT_CONDITIONS = {"unit": "u.unit = $unit", "role": "u.role = $role"}
+# a unit is (region, unit): 阳泉's and 晋城's 市生态环境局 are two offices
+_UNIT_CONDITIONS = {"unit": "u.region = $unit_region and u.unit = $unit_name", "role": "u.role = $role"}
 
 
 def _task_filter(f: dict) -> tuple[str, dict]:
@@ -511,9 +545,15 @@ def _task_filter(f: dict) -> tuple[str, dict]:
     conditions = [c for k, c in _TASK_CONDITIONS.items() if k in given]
     units = [c for k, c in _UNIT_CONDITIONS.items() if k in given]
     if units:
-        conditions.append("exists (select 1 from staging.stg_task_units u where u.task_id = s.task_id and "
+        conditions.append("exists (select 1 from marts.mart_task_units u where u.task_id = s.task_id and "
                           + " and ".join(units) + ")")
-    params = {k: v for k, v in given.items() if k != "overdue"}
+    params = {k: v for k, v in given.items() if k not in ("overdue", "unit")}
+    if "plan" in given:  # an old link by title, when it names one plan; else no rows (the page says why)
+        plan, _ = facet_key("plan", given["plan"], given.get("region"))
+        params["plan"] = plan["value"] if plan else None
+    if "unit" in given:
+        unit, _ = facet_key("unit", given["unit"], given.get("region"))
+        params["unit_region"], params["unit_name"] = (unit["region"], unit["name"]) if unit else (None, None)
     return ("where " + " and ".join(conditions)) if conditions else "", params
 
 
@@ -538,13 +578,11 @@ def task(task_id: str) -> dict | None:
     row = found.iloc[0].to_dict()
     return {
         "task": row,
-        "lines": _query("""select line_no, location, text from raw.plan_lines
-                           where source = ? and line_no between ? and ? order by line_no""",
-                        [row["source"], row["start_line"], row["end_line"]]),
-        "units": _query("""select role, unit_printed, unit, members, propagated from raw.task_units
-                           where task_id = ? order by case role when 'lead' then 0 when 'support' then 1 else 2 end""",
-                        [task_id]),
-        "deadlines": _query("""select text, due_date, kind, source, line from raw.task_deadlines
+        "lines": _query("""select line_no, location, text from marts.mart_task_lines
+                           where task_id = ? order by line_no""", [task_id]),
+        "units": _query("""select role, unit_printed, unit, members, propagated from marts.mart_task_units
+                           where task_id = ? order by role_order""", [task_id]),
+        "deadlines": _query("""select text, due_date, kind, source, line from marts.mart_task_deadlines
                                where task_id = ? order by seq""", [task_id]),
         "reports": _query("""select period, reporting_unit, status, percent, completed_on, output_done, narrative,
                                     file_name, row_number, received_at
@@ -552,15 +590,12 @@ def task(task_id: str) -> dict | None:
                              order by period desc, ingested_at desc, row_number desc""", [task_id]),
         # what the task delivers, counted (淘汰燃煤锅炉26台), each with the line it is printed on, and the
         # 累计完成量 reported against it (mart_task_outputs)
-        "outputs": _query("""select indicator, comparator, planned_value as target_value,
-                                    planned_value_hi as target_value_hi, unit, year, line, reported_value,
-                                    reported_for_task, reported_period, outputs_of_task
+        "outputs": _query("""select indicator, comparator, target_value, target_value_hi, measure_unit, year, line,
+                                    reported_value, reported_for_task, reported_period, outputs_of_task
                              from marts.mart_task_outputs where task_id = ? order by line""", [task_id]),
-        "annex": _query("""select a.table_title, a.no, a.category, a.text, a.deadline, a.units, a.source,
-                                  a.start_line, l.location, a.link_score
-                           from raw.annex_rows a
-                           left join raw.plan_lines l on l.source = a.source and l.line_no = a.start_line
-                           where a.task_id = ? order by a.start_line""", [task_id]),
+        "annex": _query("""select table_title, no, category, text, deadline, units, source, start_line, location,
+                                  link_score
+                           from marts.mart_task_annex where task_id = ? order by start_line""", [task_id]),
     }
 
 
@@ -591,8 +626,8 @@ def trend_keys(region: str | None = None, kpi: str | None = None, regions: froze
 
 def trend_regions() -> tuple[str, dict]:
     """The regions with a trend or a target, as a query of ``value``."""
-    return ("""select region as value from marts.mart_kpi_trends
-               union select region from marts.mart_target_attainment""", {})
+    return ("""select region as value, region as label from marts.mart_kpi_trends
+               union select region, region from marts.mart_target_attainment""", {})
 
 
 def trends(region: str | None = None, kpi: str | None = None) -> pd.DataFrame:
@@ -614,7 +649,7 @@ def unit_scorecard_view(region: str | None = None) -> View:
 
 def scorecard_regions() -> tuple[str, dict]:
     """The regions of the unit scorecard, as a query of ``value``."""
-    return "select region as value from marts.mart_unit_scorecard", {}
+    return "select region as value, region as label from marts.mart_unit_scorecard", {}
 
 
 # --- data quality ---------------------------------------------------------------------------------

@@ -69,7 +69,9 @@ def _completion_chart(dimension: str, lang: str) -> html.Div:
     figure = {"data": [{"type": "bar", "orientation": "h", "x": pct_, "y": list(df["dimension_label"]),
                         "text": labels, "textposition": "auto", "insidetextfont": {"color": "#ffffff"},
                         "marker": {"color": [thresholds.COLOURS[lv] for lv in levels]},
-                        "customdata": df[["tasks_completed", "tasks_with_due_date", "tasks_overdue"]].values.tolist(),
+                        # the bar's key last: a click opens /tasks?plan=<plan_id> (two plans may share a title)
+                        "customdata": df[["tasks_completed", "tasks_with_due_date", "tasks_overdue",
+                                          "dimension_value"]].values.tolist(),
                         "hovertemplate": hover}],
               "layout": {"height": max(220, 28 * len(df) + 50), "margin": {"l": 10, "r": 10, "t": 10, "b": 30},
                          "font": FONT, "xaxis": {"range": [0, 100], "title": {"text": f"{t('completion', lang)} (%)"},
@@ -136,9 +138,9 @@ def _outputs(lang: str, keep: dict) -> html.Div:
         return html.Div(t("none", lang), className="text-muted small", id="outputs-list")
     items = []
     for r in df.itertuples():
-        planned = formats.number(r.planned_value) + ("" if formats.missing(r.planned_value_hi)
-                                                     else f"–{formats.number(r.planned_value_hi)}")
-        reported = (t("output_reported_n", lang, n=formats.number(r.reported_value), unit=r.unit,
+        planned = formats.number(r.target_value) + ("" if formats.missing(r.target_value_hi)
+                                                    else f"–{formats.number(r.target_value_hi)}")
+        reported = (t("output_reported_n", lang, n=formats.number(r.reported_value), unit=r.measure_unit,
                       when=formats.month(r.reported_period, lang))
                     if not formats.missing(r.reported_value) else t("output_not_reported", lang))
         level = thresholds.judge("output_rate", r.output_rate)
@@ -146,7 +148,8 @@ def _outputs(lang: str, keep: dict) -> html.Div:
             html.Div([html.Span(formats.task_name(r.plan_title, r.no, lang), className="fw-semibold me-2",
                                 title=r.task_id),
                       html.Span(r.indicator, className="small")]),
-            html.Div(f"{t('output_planned_n', lang, n=planned, unit=r.unit)} / {reported}", className="small output-figures"),
+            html.Div(f"{t('output_planned_n', lang, n=planned, unit=r.measure_unit)} / {reported}",
+                     className="small output-figures"),
             dbc.Progress(value=min(100, round(100 * r.output_rate, 1)) if not formats.missing(r.output_rate) else 0,
                          label=formats.percent(r.output_rate) if not formats.missing(r.output_rate) else "",
                          style={"height": "14px"}, color=thresholds.COLOURS[level], className="output-bar mt-1"),

@@ -89,13 +89,13 @@ def _outputs(df: pd.DataFrame, lang: str) -> pd.DataFrame:
     def quantity(r) -> str:
         value = f"{r.target_value:g}" + ("" if r.target_value_hi != r.target_value_hi or r.target_value_hi is None
                                          else f"–{r.target_value_hi:g}")
-        return f"{COMPARATOR.get(r.comparator, r.comparator)} {value} {r.unit}"
+        return f"{COMPARATOR.get(r.comparator, r.comparator)} {value} {r.measure_unit}"
 
     def reported(r) -> str:
         when = formats.month(r.reported_period, lang)
         if not formats.missing(r.reported_value):
-            return f"{formats.number(r.reported_value)} {r.unit}（{when}）" if lang == "zh" else \
-                f"{formats.number(r.reported_value)} {r.unit} ({when})"
+            return f"{formats.number(r.reported_value)} {r.measure_unit}（{when}）" if lang == "zh" else \
+                f"{formats.number(r.reported_value)} {r.measure_unit} ({when})"
         if not formats.missing(r.reported_for_task):
             return t("output_not_assignable", lang, n=formats.number(r.reported_for_task), when=when)
         return ""
@@ -198,6 +198,26 @@ def _phone_list(query: dict, lang: str) -> html.Div:
                     className="d-sm-none mb-3")
 
 
+def _keyed(query: dict, lang: str) -> tuple[dict, list]:
+    """The page's plan and unit filters as the keys they mean (data.facet_key: an old link by a plan's
+    title or a unit's name alone still resolves when it names one), and for each that does not, a
+    message with the plans or offices it could mean, each a link: never several merged under one name."""
+    keyed, notes = dict(query), []
+    for name in ("plan", "unit"):
+        if not query.get(name):
+            continue
+        found, candidates = data.facet_key(name, query[name], query.get("region"))
+        if found is not None:
+            keyed[name] = found["value"]
+            continue
+        key = f"{name}_ambiguous" if candidates else f"{name}_unknown"
+        notes.append(dbc.Alert([html.Div(t(key, lang, given=query[name], n=len(candidates))),
+                                *[dcc.Link(c["label"], href=href(PATH, {**query, name: c["value"]}),
+                                           className="alert-link me-3") for c in candidates]],
+                               color="warning", id=f"{name}-not-resolved"))
+    return keyed, notes
+
+
 @guarded(PATH)
 def layout(**query):
     lang = lang_of(query)
@@ -205,8 +225,10 @@ def layout(**query):
         detail = _detail(query["task"], query, lang)
     else:
         detail = html.Div(t("click_a_task", lang), className="text-muted small mb-3", id="task-detail")
+    keyed, notes = _keyed(query, lang)
     return frame(PATH, query,
-        _filters(query, lang),
+        _filters(keyed, lang),
+        *notes,
         detail,
         _phone_list(query, lang),
         html.Div(table_block("tasks", query, row_id="task_id"), className="d-none d-sm-block"),

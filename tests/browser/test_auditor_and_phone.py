@@ -112,7 +112,7 @@ def test_overview_sets_planned_against_reported_outputs(world, app, dash_duo, pa
     start(dash_duo, app)
     login(dash_duo, "leader", passwords["leader"])
     dash_duo.wait_for_element("#outputs-list .output-item", timeout=20)
-    rows = _snapshot(world, """select planned_value, unit, reported_value, task_id from marts.mart_task_outputs
+    rows = _snapshot(world, """select target_value, measure_unit, reported_value, task_id from marts.mart_task_outputs
                                order by reported_value is null, output_rate, plan_title, no, line, target_id""")
     (listed, reported), = _snapshot(world, "select count(*), count(reported_value) from marts.mart_task_outputs")
     assert reported > 0

@@ -30,7 +30,9 @@ def _search_body(name: str, text: str, value, path: str = "/tasks") -> dict:
 
 def test_the_first_values_and_the_chosen_one(world, app_for):
     app = app_for(world.paths.root)
-    plans = _sql(world, "select distinct value from marts.mart_task_facets where facet = 'plan' order by value")
+    # a plan's value is its plan_id, listed by its label (the title made unique)
+    plans = _sql(world, "select value from marts.mart_task_facets where facet = 'plan' order by label, value")
+    labels = dict(zip(plans, _sql(world, "select label from marts.mart_task_facets where facet = 'plan' order by label, value")))
     assert len(plans) > 3
     with app.server.test_request_context("/"):
         data.clear_cache()
@@ -40,9 +42,10 @@ def test_the_first_values_and_the_chosen_one(world, app_for):
         assert (values, total) == ([plans[-1]] + plans[:2], len(plans))  # the chosen one first, then two others
         values, _ = data.listed_values(data.task_facet("plan"), chosen="不存在的计划", limit=2)
         assert values == plans[:2]  # a value the snapshot does not hold is not offered
-        word = plans[0][2:4]
-        values, matching = data.listed_values(data.task_facet("plan"), text=word.lower(), limit=100)
-        assert values == [p for p in plans if word in p] and matching == len(values) > 0
+        word = labels[plans[0]][2:4]
+        options, matching = data.listed_options(data.task_facet("plan"), text=word.lower(), limit=100)
+        assert [o["value"] for o in options] == [p for p in plans if word in labels[p]] and matching == len(options) > 0
+        assert all(o["label"] == labels[o["value"]] for o in options)  # the reader sees the label, not the id
         regions = _sql(world, """select region from marts.mart_kpi_trends union
                                  select region from marts.mart_target_attainment order by 1""")
         assert data.listed_values(data.trend_regions())[0] == regions

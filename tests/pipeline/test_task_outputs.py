@@ -44,8 +44,8 @@ def test_reported_output_is_the_lead_units_latest_figure_put_against_a_single_ou
         assert (pd.isna(r.reported_for_task) and want is None) or r.reported_for_task == want, r.task_id
         if r.outputs_of_task == 1:
             assert (pd.isna(r.reported_value) and want is None) or r.reported_value == want
-            if want is not None and r.planned_value:
-                assert r.output_rate == pytest.approx(want / r.planned_value)
+            if want is not None and r.target_value:
+                assert r.output_rate == pytest.approx(want / r.target_value)
         else:  # one figure for several outputs is not put against any one of them
             assert pd.isna(r.reported_value) and pd.isna(r.output_rate)
 

@@ -16,6 +16,7 @@ joined as (
         t.task_id,
         t.plan_id,
         p.title as plan_title,
+        p.plan_label,
         p.domain,
         p.year as plan_year,
         t.region,

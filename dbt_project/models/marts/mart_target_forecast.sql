@@ -11,14 +11,25 @@
 --   难以达标 h < −0.10 or R out of reach (< 0 for a concentration, > 100 % for a ratio). A year with all
 --   twelve months: 稳定达标 when the judged value meets the threshold, else 难以达标.
 --   non_good_days_allowed (优良天数比例): days of the rest that may still be not good: D_r − ⌈R/100 × D_r⌉.
+--   Day counts summed over the months (year_rule sum, unit 天: 重污染天数 ≤ N, 优良天数 ≥ N; stations publish
+--   each month's count) are forecast as their rate per day, so the formulas above apply unchanged: month
+--   counts ÷ days of the month for the profile, V / D_e so far, N / D as the threshold; the projected year
+--   end is the rate × D, and rest_days = N − V: the heavy-pollution days still allowed (≤), or the good
+--   days still needed (≥). Their expected/required rest-of-year means are left null (a count has none).
 with t as (
     select t.*, k.year_rule, k.measure_unit as kpi_unit, k.name_zh as kpi_name_zh
     from {{ ref('int_target_thresholds') }} t
     join {{ ref('stg_kpi_catalogue') }} k using (kpi)
-    where k.year_rule in ('day_weighted_mean', 'good_day_ratio') and t.threshold is not null
+    where (k.year_rule in ('day_weighted_mean', 'good_day_ratio') or k.year_rule = 'sum' and k.measure_unit = '天')
+      and t.threshold is not null
 ),
-monthly as (
-    select kpi, region, year, month, value from {{ ref('int_observations') }} where period_kind = '当月'
+monthly as (  -- a day count as its rate per day (÷ days of the month), a mean as it is
+    select o.kpi, o.region, o.year, o.month,
+           case when k.year_rule = 'sum' then o.value / day(last_day(make_date(o.year, o.month, 1))) else o.value end
+               as value
+    from {{ ref('int_observations') }} o
+    join {{ ref('stg_kpi_catalogue') }} k using (kpi)
+    where o.period_kind = '当月'
 ),
 -- profile per KPI and region from years before the target year; pooled over regions as the fallback
 own_profile as (
@@ -60,19 +71,27 @@ sums as (
     from so_far s join profile p using (target_id)
     group by s.target_id
 ),
+per_day as (  -- a day count so far and its threshold as rates per day; a mean is its own rate
+    select s.*, u.d_elapsed, u.d_rest, u.profile_elapsed, u.profile_rest,
+           case when s.year_rule = 'sum' then s.v / u.d_elapsed else s.v end as rate,
+           case when s.year_rule = 'sum' then s.threshold / (u.d_elapsed + coalesce(u.d_rest, 0)) else s.threshold end
+               as threshold_rate
+    from so_far s join sums u using (target_id)
+),
 projected as (
     select
-        s.*, u.d_elapsed, u.d_rest,
-        s.v / nullif(u.profile_elapsed / u.d_elapsed, 0) as scale,
-        s.v / nullif(u.profile_elapsed / u.d_elapsed, 0) * u.profile_rest / nullif(u.d_rest, 0) as expected_rest_mean,
-        (s.threshold * (u.d_elapsed + coalesce(u.d_rest, 0)) - s.v * u.d_elapsed) / nullif(u.d_rest, 0)
+        *,
+        rate / nullif(profile_elapsed / d_elapsed, 0) as scale,
+        rate / nullif(profile_elapsed / d_elapsed, 0) * profile_rest / nullif(d_rest, 0) as expected_rest_mean,
+        (threshold_rate * (d_elapsed + coalesce(d_rest, 0)) - rate * d_elapsed) / nullif(d_rest, 0)
             as required_rest_mean
-    from so_far s join sums u using (target_id)
+    from per_day
 ),
 judged as (
     select
         *,
-        (v * d_elapsed + coalesce(expected_rest_mean * d_rest, 0)) / (d_elapsed + coalesce(d_rest, 0)) as projected_value,
+        (rate * d_elapsed + coalesce(expected_rest_mean * d_rest, 0)) / (d_elapsed + coalesce(d_rest, 0))
+            * case when year_rule = 'sum' then d_elapsed + coalesce(d_rest, 0) else 1 end as projected_value,
         case when direction = '<=' then (required_rest_mean - expected_rest_mean) / nullif(expected_rest_mean, 0)
              else (expected_rest_mean - required_rest_mean) / nullif(expected_rest_mean, 0) end as headroom
     from projected
@@ -83,22 +102,26 @@ select
     round(v, 4) as value_so_far,
     judged_value,
     round(projected_value, 2) as projected_value,
-    round(expected_rest_mean, 2) as expected_rest_mean,
-    round(required_rest_mean, 2) as required_rest_mean,
+    case when year_rule <> 'sum' then round(expected_rest_mean, 2) end as expected_rest_mean,
+    case when year_rule <> 'sum' then round(required_rest_mean, 2) end as required_rest_mean,
     round(headroom, 4) as headroom,
     case when year_rule = 'good_day_ratio' and required_rest_mean between 0 and 100
          then d_rest - ceil(required_rest_mean / 100 * d_rest)::integer end as non_good_days_allowed,
+    case when year_rule = 'sum' and m < 12 then threshold - v end as rest_days,
     case
         when m = 12 then case when {{ target_satisfied('judged_value', 'threshold', 'direction') }}
                               then '稳定达标' else '难以达标' end
         when direction = '<=' and required_rest_mean < 0 then '难以达标'
         when direction = '>=' and required_rest_mean > 100 and year_rule = 'good_day_ratio' then '难以达标'
+        when direction = '>=' and required_rest_mean > 1 and year_rule = 'sum' then '难以达标'  -- more days than remain
         when direction = '>=' and required_rest_mean <= 0 then '稳定达标'
         when headroom >= 0.10 then '稳定达标'
         when headroom >= -0.10 then '需努力'
         else '难以达标'
     end as forecast_status,
-    case when m < 12 then '剩余月份' || kpi_name_zh || '均值须 '
+    case when m < 12 and year_rule = 'sum' then '剩余月份' || kpi_name_zh || '须 '
+                          || {{ level_text('direction', 'greatest(threshold - v, 0)', 'kpi_unit') }}
+         when m < 12 then '剩余月份' || kpi_name_zh || '均值须 '
                           || {{ level_text('direction', 'round(required_rest_mean, 1)', 'kpi_unit') }} end as required_text,
     {{ as_of() }} as as_of
 from judged

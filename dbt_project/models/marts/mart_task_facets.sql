@@ -1,7 +1,15 @@
--- The values the 任务 page offers in its filters (region, plan, domain, category, unit), one row each:
--- a province's 141,600 tasks are scanned here once per build, not on every page request.
-select distinct 'region' as facet, region as value from {{ ref('mart_task_status') }} where region is not null
-union all select distinct 'plan', plan_title from {{ ref('mart_task_status') }} where plan_title is not null
-union all select distinct 'domain', domain from {{ ref('mart_task_status') }} where domain is not null
-union all select distinct 'category', category from {{ ref('mart_task_status') }} where category is not null
-union all select distinct 'unit', unit from {{ ref('stg_task_units') }} where unit is not null
+-- The values the 任务 page offers in its filters (region, plan, domain, category, unit), one row each
+-- (grain: facet × value): a province's 141,600 tasks are scanned here once per build, not on every page
+-- request. value is what the URL carries and the filter matches, label what the reader sees, name the
+-- name alone (an old link by name is resolved through it), region the region the value belongs to:
+--   plan : value plan_id, label plan_label — two plans with one title stay two
+--   unit : value 地区/单位, label 单位（地区）— units are named per region (阳泉's and 晋城's 市生态环境局
+--          are two offices), so a unit is (region, unit), never the name alone
+select distinct 'region' as facet, region as value, region as label, region as name, region
+from {{ ref('mart_task_status') }} where region is not null
+union all select distinct 'plan', plan_id, plan_label, plan_title, region from {{ ref('mart_task_status') }}
+union all select distinct 'domain', domain, domain, domain, null from {{ ref('mart_task_status') }} where domain is not null
+union all select distinct 'category', category, category, category, null from {{ ref('mart_task_status') }}
+    where category is not null
+union all select distinct 'unit', region || '/' || unit, unit || '（' || region || '）', unit, region
+from {{ ref('mart_task_units') }} where unit is not null

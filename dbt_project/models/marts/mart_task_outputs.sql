@@ -1,15 +1,17 @@
--- What a task delivers, counted, planned against reported: every output target the parser linked to a
--- task (淘汰燃煤锅炉26台: kind = output) beside the task's latest 累计完成量 (raw.progress_reports.output_done).
+-- What a task delivers, counted (淘汰燃煤锅炉26台): every output quantity the parser linked to a task, with
+-- the line it is printed on, beside the task's latest 累计完成量 (raw.progress_reports.output_done). Outputs
+-- are not judged as KPI attainment (int_target_thresholds).
 -- Which report counts: as int_task_latest_report, a report known by as_of (its period begun, the file
 -- arrived) — the latest period, then the latest file and row — among the rows that carry a figure (a
 -- blank 累计完成量 is "not reported this period", not zero); and, as the completion authority rule
 -- (macro task_completion_timeline), the lead units' reports when the task names lead units.
--- The template asks one 累计完成量 per task "in 计划量's unit": with one output target the figure is that
--- target's; a task with several output targets has no figure to put against any one of them
--- (reported_value null, reported_for_task keeps what was written). Grain: output target (target_id).
+-- The template asks one 累计完成量 per task "in 计划量's unit": with one output quantity the figure is that
+-- quantity's; a task with several has no figure to put against any one of them (reported_value null,
+-- reported_for_task keeps what was written). Grain: output quantity (target_id), stored in task order (a
+-- lookup by task_id reads one block).
 with outputs as (
-    select target_id, task_id, indicator, comparator, target_value, target_value_hi, unit, year, line,
-           count(*) over (partition by task_id) as outputs_of_task
+    select target_id, task_id, indicator, comparator, target_value, target_value_hi, unit as measure_unit, year,
+           line, count(*) over (partition by task_id) as outputs_of_task
     from {{ ref('stg_targets') }}
     where kind = 'output' and task_id is not null
 ),
@@ -32,8 +34,8 @@ reported as (
     group by r.task_id
 )
 select
-    o.target_id,
     o.task_id,
+    o.target_id,
     s.plan_id,
     s.plan_title,
     s.no,
@@ -41,9 +43,9 @@ select
     s.region,
     o.indicator,
     o.comparator,
-    o.target_value as planned_value,
-    o.target_value_hi as planned_value_hi,
-    o.unit,
+    o.target_value,
+    o.target_value_hi,
+    o.measure_unit,
     o.year,
     o.line,
     o.outputs_of_task,
@@ -58,3 +60,4 @@ select
 from outputs o
 join {{ ref('mart_task_status') }} s using (task_id)
 left join reported p using (task_id)
+order by o.task_id, o.line  -- task order: a lookup by task_id reads one block
