@@ -238,25 +238,18 @@ def in_regions(where: str, params: dict, regions: frozenset | None) -> tuple[str
 def inputs_view(lang: str = "zh") -> View:
     """Every input file the snapshot was built from, with its checksum and how it landed: the manifest's
     inputs (publish writes them from these two tables), read from the snapshot itself — a province's
-    28,000 files are a query, not a frame built from megabytes of JSON. Each named as people name it (a
-    plan file by its notice, a submission by its region, unit and periods); the file name beside it."""
-    return View(f"""select 0 as part, 'plan' as kind, {_document_name('d', 'f.source')} as source, f.source as source_reference,
-                          f.checksum as sha256, f.status,
+    28,000 files are a query, not a frame built from megabytes of JSON. Each named as people name it
+    (mart_input_files: a plan file by its notice, a submission by its region, unit and periods), the file
+    name beside it."""
+    return View(f"""select 0 as part, 'plan' as kind, coalesce(m.document_name, f.source) as source,
+                          f.source as source_reference, f.checksum as sha256, f.status,
                           null::integer as rows_landed, null::integer as rows_rejected, null::timestamp as landed_at
-                   from raw.plan_files f left join raw.plan_documents d using (source)
+                   from raw.plan_files f left join marts.mart_input_files m on m.file_checksum = f.checksum
                    union all
                    select 1, 'submission', coalesce(nullif({_submission_name('m', lang)}, ''), i.file_name),
                           i.file_name, i.file_checksum, i.status, i.rows_landed, i.rows_rejected, i.ingested_at
                    from raw.ingested_files i left join marts.mart_input_files m using (file_checksum)""",
                 {}, ("part", "landed_at", "source_reference"))
-
-
-def _document_name(alias: str, file_name: str) -> str:
-    """SQL of a plan file as people name it: the notice's title and number (阳泉市2023年…行动计划（阳政办发〔2023〕
-    14号）) of raw.plan_documents ``alias``, else the ``file_name`` (a file that could not be read has
-    nothing else)."""
-    return (f"coalesce(json_extract_string({alias}.announced_titles, '$[0]') "
-            f"|| coalesce('（' || {alias}.doc_number || '）', ''), {file_name})")
 
 
 def _submission_name(alias: str, lang: str) -> str:
@@ -518,10 +511,10 @@ def snapshot_connection() -> duckdb.DuckDBPyConnection:
 
 def plan_files() -> pd.DataFrame:
     """The plan files read this run, each named by its notice (the file's name kept as source_reference)."""
-    return _query(f"""select {_document_name('d', 'f.source')} as source, f.format, f.status, f.reason, f.seconds,
-                             f.source as source_reference, f.checksum
-                      from raw.plan_files f left join raw.plan_documents d using (source)
-                      order by f.status <> 'rejected', f.source""")
+    return _query("""select coalesce(m.document_name, f.source) as source, f.format, f.status, f.reason, f.seconds,
+                            f.source as source_reference, f.checksum
+                     from raw.plan_files f left join marts.mart_input_files m on m.file_checksum = f.checksum
+                     order by f.status <> 'rejected', f.source""")
 
 
 # One condition per filter the page sets (values stay parameters). Conditions for unset filters are left
@@ -672,19 +665,24 @@ def gx_view(run_id: str, lang: str = "zh") -> View:
         named as (
             select x.result_no, x.ord,
                    coalesce({formats.task_name_sql('t.plan_title', 't.no', lang)},
-                            {formats.source_name_sql('gp.title', 'g.line', lang)},
+                            {formats.source_name_sql('g.plan_title', 'g.line', lang)},
                             {formats.source_name_sql(f"coalesce(nullif({_submission_name('m', lang)}, ''), {row_file})",
                                                      f"try_cast({row_no} as integer)", lang)},
-                            dp.title, x.e ->> 'dimension_value', x.e ->> 0, x.e::varchar) as who,
+                            dp.plan_label, x.e ->> 'dimension_value',
+                            case when json_type(x.e) <> 'OBJECT' then x.e ->> '$' end,
+                            {"'(row not located)'" if lang == "en" else "'（未能定位的行）'"}) as who,
                    case when json_type(x.e) = 'OBJECT' then x.e ->> x.column_name end as found
             from samples x
             left join marts.mart_task_status t on t.task_id = x.e ->> 'task_id'
-            left join staging.stg_targets g on g.target_id = x.e ->> 'target_id'
-            left join staging.stg_plans gp on gp.plan_id = g.plan_id
+            left join (select target_id, p.plan_title, line from marts.mart_target_attainment
+                       join marts.mart_plans p using (plan_id)
+                       union all
+                       select target_id, plan_title, line from marts.mart_task_outputs) g
+                   on g.target_id = x.e ->> 'target_id'
             left join (select file_name, any_value(region) as region, any_value(unit) as unit, any_value(kind) as kind,
                               min(period_first) as period_first, max(period_last) as period_last
                        from marts.mart_input_files group by file_name) m on m.file_name = {row_file}
-            left join staging.stg_plans dp on dp.plan_id = x.e ->> 'dimension_value'
+            left join marts.mart_plans dp on dp.plan_id = x.e ->> 'dimension_value'
         ),
         listed as (
             select result_no, count(*) as listed,

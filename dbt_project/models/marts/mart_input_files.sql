@@ -1,8 +1,9 @@
--- Every submission file as an auditor names it — whose report, of which region, for which periods —
--- read from the file's own rows, landed or quarantined (a clerk may rename a file; its rows say what it
--- is): the data-quality page writes "阳泉市 市生态环境局 2023年12月 报表 第5行" from this, with the file
--- name kept for the tooltip and the download. A file none of whose rows could be read (unreadable, not a
--- workbook) has no region, unit or period. Grain: submission file (file_checksum).
+-- Every input file as an auditor names it. A submission — whose report, of which region, for which
+-- periods — read from the file's own rows, landed or quarantined (a clerk may rename a file; its rows say
+-- what it is): the data-quality page writes "阳泉市 市生态环境局 2023年12月 报表 第5行" from this. A plan file
+-- by its notice: the first title it announces and its 文号. The file name stays for the tooltip and the
+-- download; a file none of whose rows could be read has no region, unit, period or notice.
+-- Grain: input file (file_checksum; input = plan or submission).
 with quarantined as (
     select q.file_checksum,
            coalesce(json_extract_string(q.original, '$.region'), t.region) as region,
@@ -31,6 +32,7 @@ described as (
     group by file_checksum
 )
 select
+    'submission' as input,
     f.file_checksum,
     f.file_name,
     f.kind,
@@ -38,6 +40,21 @@ select
     d.region,
     d.unit,
     d.period_first,
-    d.period_last
+    d.period_last,
+    null::varchar as document_name
 from {{ source('raw', 'ingested_files') }} f
 left join described d using (file_checksum)
+union all
+select
+    'plan',
+    f.checksum,
+    f.source,
+    f.format,
+    f.status,
+    n.region,
+    null,
+    null,
+    null,
+    json_extract_string(n.announced_titles, '$[0]') || coalesce('（' || n.doc_number || '）', '')
+from {{ source('raw', 'plan_files') }} f
+left join {{ source('raw', 'plan_documents') }} n using (source)
