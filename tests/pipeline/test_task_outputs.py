@@ -1,7 +1,7 @@
 """Issue 22's gap and issue 24's outputs: the 累计完成量 a unit writes lands in staging and in
 mart_task_outputs beside the output target it counts towards, recomputed here in pandas from the raw rows
 (not from the marts); and mart_input_files names every submission file by its own rows (checked against
-the names the sample gave its files, which the mart never reads)."""
+the names the sample gave its files, which the mart never reads) and every plan file by its notice."""
 from __future__ import annotations
 
 import re
@@ -58,8 +58,13 @@ def test_staging_and_the_task_detail_mart_carry_the_figure_of_every_row(world):
 
 
 def test_every_submission_file_is_named_by_its_own_rows(world):
-    files = _raw(world, "select * from marts.mart_input_files")
+    every = _raw(world, "select * from marts.mart_input_files")
+    files = every[every["input"] == "submission"]
     assert len(files) == len(_raw(world, "select file_checksum from raw.ingested_files"))
+    plans = every[every["input"] == "plan"].set_index("file_name")["document_name"]
+    assert len(plans) == len(_raw(world, "select source from raw.plan_files"))
+    assert plans["001_6d8037a82e9ce14b.docx"] == "晋城市空气质量改善、水环境质量巩固提升和土壤污染防治2022年行动计划（晋市政办〔2022〕11号）"
+    assert pd.isna(plans["旧版通知.doc"])  # refused: nothing read, its name stays
     named = re.compile(r"示例数据_进展填报_(.+?)_(.+)_(\d{4}-\d{2})\.xlsx")
     checked = 0
     for r in files.itertuples():
