@@ -10,7 +10,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc
 from flask import Response
 
-from . import bulletin_links, callbacks, data_docs, downloads, json_engine, uploads
+from . import bulletin_links, callbacks, data_docs, downloads, uploads
 from .auth import init_auth, secure_cookies
 from .data import NoSnapshot
 from .i18n import LABELS
@@ -46,7 +46,6 @@ def _security_headers(app: dash.Dash) -> None:
 
 
 def create_app() -> dash.Dash:
-    json_engine.install()  # page renders written by the json module's encoder, data by orjson
     app = dash.Dash(__name__, use_pages=True, pages_folder=os.path.join(os.path.dirname(__file__), "pages"),
                     # Bootstrap 5.3.6 (MIT) is served from dashboards/assets/: government networks
                     # often have no internet, so nothing is loaded from a CDN.
