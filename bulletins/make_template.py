@@ -228,6 +228,13 @@ def main() -> None:
     para(doc, "目标变化：{{ r.region }} {{ r.kpi_name_zh }}：{{ r.text }}")
     para(doc, "{%p endfor %}")
 
+    doc.add_paragraph("七、督办事项", style="Heading 1")
+    para(doc, "截至{{ as_of }}，在办督办事项{{ escalations_total }}项（来源：marts.mart_escalations；“按规则”为逾期天数或"
+              "连续滞后期数达到 data/reference/escalation_rules.csv 所定条件，“督查室”为人工督办）。")
+    table(doc, ["地区", "任务", "牵头单位", "督办来源", "督办事由", "督办日期"],
+          ["{{ r.region }}", "{{ r.task_title }}", "{{ r.lead_units }}", "{{ r.origin }}", "{{ r.reason }}",
+           "{{ r.opened_on }}"], "escalations", [16, 50, 40, 16, 26, 22], cut="项")
+
     annex = doc.add_section(WD_SECTION.NEW_PAGE)  # landscape: the annex is a wide table
     annex.orientation = WD_ORIENT.LANDSCAPE
     annex.page_width, annex.page_height = Mm(297), Mm(210)

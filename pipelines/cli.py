@@ -110,6 +110,26 @@ def cmd_bulletin(args) -> int:
     return 0
 
 
+def cmd_reminders(args) -> int:
+    """Reminders of the published snapshot into outbox/<date>/, mailed when PLANKPI_SMTP_HOST is set."""
+    from datetime import date as _date
+
+    from .supervision.reminders import RemindersError, SmtpSettings, send_reminders
+    from .warehouse.publish import current_snapshot_path
+    paths = data_paths()
+    try:
+        day = _date.fromisoformat(args.date) if args.date else None
+        result = send_reminders(current_snapshot_path(paths.serving), paths.outbox, day, SmtpSettings.from_env())
+    except (RemindersError, ValueError, OSError) as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    print(f"催报 {len(result.letters)} 个单位 / reminders for {len(result.letters)} units as of {result.as_of}"
+          f" -> {result.folder}; 已发邮件 / mailed: {result.mailed}")
+    for err in result.mail_errors:
+        print(f"邮件未发出 / not mailed: {err}", file=sys.stderr)
+    return 1 if result.mail_errors else 0
+
+
 CLI_RUN_TAG = "plankpi/runner"  # tags the runs `plankpi run` executes in its own process
 
 
@@ -308,11 +328,15 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--ephemeral", dest="persist", action="store_false",
                    help="do not record the run in DAGSTER_HOME")
     p.add_argument("--job", default="all_assets_job",
-                   choices=("all_assets_job", "publish_job", "submissions_job", "templates_job", "bulletin_job"),
+                   choices=("all_assets_job", "publish_job", "submissions_job", "templates_job", "bulletin_job",
+                            "reminders_job"),
                    help="默认全部 / default: everything; submissions_job: ingest the inbox and publish")
     p.add_argument("--wait", action="store_true",
                    help="另一次运行进行中时排队等待 / wait for a run in progress instead of stopping")
     p.set_defaults(func=cmd_run)
+    p = sub.add_parser("reminders", help="催报：写入发件箱并发送邮件 / write today's reminders to the outbox (and mail them)")
+    p.add_argument("--date", help="截至日期 YYYY-MM-DD（须为发布快照的日期）/ the as-of date (the published snapshot's)")
+    p.set_defaults(func=cmd_reminders)
     p = sub.add_parser("audit", help="最近一次校验结果 / latest validation summary (exit 1 if blocking)")
     p.set_defaults(func=cmd_audit)
     p = sub.add_parser("office", help="把文本计划排成 .docx 与 .pdf（测试用）/ render text plans as .docx and .pdf")

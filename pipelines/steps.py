@@ -13,7 +13,7 @@ from .parsing.folder import ParsedFolder, parse_folder
 from .reference import kpi_catalogue
 from .submissions import sample
 from .submissions.ingest import FileReport, ingest_inbox
-from .warehouse.load import load_plans, load_reference
+from .warehouse.load import load_plans, load_reference, load_supervision
 from .warehouse.schema import connect, ensure_raw_schema
 
 
@@ -27,20 +27,26 @@ def parse_plans(paths: DataPaths) -> ParsedFolder:
     return parse_folder(paths.plans, paths.reference)
 
 
-def load_parsed_plans(paths: DataPaths, parsed: ParsedFolder) -> StepResult:
+def _load_raw(paths: DataPaths, load, source) -> StepResult:
+    """One raw loader (plans, reference tables, the supervision store) into the build database, timed."""
     started = time.perf_counter()
     with connect(paths.build_db) as con:
         ensure_raw_schema(con)
-        counts = load_plans(con, parsed)
+        counts = load(con, source)
     return StepResult(counts, time.perf_counter() - started)
+
+
+def load_parsed_plans(paths: DataPaths, parsed: ParsedFolder) -> StepResult:
+    return _load_raw(paths, load_plans, parsed)
 
 
 def load_reference_data(paths: DataPaths) -> StepResult:
-    started = time.perf_counter()
-    with connect(paths.build_db) as con:
-        ensure_raw_schema(con)
-        counts = load_reference(con, paths.reference)
-    return StepResult(counts, time.perf_counter() - started)
+    return _load_raw(paths, load_reference, paths.reference)
+
+
+def load_supervision_records(paths: DataPaths) -> StepResult:
+    """The supervision store's records (issue 26), copied whole into raw."""
+    return _load_raw(paths, load_supervision, paths.root)
 
 
 def ingest_submissions(paths: DataPaths, today: date | None = None, progress=None) -> list[FileReport]:

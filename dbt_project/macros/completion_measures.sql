@@ -8,7 +8,8 @@
   Overdue is split by the due date's basis: tasks_overdue_printed (a date printed in the task or its
   annex row) and tasks_overdue_assumed (no date printed: 31 Dec of the plan year, 推定). Standing tasks
   get their own measures: tasks_ongoing_reported (a report in force) and tasks_ongoing_lagging (it says
-  未启动 or 滞后).
+  未启动 or 滞后). tasks_awaiting_review (issue 26): the lead units reported 已完成, the review is pending —
+  not completed (not in any numerator), not overdue, not among tasks_not_due: shown apart.
 #}
 {% macro completion_measures() -%}
     count(*) as tasks_total,
@@ -20,7 +21,8 @@
     count(*) filter (where is_overdue) as tasks_overdue,
     count(*) filter (where is_overdue and due_basis in ('printed', 'annex')) as tasks_overdue_printed,
     count(*) filter (where is_overdue and due_basis = 'plan_year') as tasks_overdue_assumed,
-    count(*) filter (where not is_ongoing and not is_completed and not is_due) as tasks_not_due,
+    count(*) filter (where not is_ongoing and not is_completed and not is_due and not is_awaiting_review) as tasks_not_due,
+    count(*) filter (where is_awaiting_review) as tasks_awaiting_review,
     count(*) filter (where is_ongoing) as tasks_ongoing,
     count(*) filter (where is_ongoing and latest_status_code is not null) as tasks_ongoing_reported,
     count(*) filter (where is_ongoing and latest_status_code in ('delayed', 'not_started')) as tasks_ongoing_lagging,

@@ -7,6 +7,14 @@
   the latest of their completion dates; done_period = the period in which the last of them first said
   已完成. A task naming no lead unit is completed by any of its units (nobody else could). A unit
   reporting under the name printed in the plan counts as that unit.
+  Review (issue 26): a report row's 已完成 counts only while its review state (int_report_review_events,
+  the one place that decides it) is not_required (not 已完成, or it arrived before review_policy.csv's
+  review_required_from) or approved; pending_review and returned count as not done. A decision is one more
+  version of the report row from its day on (its day and number are the last keys of its sort key, so a later decision on
+  the same row supersedes the earlier one, and a later report of the unit supersedes both).
+  is_awaiting_review: not complete, but every lead unit (any unit, for a task naming no lead) says 已完成
+  and is not returned — the rest await review. reported_complete_on = the latest arrival of those reports;
+  approved_on = the latest approval among them (null when none needed one).
   Read by int_task_completion (the timeline's last row: the state as of as_of) and mart_task_status_monthly
   (the row in force at each month end), so the history's last month end is the headline.
   Set-based: one aggregate per task, unit and day; one running window per (task, unit); one ASOF join of
@@ -24,24 +32,29 @@
     lead_count as (
         select task_id, count(distinct unit) as lead_units_total from leads group by task_id
     ),
-    reports as (
+    reports as (  -- every version of every report row known by as_of: its arrival, then each review decision
         select
             r.task_id,
             coalesce(l.unit, r.unit, '') as unit,
             l.unit is not null as is_lead,
-            greatest(r.received_at::date, r.period_start) as known_from,
-            r.status_code, r.completed_on, r.period,
-            (r.period, r.ingested_at, r.received_at, r.file_checksum, r.sheet, r.row_number) as sort_key
+            v.on_day as known_from,
+            r.status_code, r.completed_on, r.period, v.review_state,
+            v.review_state in ('not_required', 'approved') as counts,
+            r.received_at::date as arrived_on,
+            case when v.review_state = 'approved' then v.on_day end as approved_on,
+            (r.period, r.ingested_at, r.received_at, r.file_checksum, r.sheet, r.row_number, v.on_day, v.version)
+                as sort_key
         from {{ ref('stg_progress_reports') }} r
+        join {{ ref('int_report_review_events') }} v using (report_key)
         left join leads l on l.task_id = r.task_id and l.reported_as = r.unit
-        where r.period_start <= {{ as_of() }} and r.received_at::date <= {{ as_of() }}
     ),
     per_day as (  -- each unit's best report among those that became known that day
         select
             task_id, unit, is_lead, known_from,
-            arg_max({'status_code': status_code, 'completed_on': completed_on}, sort_key) as best,
+            arg_max({'status_code': status_code, 'completed_on': completed_on, 'review_state': review_state,
+                     'arrived_on': arrived_on, 'approved_on': approved_on}, sort_key) as best,
             max(sort_key) as best_key,
-            min(period) filter (where status_code = 'done') as first_done_period
+            min(period) filter (where status_code = 'done' and counts) as first_done_period
         from reports
         group by all
     ),
@@ -62,7 +75,11 @@
     at_events as (
         select e.task_id, e.on_day, e.unit, e.is_lead,
                s.in_force.status_code as status_code, s.in_force.completed_on as completed_on,
-               s.first_done_period
+               s.first_done_period,
+               s.in_force.status_code = 'done' and s.in_force.review_state in ('not_required', 'approved') as done,
+               s.in_force.status_code = 'done' and s.in_force.review_state <> 'returned' as said_done,
+               s.in_force.review_state as unit_review_state, s.in_force.arrived_on as unit_arrived_on,
+               s.in_force.approved_on as unit_approved_on
         from events e
         asof join unit_states s
             on s.task_id = e.task_id and s.unit = e.unit and s.is_lead = e.is_lead and e.on_day >= s.known_from
@@ -71,19 +88,38 @@
         u.task_id,
         u.on_day as known_from,
         coalesce(c.lead_units_total, 0) as lead_units_total,
-        count(distinct u.unit) filter (where u.is_lead and u.status_code = 'done') as lead_units_done,
+        count(distinct u.unit) filter (where u.is_lead and u.done) as lead_units_done,
         case
-            when c.lead_units_total is null then bool_or(u.status_code = 'done')
-            else count(distinct u.unit) filter (where u.is_lead and u.status_code = 'done') = c.lead_units_total
+            when c.lead_units_total is null then bool_or(u.done)
+            else count(distinct u.unit) filter (where u.is_lead and u.done) = c.lead_units_total
         end as is_complete,
+        not is_complete and case
+            when c.lead_units_total is null then bool_or(u.said_done)
+            else count(distinct u.unit) filter (where u.is_lead and u.said_done) = c.lead_units_total
+        end as is_awaiting_review,
         case
-            when c.lead_units_total is null then max(u.completed_on) filter (where u.status_code = 'done')
-            else max(u.completed_on) filter (where u.is_lead and u.status_code = 'done')
+            when c.lead_units_total is null then max(u.completed_on) filter (where u.done)
+            else max(u.completed_on) filter (where u.is_lead and u.done)
         end as completed_on,
         case  -- the period of each unit's first 已完成; the task's is the last lead unit's
-            when c.lead_units_total is null then min(u.first_done_period) filter (where u.status_code = 'done')
-            else max(u.first_done_period) filter (where u.is_lead and u.status_code = 'done')
-        end as done_period
+            when c.lead_units_total is null then min(u.first_done_period) filter (where u.done)
+            else max(u.first_done_period) filter (where u.is_lead and u.done)
+        end as done_period,
+        case when is_complete or is_awaiting_review then
+            case when c.lead_units_total is null then max(u.unit_arrived_on) filter (where u.said_done)
+                 else max(u.unit_arrived_on) filter (where u.is_lead and u.said_done) end
+        end as reported_complete_on,
+        case when is_complete then
+            case when c.lead_units_total is null then max(u.unit_approved_on) filter (where u.done)
+                 else max(u.unit_approved_on) filter (where u.is_lead and u.done) end
+        end as approved_on,
+        case  -- the task's review state: its lead units' reports' states, the least advanced first
+            when is_awaiting_review then 'pending_review'
+            when bool_or(u.status_code = 'done' and u.unit_review_state = 'returned'
+                         and (u.is_lead or c.lead_units_total is null)) then 'returned'
+            when is_complete and approved_on is not null then 'approved'
+            else 'not_required'
+        end as review_state
     from at_events u
     left join lead_count c using (task_id)
     group by u.task_id, u.on_day, c.lead_units_total

@@ -91,6 +91,7 @@ class Numbers:
     completion_by_region: list[dict]
     pm25_paths: list[dict] = field(default_factory=list)
     target_statuses: list[dict] = field(default_factory=list)
+    open_escalations: list[dict] = field(default_factory=list)  # 督办 open as of the snapshot (issue 26)
 
 
 def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: dict) -> list[dict]:
@@ -217,11 +218,16 @@ def gather(con: duckdb.DuckDBPyConnection, period: Period, scope: str, published
     target_statuses = _rows(con, """
         select target_id, region, kpi_name_zh, year, status from marts.mart_target_attainment
         where region in (select region from bulletin_regions) order by target_id""", p)
+    open_escalations = _rows(con, """
+        select task_id, region, task_title, lead_units, origin, reason, opened_on, last_note, days_overdue
+        from marts.mart_escalations
+        where is_open and region in (select region from bulletin_regions)
+        order by opened_on, region, task_id""", p)
     return Numbers(period, scope, as_of, published_at, snapshot,
                    latest_received.isoformat(sep=" ", timespec="minutes") if latest_received else None,
                    includes_sample, headline, reporting_period, targets_at_risk, red_list,
                    honour_list, overdue_by_unit, reporting_gaps, changes, overdue_tasks, completion_by_region,
-                   pm25_paths, target_statuses)
+                   pm25_paths, target_statuses, open_escalations)
 
 
 def _changes_from_report_periods(con, p: dict) -> dict:

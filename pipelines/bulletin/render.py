@@ -39,7 +39,8 @@ SOFFICE_TIMEOUT = 300
 # The rows a bulletin prints of its long lists; the workbook beside it (.xlsx) holds every row. A Word
 # table costs LibreOffice ≈ 12 ms of CPU a row: a 50-document province's 1,147 overdue tasks were 74 pages
 # and 16 s, a 2,000-document one's would be ≈ 46,000 rows.
-PAGE_ROWS = {"annex": 300, "overdue_by_unit": 50, "gaps": 100, "changes.tasks": 100}
+PAGE_ROWS = {"annex": 300, "overdue_by_unit": 50, "gaps": 100, "changes.tasks": 100, "escalations": 100}
+ORIGIN_ZH = {"rule": "按规则", "manual": "督查室"}  # mart_escalations.origin
 
 
 @dataclass
@@ -141,6 +142,9 @@ def context(n: Numbers, tpl: DocxTemplate, images: dict[str, Path | None], issue
         "annex": [{**r, "seq": i, "due_basis": BASIS_ZH[r["due_basis"]],
                    "where": _where(r["source"], r["start_line"], r["location"])}
                   for i, r in enumerate(n.overdue_tasks, 1)],
+        "escalations": [{**r, "origin": ORIGIN_ZH[r["origin"]], "opened_on": _day(r["opened_on"]),
+                         "lead_units": r["lead_units"] or "—", "last_note": r["last_note"] or "—"}
+                        for r in n.open_escalations],
         "chart_completion": image("completion"), "chart_pm25": image("pm25"),
         "workbook": f"{file_stem(n.scope, n.period)}.xlsx",
     }
@@ -186,6 +190,9 @@ def workbook_sheets(ctx: dict) -> list[tuple[str, list[dict], list[tuple[str, st
                                           ("平均逾期天数", "mean_days")]),
         ("迟报未报", ctx["gaps"], [("地区", "region"), ("单位", "unit"), ("情况", "status"), ("接收日期", "reported_on"),
                                  ("迟报天数", "days_late"), ("填报文件及行", "where")]),
+        ("督办事项", ctx["escalations"], [("地区", "region"), ("任务", "task_title"), ("牵头单位", "lead_units"),
+                                       ("督办来源", "origin"), ("督办事由", "reason"), ("督办日期", "opened_on"),
+                                       ("最新说明", "last_note")]),
         ("本月变化", ctx["changes"]["tasks"], [("变化", "change"), ("地区", "region"), ("编号", "no"), ("任务", "title"),
                                             ("牵头单位", "lead_unit"), ("日期", "day"), ("出处", "where")]),
     ]

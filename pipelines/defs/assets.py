@@ -12,6 +12,8 @@ REFERENCE_KEYS = [dg.AssetKey(["raw", f"ref_{t}"]) for t in REFERENCE_TABLES]
 SUBMISSION_TABLES = ("progress_reports", "observations", "quarantine", "ingested_files")
 MAX_LOGGED_FILES = 200  # a province's inbox holds tens of thousands of files: the log names the problems
 SUBMISSION_KEYS = [dg.AssetKey(["raw", t]) for t in SUBMISSION_TABLES]
+SUPERVISION_TABLES = ("evidence", "review_events", "escalation_events")  # pipelines.supervision.TABLES
+SUPERVISION_KEYS = [dg.AssetKey(["raw", t]) for t in SUPERVISION_TABLES]
 
 
 @dg.multi_asset(
@@ -75,3 +77,17 @@ def submissions(context: dg.AssetExecutionContext, plankpi: PlanKpiResource):
     }
     for key in SUBMISSION_KEYS:
         yield dg.MaterializeResult(asset_key=key, metadata=summary)
+
+
+@dg.multi_asset(
+    specs=[dg.AssetSpec(k, group_name="supervision", kinds={"duckdb", "sqlite"},
+                        description=f"raw.{k.path[-1]}: the supervising office's records "
+                                    "(data/supervision/supervision.sqlite), copied whole")
+           for k in SUPERVISION_KEYS],
+)
+def supervision_records(plankpi: PlanKpiResource):
+    """Evidence, review decisions and 督办 events, written by the dashboard into a store of their own, read
+    here as a source (the dashboard never writes the build database)."""
+    loaded = steps.load_supervision_records(plankpi.paths)
+    for key in SUPERVISION_KEYS:
+        yield dg.MaterializeResult(asset_key=key, metadata={"rows": loaded.counts[key.path[-1]]})

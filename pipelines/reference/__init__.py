@@ -16,8 +16,11 @@ from pathlib import Path
 # report_contacts: whom a unit calls about its template (printed in the template's first rows).
 # allocated_targets: targets the higher level allocated (省下达目标) — region, kpi, indicator, year, value,
 # document — the value of a binding target a plan prints without a number (完成省下达目标)
+# review_policy (key,value): from when a 已完成 needs the supervising office's approval, how many days ahead
+# units are reminded (issue 26); escalation_rules: when a task is escalated (督办) by rule; unit_contacts:
+# where a unit's reminders are mailed (region, unit, contact, email).
 REFERENCE_TABLES = ("kpi_catalogue", "unit_aliases", "regions", "reporting_schedule", "indicator_reporters",
-                    "report_contacts", "allocated_targets")
+                    "report_contacts", "allocated_targets", "review_policy", "escalation_rules", "unit_contacts")
 
 
 def read_table(reference_dir: Path, name: str) -> list[dict]:

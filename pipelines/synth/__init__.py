@@ -117,7 +117,7 @@ def reference_tables(docs: list[SyntheticDoc], reference_dir: Path) -> dict[str,
                     for a in seed_aliases if a["region"] == d.seed_region]
     out = {name: (Path(reference_dir) / f"{name}.csv").read_text(encoding="utf-8")
            for name in ("kpi_catalogue", "reporting_schedule", "indicator_reporters", "report_contacts",
-                        "allocated_targets")}
+                        "allocated_targets", "review_policy", "escalation_rules", "unit_contacts")}
     out["regions"] = _csv(regions, list(regions[0]))
     out["unit_aliases"] = _csv(aliases, list(aliases[0]))
     return out

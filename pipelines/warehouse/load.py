@@ -142,3 +142,27 @@ def load_reference(con: duckdb.DuckDBPyConnection, reference_dir: Path) -> dict[
         counts[f"ref_{name}"] = len(frame)
     con.execute("commit")
     return counts
+
+
+def load_supervision(con: duckdb.DuckDBPyConnection, data_root: Path) -> dict[str, int]:
+    """The supervision store's three tables (pipelines/supervision), copied whole into raw (they are small:
+    one row per decision, 督办 event or attached file) in one transaction. Times become UTC timestamps."""
+    from ..supervision import TABLES, store_for
+    store = store_for(data_root)
+    frames = {t: store.frame(t) for t in TABLES}
+    con.execute("begin")
+    try:
+        for table, frame in frames.items():
+            con.execute(f"delete from raw.{table}")
+            if not frame.empty:
+                for col in ("at", "uploaded_at"):
+                    if col in frame:
+                        frame[col] = pd.to_datetime(frame[col], utc=True).dt.tz_localize(None)
+                con.register("_frame", frame)
+                con.execute(f"insert into raw.{table} by name select * from _frame")
+                con.unregister("_frame")
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+    return {t: len(f) for t, f in frames.items()}

@@ -31,6 +31,18 @@ create table if not exists raw.ingested_files (
     rows_landed integer, rows_rejected integer, reason_zh varchar, reason_en varchar,
     stored_as varchar, ingested_at timestamp, received_at timestamp
 );
+-- the supervising office's store (pipelines/supervision), copied whole at the start of every run; times UTC
+create table if not exists raw.evidence (
+    seq bigint, sha256 varchar, filename varchar, media_type varchar, size_bytes bigint, task_id varchar,
+    period varchar, unit varchar, region varchar, uploader varchar, uploaded_at timestamp
+);
+create table if not exists raw.review_events (
+    seq bigint, "at" timestamp, actor varchar, task_id varchar, unit varchar, period varchar,
+    report_key varchar, decision varchar, reason varchar
+);
+create table if not exists raw.escalation_events (
+    seq bigint, "at" timestamp, actor varchar, task_id varchar, action varchar, note varchar
+);
 create table if not exists raw.dbt_results (
     run_id varchar, unique_id varchar, name varchar, resource_type varchar, status varchar,
     failures bigint, message varchar, execution_time double, recorded_at timestamp

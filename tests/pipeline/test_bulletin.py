@@ -144,6 +144,13 @@ def test_headline_red_list_and_targets_equal_the_marts(world, last_period, built
     gaps = _table_after(doc, "五、报送情况")
     assert gaps and all(r[2] in ("迟报", "未报") for r in gaps)
     assert all(re.search(r"\.xlsx 第\d+行$", r[5]) for r in gaps if r[2] == "迟报")
+    # open 督办 (issue 26): every open one of mart_escalations, with the rule's reason, and the count printed
+    with _snapshot(world) as con:
+        open_esc = con.execute("""select region, task_title, reason from marts.mart_escalations where is_open
+                                  order by opened_on, region, task_id""").fetchall()
+    escalations = _table_after(doc, "七、督办事项")
+    assert open_esc and [(r[0], r[1], r[4]) for r in escalations] == open_esc[:PAGE_ROWS["escalations"]]
+    assert f"在办督办事项{len(open_esc)}项" in text
 
 
 def test_pdf_says_the_same_and_every_page_is_marked_sample(world, built):

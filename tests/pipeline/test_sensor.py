@@ -1,10 +1,11 @@
-"""The inbox sensor asks for a run when files wait in the inbox, and only then."""
+"""The inbox sensor asks for a run when files wait in the inbox, and only then; the supervision sensor when
+the supervision store holds a record newer than its cursor."""
 import shutil
 
 import dagster as dg
 import pytest
 
-from pipelines.defs.automation import inbox_sensor
+from pipelines.defs.automation import inbox_sensor, supervision_sensor
 
 
 def test_inbox_sensor(tmp_path, monkeypatch):
@@ -16,6 +17,22 @@ def test_inbox_sensor(tmp_path, monkeypatch):
     assert isinstance(request, dg.RunRequest) and request.tags["plankpi/inbox_files"] == "1"
     again = inbox_sensor(dg.build_sensor_context())
     assert again.run_key == request.run_key  # same files, same key: Dagster starts one run only
+
+
+def test_supervision_sensor_runs_once_per_new_record(tmp_path, monkeypatch):
+    from pipelines.supervision import store_for
+    monkeypatch.setenv("PLANKPI_DATA", str(tmp_path))
+    assert supervision_sensor.job_name == "submissions_job"
+    context = dg.build_sensor_context()
+    assert isinstance(supervision_sensor(context), dg.SkipReason)  # an empty store
+    store = store_for(tmp_path)
+    store.decide("T1", "市住建局", "2024-05", "abc:进展填报:3", "return", "缺少验收材料", "sup1")
+    store.escalate("T2", "issue", "逾期 95 天", "sup1")
+    request = supervision_sensor(context)
+    assert isinstance(request, dg.RunRequest) and request.run_key == "supervision-2" and context.cursor == "2"
+    assert isinstance(supervision_sensor(context), dg.SkipReason)  # nothing new since
+    store.decide("T1", "市住建局", "2024-05", "abc:进展填报:3", "approve", None, "sup1")
+    assert supervision_sensor(context).run_key == "supervision-3"
 
 
 @pytest.mark.pipeline

@@ -46,11 +46,13 @@ def test_sample_mark_is_put_back_into_every_unlinked_header():
 def test_long_lists_are_cut_and_counted():
     rows = lambda n: [{"i": i} for i in range(n)]  # noqa: E731
     ctx = {"annex": rows(PAGE_ROWS["annex"] + 5), "overdue_by_unit": rows(3), "gaps": rows(0),
+           "escalations": rows(PAGE_ROWS["escalations"] + 1),
            "changes": {"tasks": rows(PAGE_ROWS["changes.tasks"] * 2), "how": ""}}
     cut = capped(ctx)
     assert (len(cut["annex"]), cut["annex_total"]) == (PAGE_ROWS["annex"], PAGE_ROWS["annex"] + 5)
     assert (len(cut["overdue_by_unit"]), cut["overdue_by_unit_total"], cut["gaps_total"]) == (3, 3, 0)
     assert (len(cut["changes"]["tasks"]), cut["changes"]["tasks_total"]) == (100, 200)
+    assert (len(cut["escalations"]), cut["escalations_total"]) == (PAGE_ROWS["escalations"], PAGE_ROWS["escalations"] + 1)
     assert len(ctx["annex"]) == PAGE_ROWS["annex"] + 5  # the workbook's lists are left whole
 
 

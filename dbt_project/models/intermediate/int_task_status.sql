@@ -5,6 +5,8 @@
 --   is_due       : the due date is on or before as_of
 --   is_overdue   : due and not completed; days_overdue = as_of - due date
 --   completed_on_time : completed on or before the due date
+--   is_awaiting_review: the lead units reported 已完成 and the supervising office's review is pending (issue
+--                  26, int_task_completion): not completed, not overdue, status_class awaiting_review
 with lead_units as (
     select task_id, string_agg(unit, '、' order by unit) as lead_units, min(unit) as lead_unit
     from {{ ref('stg_task_units') }}
@@ -46,6 +48,10 @@ joined as (
         r.row_number as report_row,
         coalesce(r.is_sample, false) as is_sample,
         coalesce(c.is_complete and c.completed_on <= {{ as_of() }}, false) as is_completed,
+        coalesce(c.is_awaiting_review, false) as is_awaiting_review,
+        coalesce(c.review_state, 'not_required') as review_state,
+        c.reported_complete_on,
+        c.approved_on,
         d.due_basis = 'ongoing' as is_ongoing,
         coalesce(d.due_date <= {{ as_of() }}, false) as is_due
     from {{ ref('stg_tasks') }} t
@@ -58,6 +64,7 @@ joined as (
 )
 select
     *,
+    case when is_completed and approved_on is not null then approved_on end as closed_on,  -- 销号
     {{ task_state(as_of()) }},
     {{ as_of() }} as as_of
 from joined

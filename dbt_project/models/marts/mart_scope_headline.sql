@@ -36,6 +36,7 @@ select
     c.tasks_due, c.due_completion_rate, c.on_time_rate, coalesce(c.tasks_overdue, 0) as tasks_overdue,
     coalesce(c.tasks_overdue_printed, 0) as tasks_overdue_printed,
     coalesce(c.tasks_overdue_assumed, 0) as tasks_overdue_assumed,
+    coalesce(c.tasks_awaiting_review, 0) as tasks_awaiting_review,
     c.tasks_ongoing,
     coalesce(t.targets_total, 0) as targets_total, coalesce(t.targets_met, 0) as targets_met,
     coalesce(t.targets_on_track, 0) as targets_on_track, coalesce(t.targets_at_risk, 0) as targets_at_risk,

@@ -65,6 +65,7 @@ known as (
         k.in_force.row_number as report_row,
         coalesce(k.in_force.is_sample, false) as is_sample,
         coalesce(c.is_complete and c.completed_on <= m.month_end, false) as is_completed,
+        coalesce(c.is_awaiting_review, false) as is_awaiting_review,
         coalesce(m.due_date <= m.month_end, false) as is_due
     from months m
     asof left join running k on k.task_id = m.task_id and m.month_end >= k.known_from
@@ -73,7 +74,7 @@ known as (
 select
     task_id, plan_id, region, month_end, due_date, due_basis, is_ongoing,
     latest_status_code, latest_percent, latest_period, completed_on, report_file, report_row, is_sample,
-    is_completed, is_due,
+    is_completed, is_due, is_awaiting_review,
     {{ task_state('month_end') }},
     {{ as_of() }} as as_of
 from known

@@ -5,6 +5,9 @@
 -- again (a column added later is appended: older rows read null). Every other run (the daily publish) rebuilds it with --full-refresh (pipelines/defs/dbt.py).
 {{ config(materialized='incremental', incremental_strategy='append', on_schema_change='append_new_columns') }}
 select
+    -- the report row's identity (which file, which sheet, which row): what a supervisor's decision names.
+    -- Built here only; the dashboard reads it from the marts.
+    concat_ws(':', file_checksum, sheet, row_number) as report_key,
     task_id,
     period,
     cast(period || '-01' as date) as period_start,

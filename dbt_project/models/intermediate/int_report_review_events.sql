@@ -1,0 +1,40 @@
+-- The review state of every report row over time, as of var as_of: THE rule of review (issue 26), read by
+-- int_report_review (the state at as_of) and the completion timeline (macro task_completion_timeline).
+-- Grain: report_key × version (0 = the arrival, else the seq of the day's last decision). The first row is the report's arrival (on_day = the day it became known:
+-- it arrived, or its period began if later): not_required when it does not say 已完成 or arrived before
+-- review_policy.csv's review_required_from, else pending_review. Each later row is a day with a decision
+-- on it (the day's last decision wins): approved or returned. Decisions on a report that needs no review
+-- change nothing. A decision is known from its day; one recorded after as_of (a rebuild for a past date,
+-- or a test world whose as-of is in the past) counts at as_of — a decision is never in the future of the
+-- run that reads it, and the dashboard shows it after the next run.
+with policy as (select review_required_from from {{ ref('stg_review_policy') }}),
+reports as (
+    select
+        r.report_key,
+        greatest(r.received_at::date, r.period_start) as known_from,
+        r.status_code = 'done' and coalesce(r.received_at::date >= p.review_required_from, false) as review_required
+    from {{ ref('stg_progress_reports') }} r
+    cross join policy p
+    where r.period_start <= {{ as_of() }} and r.received_at::date <= {{ as_of() }}
+),
+decided as (
+    select
+        e.report_key,
+        greatest(r.known_from, least(e.decided_at::date, {{ as_of() }})) as on_day,
+        arg_max(e, e.seq) as last
+    from {{ ref('stg_review_events') }} e
+    join reports r using (report_key)
+    where r.review_required
+    group by all
+)
+select
+    report_key, 0::bigint as version, known_from as on_day,
+    case when review_required then 'pending_review' else 'not_required' end as review_state,
+    null::timestamp as decided_at, null::varchar as decided_by, null::varchar as reason
+from reports
+union all
+select
+    report_key, last.seq as version, on_day,
+    case last.decision when 'approve' then 'approved' else 'returned' end as review_state,
+    last.decided_at, last.actor as decided_by, last.reason
+from decided

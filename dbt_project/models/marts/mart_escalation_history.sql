@@ -1,0 +1,59 @@
+-- Every 督办 event, rule-made and manual (issue 26), as of var as_of.
+-- Grain: one event (task_id × on_day × origin × seq).
+-- Rule-made events are read off the month-end history (mart_task_status_monthly), so the rule is checked
+-- at every month end as it was known then: a task is escalated by rule from the first month end at which
+-- it is overdue by at least escalation_rules.days_overdue days, or its report in force has said 滞后/未启动
+-- for escalation_rules.lagging_periods consecutive reporting periods; the rule's 督办 closes at the first
+-- month end at which neither holds (completed, or reporting progress again). Manual events are the
+-- supervisors' issue / close with a note (raw.escalation_events, known from their day; one recorded after
+-- as_of counts at as_of, as review decisions do).
+with rules as (select * from {{ ref('stg_escalation_rules') }}),
+m as (
+    select
+        task_id, month_end, is_overdue, days_overdue, latest_period,
+        coalesce(latest_status_code in ('delayed', 'not_started'), false) as lagging
+    from {{ ref('mart_task_status_monthly') }}
+),
+islands as (  -- runs of consecutive lagging month ends
+    select *,
+           sum(case when lagging then 0 else 1 end) over (partition by task_id order by month_end) as run_id
+    from m
+),
+streaks as (
+    select *,
+           case when lagging then count(distinct latest_period) over (
+               partition by task_id, run_id order by month_end
+               range between unbounded preceding and current row) else 0 end as lagging_periods
+    from islands
+),
+holds as (
+    select s.*,
+           (s.is_overdue and s.days_overdue >= r.days_overdue) as overdue_rule,
+           s.lagging_periods >= r.lagging_periods as lagging_rule,
+           (s.is_overdue and s.days_overdue >= r.days_overdue) or s.lagging_periods >= r.lagging_periods as rule_holds
+    from streaks s cross join rules r
+),
+changes as (
+    select *, lag(rule_holds, 1, false) over (partition by task_id order by month_end) as held_before
+    from holds
+),
+rule_events as (
+    select
+        task_id, month_end as on_day, 'rule' as origin, 0::bigint as seq,
+        case when rule_holds then 'issue' else 'close' end as action,
+        case
+            when rule_holds and overdue_rule then '逾期 ' || days_overdue || ' 天'
+            when rule_holds then '连续 ' || lagging_periods || ' 期滞后'
+            else '不再符合督办条件（已完成或进度恢复）'
+        end as note,
+        'rule' as actor
+    from changes
+    where rule_holds <> held_before
+),
+manual_events as (
+    select task_id, least(event_at::date, {{ as_of() }}) as on_day, 'manual' as origin, seq, action, note, actor
+    from {{ ref('stg_escalation_events') }}
+)
+select e.*, t.title as task_title, t.region
+from (select * from rule_events union all select * from manual_events) e
+join {{ ref('int_task_status') }} t using (task_id)
