@@ -7,9 +7,12 @@ from flask_login import current_user
 
 from pipelines.accounts import Account
 
-ALL_READERS = frozenset({"leader", "auditor"})
+ALL_READERS = frozenset({"leader", "auditor", "supervisor"})
+SCOPED = frozenset({"leader", "supervisor"})  # roles whose account's region limits what they see
+REVIEWERS = frozenset({"supervisor"})  # who approves, returns, issues and closes 督办 (others read)
 PAGE_ROLES = {
     "/": ALL_READERS, "/tasks": ALL_READERS, "/targets": ALL_READERS, "/units": ALL_READERS,
+    "/review": ALL_READERS,
     "/quality": frozenset({"auditor"}),
     "/my": frozenset({"unit"}),
     "/audit": frozenset({"auditor", "admin"}),
@@ -22,7 +25,7 @@ TABLE_ROLES = {
     "my_tasks": frozenset({"unit"}), "my_uploads": frozenset({"unit"}),
     "audit_log": frozenset({"auditor", "admin"}), "accounts": frozenset({"admin"}),
 }
-HOME = {"leader": "/", "auditor": "/", "unit": "/my", "admin": "/accounts"}
+HOME = {"leader": "/", "auditor": "/", "supervisor": "/review", "unit": "/my", "admin": "/accounts"}
 
 
 def account() -> Account | None:
@@ -31,9 +34,9 @@ def account() -> Account | None:
 
 
 def region_scope() -> frozenset | None:
-    """The regions a leader of a city or county may see (their own and those below); None: all."""
+    """The regions a leader or supervisor of a city or county may see (their own and those below); None: all."""
     a = account()
-    if a is None or a.role != "leader" or not a.region:
+    if a is None or a.role not in SCOPED or not a.region:
         return None
     if "plankpi_scope" not in g:  # asked by every table and chart of a page: one query per request
         from dashboards import data
@@ -53,3 +56,9 @@ def may_see_table(name: str) -> bool:
 
 def pages_for(role: str) -> list[str]:
     return [p for p, roles in PAGE_ROLES.items() if role in roles]
+
+
+def may_review() -> bool:
+    """Whether this account decides reviews and 督办 (the supervising office); others only read them."""
+    a = account()
+    return a is not None and a.role in REVIEWERS

@@ -10,7 +10,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc
 from flask import Response
 
-from . import bulletin_links, callbacks, data_docs, downloads, uploads
+from . import bulletin_links, callbacks, data_docs, downloads, supervision, uploads
 from .auth import init_auth, secure_cookies
 from .data import NoSnapshot
 from .i18n import LABELS
@@ -57,7 +57,9 @@ def create_app() -> dash.Dash:
                                fluid=True, className="px-3")
     init_auth(app.server)  # before any route: every request but the login page needs a session
     callbacks.register(app)
+    supervision.register(app)  # review, 督办 and evidence (issue 26)
     uploads.register_routes(app.server)
+    supervision.register_routes(app.server)  # /evidence/<sha256>?task=
     downloads.register_routes(app.server)
     bulletin_links.register_routes(app.server)
     data_docs.register_routes(app.server)  # auditors only, offline

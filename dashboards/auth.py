@@ -22,11 +22,14 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from pipelines.accounts import Account, AccountStore, LoginRefused, store_for
 from pipelines.config import data_paths
 from pipelines.submissions.contract import MAX_FILE_BYTES
+from pipelines.supervision.evidence import MAX_EVIDENCE_BYTES
 
 from .access import HOME, account
 
 _PUBLIC = ("/login", "/logout", "/assets/", "/_dash-component-suites/", "/_favicon.ico", "/favicon.ico")
-MAX_UPLOAD_BYTES = MAX_FILE_BYTES  # one size limit everywhere: the submissions contract's
+# The largest body a request may carry: an evidence file (20 MB) is the largest upload; a report file keeps
+# the submissions contract's own limit (MAX_FILE_BYTES), checked where it is received (uploads.py).
+MAX_UPLOAD_BYTES = max(MAX_FILE_BYTES, MAX_EVIDENCE_BYTES)
 STATE_CHANGING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 CSRF_COOKIE = "_csrf_token"    # Dash's renderer sends this cookie's value back as the header below
 CSRF_HEADER = "X-CSRFToken"

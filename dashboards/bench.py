@@ -39,7 +39,7 @@ def sample_pages(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
             "page /tasks (region, overdue)": f"/tasks?region={r}&overdue=1",
             "page /tasks?task= (detail)": f"/tasks?region={r}&task={task}",
             "page /targets": "/targets", "page /targets (region)": f"/targets?region={r}",
-            "page /units": "/units", "page /quality": "/quality"}
+            "page /units": "/units", "page /quality": "/quality", "page /review": "/review"}
 
 
 def cases(con: duckdb.DuckDBPyConnection) -> dict[str, dict]:

@@ -31,7 +31,7 @@ def reader_scope() -> str | None:
     a = access.account()
     if a is None or a.role not in ROLES:
         return None
-    if a.role == "leader" and a.region:
+    if a.role in access.SCOPED and a.region:
         return a.region
     return data.default_scope()
 

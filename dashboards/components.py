@@ -20,7 +20,7 @@ from dashboards.grid_model import BLOCK_ROWS
 from dashboards.tables import COLUMNS, GRID_NUMBERS, HIDDEN, TOOLTIPS
 
 PAGES = (("/", "overview"), ("/tasks", "tasks_page"), ("/targets", "targets_page"), ("/units", "units_page"),
-         ("/quality", "quality_page"), ("/my", "my_page"), ("/audit", "audit_page"), ("/accounts", "accounts_page"))
+         ("/review", "review_page"), ("/quality", "quality_page"), ("/my", "my_page"), ("/audit", "audit_page"), ("/accounts", "accounts_page"))
 PAGE_SIZE = 20
 
 
@@ -135,7 +135,7 @@ def card(label: str, value: str, test_id: str, level: str | None = "none", link:
 # How a column looks beyond its words: a status in colour *and* words, so it reads in grey-scale
 # (Bootstrap's text-bg-* classes, chosen in the browser from the row's status code).
 TASK_STATUS_COLOR = {"overdue": "danger", "completed_late": "warning", "completed_on_time": "success",
-                     "not_due": "light", "ongoing": "info"}
+                     "not_due": "light", "ongoing": "info", "awaiting_review": "primary"}
 
 
 def _status_rules(codes: dict[str, str], field: str) -> dict:

@@ -736,3 +736,98 @@ def quarantine_view(lang: str = "zh") -> View:
                           q.original as original_json, q.file_name, q.row_number
                    from raw.quarantine q left join marts.mart_input_files m using (file_checksum)""", {},
                 ("quarantined_at desc", "file_name", "row_number"))
+
+
+# --- supervision (issue 26): review queue, 督办, evidence --------------------------------------------
+# The marts are h26a's (mart_review_queue, mart_escalations, mart_escalation_history, mart_evidence);
+# a snapshot published before them has none: every function here then answers empty, never an error.
+
+@per_snapshot(maxsize=64)
+def has_relation(schema: str, name: str) -> bool:
+    """Whether the snapshot holds ``schema.name`` (an older snapshot lacks the supervision marts)."""
+    return bool(len(_query("""select 1 from information_schema.tables where table_schema = ? and table_name = ?""",
+                           [schema, name])))
+
+
+@per_snapshot(maxsize=64)
+def has_column(schema: str, name: str, column: str) -> bool:
+    return bool(len(_query("""select 1 from information_schema.columns
+                              where table_schema = ? and table_name = ? and column_name = ?""", [schema, name, column])))
+
+
+def _if_present(schema: str, name: str, sql: str, params) -> pd.DataFrame:
+    return _query(sql, params) if has_relation(schema, name) else pd.DataFrame()
+
+
+def review_queue(regions: frozenset | None = None, task_id: str | None = None, limit: int | None = 200) -> pd.DataFrame:
+    """Reports awaiting review or returned (mart_review_queue: latest per task × unit), of ``regions`` (a
+    scoped reader's) or of one task; awaiting review first, oldest arrival first; ``listed`` = how many."""
+    return _if_present("marts", "mart_review_queue", """
+        select q.*, s.plan_title, s.no, count(*) over () as listed
+        from marts.mart_review_queue q left join marts.mart_task_status s using (task_id)
+        where ($regions is null or q.region in (select unnest($regions))) and ($task is null or q.task_id = $task)
+        order by q.review_state <> 'pending_review', q.received_at, q.task_id, q.unit
+        limit $limit""", {"regions": sorted(regions) if regions is not None else None, "task": task_id,
+                          "limit": limit})
+
+
+def escalations(regions: frozenset | None = None, limit: int | None = 200) -> pd.DataFrame:
+    """督办 of ``regions`` (mart_escalations: one per task), open ones first, oldest first."""
+    return _if_present("marts", "mart_escalations", """
+        select e.*, s.plan_title, s.no, count(*) over () as listed
+        from marts.mart_escalations e left join marts.mart_task_status s using (task_id)
+        where $regions is null or e.region in (select unnest($regions))
+        order by e.is_open desc, e.opened_on, e.task_id limit $limit""",
+                       {"regions": sorted(regions) if regions is not None else None, "limit": limit})
+
+
+def unit_returned(region: str, unit: str) -> pd.DataFrame:
+    """The unit's reports returned by the supervising office, with the reason (mart_review_queue)."""
+    return _if_present("marts", "mart_review_queue", """
+        select q.*, s.plan_title, s.no from marts.mart_review_queue q left join marts.mart_task_status s using (task_id)
+        where q.region = ? and q.unit = ? and q.review_state = 'returned'
+        order by q.returned_at desc, q.task_id""", [region, unit])
+
+
+def unit_escalations(region: str, unit: str) -> pd.DataFrame:
+    """Open 督办 of the tasks the unit is named in."""
+    return _if_present("marts", "mart_escalations", """
+        select e.*, s.plan_title, s.no from marts.mart_escalations e left join marts.mart_task_status s using (task_id)
+        where e.is_open and e.region = ?
+          and e.task_id in (select task_id from marts.mart_task_units where region = ? and unit = ?)
+        order by e.opened_on, e.task_id""", [region, region, unit])
+
+
+def task_evidence(task_id: str) -> pd.DataFrame:
+    """The evidence files attached to one task as of the snapshot (mart_evidence)."""
+    return _if_present("marts", "mart_evidence", """select sha256, filename, media_type, size_bytes, task_id, period,
+                                                           unit, region, uploader, uploaded_at
+                                                    from marts.mart_evidence where task_id = ?
+                                                    order by uploaded_at, sha256""", [task_id])
+
+
+def task_review_events(task_id: str) -> pd.DataFrame:
+    """Every review decision on one task's reports, who and when and why (mart_review_history)."""
+    return _if_present("marts", "mart_review_history", """
+        select decided_at, actor, unit, period, decision, reason from marts.mart_review_history
+        where task_id = ? order by seq""", [task_id])
+
+
+def task_escalation_history(task_id: str) -> pd.DataFrame:
+    """Every 督办 event of one task, rule-made and manual (mart_escalation_history)."""
+    return _if_present("marts", "mart_escalation_history", """select on_day, origin, action, note, actor
+                                                              from marts.mart_escalation_history where task_id = ?
+                                                              order by on_day, origin = 'manual', seq""", [task_id])
+
+
+def unit_names_task(region: str, unit: str, task_id: str) -> bool:
+    """Whether the responsible unit (``region``, ``unit``) is one of the task's units (lead, support or
+    implement): what a unit account may see of a task beyond its own page."""
+    return bool(len(_query("""select 1 from marts.mart_task_units where task_id = ? and region = ? and unit = ?
+                              limit 1""", [task_id, region, unit])))
+
+
+def task_region(task_id: str) -> str | None:
+    found = _query("select region from marts.mart_task_status where task_id = ?", [task_id])
+    return None if found.empty else found["region"].iat[0]
+

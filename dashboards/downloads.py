@@ -53,7 +53,7 @@ def title_row(name: str, query: dict) -> str:
     lang = lang_of(query)
     h, info = data.headline(), data.snapshot_info()
     acc = access.account()
-    scope = query.get("region") or (acc.region if acc and acc.role == "leader" and acc.region else None)
+    scope = query.get("region") or (acc.region if acc and acc.role in access.SCOPED and acc.region else None)
     colon = ": " if lang == "en" else "："
     parts = [t(TITLES.get(name, "title"), lang),
              f"{t('scope', lang)}{colon}{scope or t('all_regions', lang)}",

@@ -14,6 +14,7 @@ PLAN_FILE_STATUS = {"parsed": ("已读取", "Read"), "rejected": ("无法读取�
 TASK_STATUS = {  # status_class of a task
     "completed_on_time": ("按期完成", "Completed on time"), "completed_late": ("逾期完成", "Completed late"),
     "overdue": ("逾期未完成", "Overdue"), "not_due": ("未到期", "Not yet due"), "ongoing": ("长期任务", "Ongoing"),
+    "awaiting_review": ("已报完成，待审核", "Reported complete, awaiting review"),  # issue 26: not completed yet
 }
 REPORT_STATUS = {"on_time": ("按时报送", "On time"), "late": ("迟报", "Late"), "missing": ("未报", "Missing"),
                  "pending": ("未到报送期", "Not yet due")}
@@ -42,9 +43,15 @@ INPUT_KIND = {"plan": ("计划文件", "Plan file"), "submission": ("填报文�
 INPUT_STATUS = {"parsed": ("已读取", "Read"), "rejected": ("未入库（见拒收原因）", "Not loaded (see reasons)"),
                 "loaded": ("已入库", "Loaded"), "landed": ("已入库", "Loaded"), "partial": ("部分入库", "Partly loaded"),
                 "duplicate": ("重复文件，未再入库", "Duplicate, not loaded again")}
-ROLE_OF_ACCOUNT = {"leader": ("领导", "Leader"), "auditor": ("审计", "Auditor"), "unit": ("责任单位", "Unit"),
+ROLE_OF_ACCOUNT = {"leader": ("领导", "Leader"), "auditor": ("审计", "Auditor"), "supervisor": ("督查人员", "Supervisor"),
+                   "unit": ("责任单位", "Unit"),
                    "admin": ("管理员", "Administrator")}
 YES_NO = {True: ("是", "Yes"), False: ("否", "No")}
+REVIEW_STATE = {"not_required": ("无需审核", "Not required"), "pending_review": ("待审核", "Awaiting review"),
+                "approved": ("已通过", "Approved"), "returned": ("已退回", "Returned")}
+REVIEW_DECISION = {"approve": ("通过", "Approved"), "return": ("退回", "Returned")}
+ESCALATION_ACTION = {"issue": ("发起督办", "Issued"), "close": ("办结", "Closed")}
+ESCALATION_ORIGIN = {"rule": ("规则（逾期/滞后）", "Rule (overdue / lagging)"), "manual": ("人工发起", "Manual")}
 DEADLINE_KIND = {"date": ("日期", "date"), "ongoing": ("长期", "standing"), "recurring": ("定期", "recurring"),
                  "window": ("时段", "period"), "seasonal": ("季节性", "seasonal"), "unknown": ("未识别", "not recognised")}
 PROGRESS_STATUS = {"done": ("已完成", "Done"), "in_progress": ("推进中", "In progress"), "delayed": ("滞后", "Delayed"),
@@ -58,7 +65,36 @@ LABELS = {
     "my_page": ("本单位任务与填报", "My tasks & reports"), "audit_page": ("审计日志", "Audit log"),
     "accounts_page": ("账户", "Accounts"), "logout": ("退出", "Sign out"),
     "role_leader": ("领导", "leader"), "role_auditor": ("审计", "auditor"), "role_unit": ("责任单位", "unit"),
-    "role_admin": ("管理员", "admin"),
+    "role_admin": ("管理员", "admin"), "role_supervisor": ("督查人员", "supervisor"),
+    # supervision (issue 26): review, evidence, 督办
+    "review_page": ("审核与督办", "Review & escalation"),
+    "review_queue": ("待审核与已退回的报告", "Reports awaiting review or returned"),
+    "review_queue_note": ("点击任务打开详情，查看佐证材料后审核。", "Open a task to see its evidence and review it."),
+    "escalations": ("督办事项", "Escalations (督办)"),
+    "awaiting_review": ("待审核", "Awaiting review"),
+    "review_panel": ("审核", "Review"),
+    "review_approve": ("审核通过（销号）", "Approve (close the task)"),
+    "review_return": ("退回", "Return"),
+    "review_reason": ("退回原因（必填）", "Reason for returning (required)"),
+    "review_none_pending": ("该任务没有待审核的完成报告。", "No completed report of this task awaits review."),
+    "review_recorded": ("已记录，约 1 分钟后生效 / recorded, on the dashboard within a minute",
+                        "Recorded: on the dashboard within a minute"),
+    "review_history": ("审核记录", "Review history"),
+    "escalation_history": ("督办记录", "Escalation history"),
+    "escalation_note": ("督办说明", "Note"),
+    "escalation_issue": ("发起督办", "Issue 督办"),
+    "escalation_close": ("办结督办", "Close 督办"),
+    "evidence": ("佐证材料", "Evidence"),
+    "evidence_attach": ("上传佐证材料", "Attach evidence"),
+    "evidence_task": ("所属任务", "Task"),
+    "evidence_hint": ("选择任务后，将佐证材料拖到此处或点击选择（PDF、JPG/PNG、.docx、.xlsx，不超过 20 MB）",
+                      "Choose the task, then drop the evidence here or click (PDF, JPG/PNG, .docx, .xlsx, at most 20 MB)"),
+    "evidence_choose_task": ("请先选择佐证材料所属的任务。/ Choose the task first.", "Choose the task first."),
+    "evidence_saved": ("已上传佐证材料 {name}（SHA-256 {sha}…），审核人员可在任务详情中查看。",
+                       "Evidence {name} attached (SHA-256 {sha}…); the reviewers see it in the task detail."),
+    "my_returned": ("被退回的报告（请按原因修改后重新填报）", "Returned reports (fix and report again)"),
+    "my_escalations": ("本单位的督办事项", "Escalations of my unit"),
+    "not_allowed_action": ("您的角色不能执行此操作。/ Your role may not do this.", "Your role may not do this."),
     "forbidden": ("无权访问：您的账户角色不能查看此页面或数据。/ Not allowed: your role may not see this page or data.",
                   "Not allowed: your role may not see this page or data."),
     "my_tasks": ("本单位负责的任务", "Tasks of my unit"), "my_uploads": ("本单位的上报文件及结果", "My uploads and their results"),
@@ -233,7 +269,16 @@ COLUMNS = {
     "seq": ("序号", "No."), "at": ("时间", "Time"), "actor": ("操作人", "Who"), "action": ("操作", "Action"),
     "acted_on": ("对象", "Acted on"), "detail": ("详情", "Detail"), "username": ("用户名", "User name"),
     "disabled": ("已停用", "Disabled"), "my_role": ("本单位角色", "My role"), "ingest_status": ("入库状态", "Ingest status"), "format": ("格式", "Format"),
-    "reason": ("原因", "Reason"), "seconds": ("读取耗时(秒)", "Seconds to parse"), "checksum": ("SHA-256", "SHA-256"),
+    "reason": ("原因", "Reason"),
+    "review_state": ("审核状态", "Review state"), "returned_reason": ("退回原因", "Returned because"),
+    "returned_at": ("退回时间", "Returned at"), "returned_by": ("退回人", "Returned by"),
+    "evidence_count": ("佐证材料", "Evidence"), "decided_at": ("审核时间", "Decided at"),
+    "decided_by": ("审核人", "Decided by"), "decision": ("审核结论", "Decision"),
+    "filename": ("文件", "File"), "size_bytes": ("大小", "Size"), "uploader": ("上传人", "Uploaded by"),
+    "uploaded_at": ("上传时间", "Uploaded at"), "origin": ("来源", "Origin"), "opened_on": ("督办日期", "Opened"),
+    "closed_on": ("办结日期", "Closed"), "is_open": ("是否在办", "Open"), "last_note": ("最新说明", "Last note"),
+    "note": ("说明", "Note"), "on_day": ("日期", "Date"),
+    "seconds": ("读取耗时(秒)", "Seconds to parse"), "checksum": ("SHA-256", "SHA-256"),
 }
 
 

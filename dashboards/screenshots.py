@@ -19,7 +19,7 @@ ACCOUNTS = {"leader": ("screenshot_leader", "leader"), "auditor": ("screenshot_a
 # (file stem, account, path): every page a role has, and a task's detail
 PAGES = [("overview", "leader", "/"), ("tasks", "leader", "/tasks"), ("task_detail", "leader", "/tasks?task={task}"),
          ("tasks_overdue", "leader", "/tasks?status=overdue"), ("targets", "leader", "/targets"),
-         ("units", "leader", "/units"), ("quality", "auditor", "/quality"), ("audit", "auditor", "/audit"),
+         ("units", "leader", "/units"), ("review", "leader", "/review"), ("quality", "auditor", "/quality"), ("audit", "auditor", "/audit"),
          ("accounts", "admin", "/accounts")]
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import duckdb
 
+from .accounts import ROLES
 from .config import data_paths
 
 
@@ -260,7 +261,7 @@ def cmd_synth(args) -> int:
 
 
 DEMO_ACCOUNTS = (("leader", "leader", None, None), ("auditor", "auditor", None, None),
-                 ("admin", "admin", None, None),
+                 ("admin", "admin", None, None), ("supervisor", "supervisor", None, None),
                  ("yq_sthjj", "unit", "阳泉市", "市生态环境局"), ("jc_sthjj", "unit", "晋城市", "市生态环境局"))
 
 
@@ -350,7 +351,7 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("users", help="账户管理 / accounts: add, disable, reset, role, list, demo")
     p.add_argument("action", choices=("add", "disable", "reset", "role", "list", "demo"))
     p.add_argument("username", nargs="?")
-    p.add_argument("--role", choices=("leader", "auditor", "unit", "admin"))
+    p.add_argument("--role", choices=ROLES)
     p.add_argument("--region")
     p.add_argument("--unit")
     p.set_defaults(func=cmd_users)

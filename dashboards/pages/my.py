@@ -7,7 +7,7 @@ import sys
 import dash
 from dash import dcc, html
 
-from dashboards import access, data
+from dashboards import access, data, supervision
 from dashboards.components import frame, guarded, table_block
 from dashboards.i18n import lang_of, t
 from pipelines.submissions.contract import MAX_FILE_BYTES
@@ -56,6 +56,7 @@ def layout(**query):
         dcc.Upload(id="upload", children=html.Div(t("upload_hint", lang)), max_size=MAX_FILE_BYTES,
                    multiple=False, className="border border-2 border-success rounded p-4 text-center mb-3"),
         dcc.Loading(html.Div(id="upload-result")),
+        supervision.unit_section(acc, query),  # returned reports, open 督办, evidence (issue 26)
         html.H5(t("my_tasks", lang)),
         _task_detail(query, lang, acc.region, acc.unit, period),
         table_block("my_tasks", query, row_id="task_id", height=420),

@@ -6,7 +6,7 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import dcc, html
 
-from dashboards import access, data, formats, region_map, thresholds
+from dashboards import access, data, formats, region_map, supervision, thresholds
 from dashboards.bulletin_links import bulletin_links
 from dashboards.components import card, frame, guarded, href, table_block
 from dashboards.i18n import lang_of, t
@@ -191,6 +191,7 @@ def layout(**query):
     return frame(PATH, query,
         bulletin_links(),  # h27's 通报 downloads, beside the figures they report
         _headline_cards(h, lang, keep),
+        dbc.Row([supervision.awaiting_review_card(h, lang, keep)], className="g-2"),  # 待审核 (issue 26)
         _legend(lang),
         dbc.Row([
             dbc.Col([html.H5(t("completion_by_plan", lang)), _completion_chart("plan", lang)], lg=7),

@@ -6,7 +6,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
 
-from dashboards import access, data, formats, tables
+from dashboards import access, data, formats, supervision, tables
 from dashboards.grid_model import Window
 from dashboards.components import (TASK_STATUS_COLOR, colon, filter_dropdown, frame, guarded, href, searched_dropdown,
                                    searched_options, table_block)
@@ -164,6 +164,7 @@ def _detail(task_id: str, query: dict, lang: str, path: str = PATH, tasks_in_sco
                                                         "quantity": t("quantity", lang),
                                                         "reported": t("output_reported", lang)}),
         html.H6(t("annex_rows", lang)), _small_table(annex, lang, "task-annex"),
+        supervision.task_section(task_id, lang),  # evidence, review, 督办 (issue 26)
     ]), id="task-detail", className="mb-4")
 
 

@@ -2,7 +2,8 @@
 no pipeline run opens, so publishing a snapshot never touches who may log in.
 
 Roles: leader (every page, the regions below their own), auditor (every page read-only, the data
-quality page and the quarantine, the audit log), unit (one responsible unit of the alias table: its
+quality page and the quarantine, the audit log), supervisor (督查人员 of the supervising office: reviews
+the reports of its region and those below, like a leader's scope; issues and closes 督办), unit (one responsible unit of the alias table: its
 own tasks, template and uploads), admin (manages accounts). Passwords are hashed with Argon2id
 (argon2-cffi); neither a password nor its hash is ever written to the audit log.
 """
@@ -18,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-ROLES = ("leader", "auditor", "unit", "admin")
+ROLES = ("leader", "auditor", "supervisor", "unit", "admin")
 
 # Login throttling (issue 25): back-off per client address and per (address, name), never a lock a stranger
 # can set off from one address. A name locks only on evidence of a guessing attack: many failures from

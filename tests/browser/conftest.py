@@ -9,6 +9,7 @@ from pipelines.accounts import store_for
 # (username, role, region, unit)
 TEST_ACCOUNTS = {
     "leader": ("leader", None, None), "jc_leader": ("leader", "晋城市", None), "auditor": ("auditor", None, None), "admin": ("admin", None, None),
+    "yq_supervisor": ("supervisor", "阳泉市", None),
     "yq_sthjj": ("unit", "阳泉市", "市生态环境局"), "jc_sthjj": ("unit", "晋城市", "市生态环境局"),
 }
 

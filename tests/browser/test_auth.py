@@ -23,9 +23,9 @@ from tests.conftest import AS_OF, world_after_a_good_run
 pytestmark = pytest.mark.browser
 
 SEES = {  # role -> the navigation it gets, exactly
-    "leader": ["nav-overview", "nav-tasks_page", "nav-targets_page", "nav-units_page"],
-    "auditor": ["nav-overview", "nav-tasks_page", "nav-targets_page", "nav-units_page", "nav-quality_page",
-                "nav-audit_page"],
+    "leader": ["nav-overview", "nav-tasks_page", "nav-targets_page", "nav-units_page", "nav-review_page"],
+    "auditor": ["nav-overview", "nav-tasks_page", "nav-targets_page", "nav-units_page", "nav-review_page",
+                "nav-quality_page", "nav-audit_page"],
     "yq_sthjj": ["nav-my_page"],
     "admin": ["nav-audit_page", "nav-accounts_page"],
 }

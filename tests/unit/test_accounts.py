@@ -236,8 +236,11 @@ def test_cli_adds_disables_resets_and_checks_units(tmp_path):
     reset = run("reset", "yq")
     assert store_for(tmp_path).authenticate("yq", reset.stdout.rsplit(" ", 1)[-1].strip()).username == "yq"
     demo = run("demo")
-    assert demo.stdout.count("password") == 5 and "jc_sthjj" in demo.stdout
+    assert demo.stdout.count("password") == 6 and "supervisor" in demo.stdout and "jc_sthjj" in demo.stdout
     again = run("demo")
-    assert "password:" not in again.stdout and again.stdout.count("exists") == 5
+    assert "password:" not in again.stdout and again.stdout.count("exists") == 6
+    supervisor = run("add", "yq_dc", "--role", "supervisor", "--region", "阳泉市")  # 督查人员 of a city
+    assert supervisor.returncode == 0 and store_for(tmp_path).get("yq_dc").role == "supervisor"
+    assert run("add", "x_dc", "--role", "supervisor", "--region", "不存在市").returncode == 2
     actions = [e["action"] for e in store_for(tmp_path).audit_log()]
-    assert actions.count("account_added") == 6 and "account_disabled" in actions and "password_reset" in actions
+    assert actions.count("account_added") == 8 and "account_disabled" in actions and "password_reset" in actions
