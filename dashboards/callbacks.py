@@ -82,8 +82,26 @@ def register(app: dash.Dash) -> None:
             raise PreventUpdate
         return uploads.receive(contents, filename, lang_of(parse_query(search)))
 
+    for grid in ("grid-tasks", "grid-my_tasks"):  # a leader's task list, a unit's own
+        _open_task(app, grid)
+
+    @app.callback(Output("url", "href", allow_duplicate=True),
+                  Input("grid-units", "cellClicked"),
+                  State("url", "search"),
+                  prevent_initial_call=True)
+    def open_unit(clicked, search):
+        """A unit's row (click, or Enter on it) opens its tasks."""
+        try:
+            region, unit = clicked["rowId"].split("\t", 1)
+        except (TypeError, KeyError, AttributeError, ValueError):
+            raise PreventUpdate
+        return href("/tasks", {"lang": parse_query(search).get("lang")}, region=region, unit=unit)
+
+
+def _open_task(app: dash.Dash, grid: str) -> None:
+    """A task's row (click, or Enter on it) opens its detail on the same page."""
     @app.callback(Output("url", "search", allow_duplicate=True),
-                  Input("grid-tasks", "cellClicked"),
+                  Input(grid, "cellClicked"),
                   State("url", "search"),
                   prevent_initial_call=True)
     def open_task(clicked, search):

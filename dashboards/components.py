@@ -176,7 +176,8 @@ def column_def(table: str, name: str, lang: str) -> dict:
     return spec
 
 
-def table_block(name: str, query: dict, row_id: str | None = None, height: int = 560) -> html.Div:
+def table_block(name: str, query: dict, row_id: str | None = None, height: int = 560,
+                row_id_js: str | None = None) -> html.Div:
     """A grid of TABLES[name] with its row count and CSV / Excel downloads. The page carries its columns
     only: the grid fetches the rows it shows, a block at a time, sorted and filtered over the whole view
     (callbacks.grid_rows), which also writes the count. The downloads are links to the same view."""
@@ -195,7 +196,7 @@ def table_block(name: str, query: dict, row_id: str | None = None, height: int =
                          "rowHeight": 64,
                          "context": {"snapshot": data.snapshot_info().name},  # its blocks come from it too
                          **({} if lang == "en" else {"localeText": GRID_LOCALE_ZH})},
-        getRowId=f"params.data.{row_id}" if row_id else None,
+        getRowId=row_id_js or (f"params.data.{row_id}" if row_id else None),
         style={"height": f"{height}px"},
     )
     return html.Div([

@@ -17,6 +17,8 @@ import duckdb
 import pandas as pd
 from flask import g, has_request_context
 
+from dashboards import formats
+from dashboards.i18n import TEMPLATE_HEADER
 from dashboards.grid_model import SqlWindow, quoted
 from pipelines.config import data_paths
 from pipelines.warehouse.publish import kept_snapshot_path, serving_snapshot
@@ -233,16 +235,27 @@ def in_regions(where: str, params: dict, regions: frozenset | None) -> tuple[str
             {**params, "scope": sorted(regions)})
 
 
-def inputs_view() -> View:
+def inputs_view(lang: str = "zh") -> View:
     """Every input file the snapshot was built from, with its checksum and how it landed: the manifest's
     inputs (publish writes them from these two tables), read from the snapshot itself — a province's
-    28,000 files are a query, not a frame built from megabytes of JSON."""
-    return View("""select 0 as part, 'plan' as kind, source as file, checksum as sha256, status,
+    28,000 files are a query, not a frame built from megabytes of JSON. Each named as people name it
+    (mart_input_files: a plan file by its notice, a submission by its region, unit and periods), the file
+    name beside it."""
+    return View(f"""select 0 as part, 'plan' as kind, coalesce(m.document_name, f.source) as source,
+                          f.source as source_reference, f.checksum as sha256, f.status,
                           null::integer as rows_landed, null::integer as rows_rejected, null::timestamp as landed_at
-                   from raw.plan_files
+                   from raw.plan_files f left join marts.mart_input_files m on m.file_checksum = f.checksum
                    union all
-                   select 1, 'submission', file_name, file_checksum, status, rows_landed, rows_rejected, ingested_at
-                   from raw.ingested_files""", {}, ("part", "landed_at", "file"))
+                   select 1, 'submission', coalesce(nullif({_submission_name('m', lang)}, ''), i.file_name),
+                          i.file_name, i.file_checksum, i.status, i.rows_landed, i.rows_rejected, i.ingested_at
+                   from raw.ingested_files i left join marts.mart_input_files m using (file_checksum)""",
+                {}, ("part", "landed_at", "source_reference"))
+
+
+def _submission_name(alias: str, lang: str) -> str:
+    """SQL of a submission file as people name it (formats.submission_name) from mart_input_files."""
+    return formats.submission_name_sql(f"{alias}.region", f"{alias}.unit", f"{alias}.period_first",
+                                       f"{alias}.period_last", f"{alias}.kind", lang)
 
 
 # --- overview -------------------------------------------------------------------------------------
@@ -327,6 +340,20 @@ def most_overdue(limit: int = 10, regions: frozenset | None = None) -> pd.DataFr
                      from marts.mart_overdue_tasks
                      where $regions is null or region in (select unnest($regions))
                      order by days_overdue desc, task_id limit $limit""",
+                  {"limit": limit, "regions": sorted(regions) if regions is not None else None})
+
+
+def task_outputs(limit: int = 10, regions: frozenset | None = None) -> pd.DataFrame:
+    """Output quantities planned against reported (mart_task_outputs) of ``regions`` (a leader's; scoped before
+    the cut): the ``limit`` least advanced of those with a figure put against them, then those without
+    one; in ``listed`` how many outputs there are, in ``reported`` how many have a figure."""
+    return _query("""select target_id, task_id, plan_title, no, title, region, indicator, target_value,
+                            target_value_hi, measure_unit, reported_value, reported_period, output_rate,
+                            count(*) over () as listed, count(reported_value) over () as reported
+                     from marts.mart_task_outputs
+                     where $regions is null or region in (select unnest($regions))
+                     order by reported_value is null, output_rate, plan_title, no, line, target_id
+                     limit $limit""",
                   {"limit": limit, "regions": sorted(regions) if regions is not None else None})
 
 
@@ -483,8 +510,11 @@ def snapshot_connection() -> duckdb.DuckDBPyConnection:
 
 
 def plan_files() -> pd.DataFrame:
-    return _query("""select source, format, status, reason, seconds, checksum from raw.plan_files
-                     order by status <> 'rejected', source""")
+    """The plan files read this run, each named by its notice (the file's name kept as source_reference)."""
+    return _query("""select coalesce(m.document_name, f.source) as source, f.format, f.status, f.reason, f.seconds,
+                            f.source as source_reference, f.checksum
+                     from raw.plan_files f left join marts.mart_input_files m on m.file_checksum = f.checksum
+                     order by f.status <> 'rejected', f.source""")
 
 
 # One condition per filter the page sets (values stay parameters). Conditions for unset filters are left
@@ -547,12 +577,14 @@ def task(task_id: str) -> dict | None:
                            where task_id = ? order by role_order""", [task_id]),
         "deadlines": _query("""select text, due_date, kind, source, line from marts.mart_task_deadlines
                                where task_id = ? order by seq""", [task_id]),
-        "reports": _query("""select period, reporting_unit, status, percent, completed_on, narrative, file_name,
-                                    row_number, received_at
+        "reports": _query("""select period, reporting_unit, status, percent, completed_on, output_done, narrative,
+                                    file_name, row_number, received_at
                              from marts.mart_task_provenance where task_id = ?
                              order by period desc, ingested_at desc, row_number desc""", [task_id]),
-        # what the task delivers, counted (淘汰燃煤锅炉26台), each with the line it is printed on
-        "outputs": _query("""select indicator, comparator, target_value, target_value_hi, measure_unit, year, line
+        # what the task delivers, counted (淘汰燃煤锅炉26台), each with the line it is printed on, and the
+        # 累计完成量 reported against it (mart_task_outputs)
+        "outputs": _query("""select indicator, comparator, target_value, target_value_hi, measure_unit, year, line,
+                                    reported_value, reported_for_task, reported_period, outputs_of_task
                              from marts.mart_task_outputs where task_id = ? order by line""", [task_id]),
         "annex": _query("""select table_title, no, category, text, deadline, units, source, start_line, location,
                                   link_score
@@ -615,10 +647,57 @@ def scorecard_regions() -> tuple[str, dict]:
 
 # --- data quality ---------------------------------------------------------------------------------
 
-def gx_view(run_id: str) -> View:
-    return View("""select suite, expectation, column_name, success, severity, observed_value, unexpected_count,
-                          sample_unexpected
-                   from raw.validation_results where run_id = $run_id""", {"run_id": run_id},
+def gx_view(run_id: str, lang: str = "zh") -> View:
+    """The run's expectation results; the failing rows GX names (sample_unexpected: JSON of ids, kept for
+    the tooltip and the download) written as people cite them — a task as 计划 第5条, a target as 计划 第304行,
+    a submission row as 阳泉市 市生态环境局 2023年12月 报表 第5行 — each with its unexpected value (a failed
+    yes/no check is the row alone), 等 N 项 when GX counted more than it listed."""
+    row_file, row_no = r"regexp_extract(e ->> 'row_ref', '^(.*)#(\d+)$', 1)", r"regexp_extract(e ->> 'row_ref', '^(.*)#(\d+)$', 2)"
+    return View(f"""
+        with results as (
+            select row_number() over () as result_no, * from raw.validation_results where run_id = $run_id
+        ),
+        samples as (
+            select result_no, column_name, unnest(items) as e, unnest(range(1, len(items) + 1)) as ord
+            from (select result_no, column_name, from_json(sample_unexpected, '["json"]') as items
+                  from results where json_valid(sample_unexpected))
+        ),
+        named as (
+            select x.result_no, x.ord,
+                   coalesce({formats.task_name_sql('t.plan_title', 't.no', lang)},
+                            {formats.source_name_sql('g.plan_title', 'g.line', lang)},
+                            {formats.source_name_sql(f"coalesce(nullif({_submission_name('m', lang)}, ''), {row_file})",
+                                                     f"try_cast({row_no} as integer)", lang)},
+                            dp.plan_label, x.e ->> 'dimension_value',
+                            case when json_type(x.e) <> 'OBJECT' then x.e ->> '$' end,
+                            {"'(row not located)'" if lang == "en" else "'（未能定位的行）'"}) as who,
+                   case when json_type(x.e) = 'OBJECT' then x.e ->> x.column_name end as found
+            from samples x
+            left join marts.mart_task_status t on t.task_id = x.e ->> 'task_id'
+            left join (select target_id, p.plan_title, line from marts.mart_target_attainment
+                       join marts.mart_plans p using (plan_id)
+                       union all
+                       select target_id, plan_title, line from marts.mart_task_outputs) g
+                   on g.target_id = x.e ->> 'target_id'
+            left join (select file_name, any_value(region) as region, any_value(unit) as unit, any_value(kind) as kind,
+                              min(period_first) as period_first, max(period_last) as period_last
+                       from marts.mart_input_files group by file_name) m on m.file_name = {row_file}
+            left join marts.mart_plans dp on dp.plan_id = x.e ->> 'dimension_value'
+        ),
+        listed as (
+            select result_no, count(*) as listed,
+                   string_agg(who || case when found is null or lower(found) in ('true', 'false') then ''
+                                          else {"' (' || found || ')'" if lang == "en" else "'（' || found || '）'"} end,
+                              '{"; " if lang == "en" else "；"}' order by ord) as rows
+            from named group by result_no
+        )
+        select r.suite, r.expectation, r.column_name, r.success, r.severity, r.observed_value, r.unexpected_count,
+               l.rows || case when r.unexpected_count > l.listed
+                              then {"' … ' || (r.unexpected_count - l.listed)::varchar || ' more'" if lang == "en"
+                                    else "' 等，另 ' || (r.unexpected_count - l.listed)::varchar || ' 项'"}
+                              else '' end as unexpected_rows,
+               r.expectation as expectation_type, r.sample_unexpected
+        from results r left join listed l using (result_no)""", {"run_id": run_id},
                 ("success", "suite", "expectation"))
 
 
@@ -637,9 +716,26 @@ def dbt_view(run_id: str) -> View:
                 {"run_id": run_id}, ("status <> 'pass' desc", "name"))
 
 
-def quarantine_view() -> View:
-    return View("""select file_name, row_number, column_name, rule, reason_zh, reason_en, original, quarantined_at
-                   from raw.quarantine""", {}, ("quarantined_at desc", "file_name", "row_number"))
+def quarantine_view(lang: str = "zh") -> View:
+    """Every refused row and file with its reason: where it came from as people name it (阳泉市 市生态环境局
+    2023年12月 报表 第5行; the file and row kept as source_reference) and what it held, in the template's
+    headers (进展状态：已完成；完成进度(%)：100), ids and working fields left to the JSON kept beside it."""
+    shown = {code: header for code, (header, _) in TEMPLATE_HEADER.items() if code not in ("task_id", "task_text")}
+    headers = "map {" + ", ".join(f"'{code}': '{header}'" for code, header in shown.items()) + "}"
+    named = f"coalesce(nullif({_submission_name('m', lang)}, ''), q.file_name)"
+    return View(f"""select {formats.source_name_sql(named, 'q.row_number', lang)} as source,
+                          q.column_name, q.rule, q.reason_zh, q.reason_en,
+                          case when json_valid(q.original) and json_type(q.original::json) = 'OBJECT' then
+                              array_to_string(list_filter(list_transform(json_keys(q.original),
+                                  lambda k: case when map_contains({headers}, k) and (q.original::json ->> k) is not null
+                                                 then {headers}[k] || '{": " if lang == "en" else "："}' || (q.original::json ->> k) end),
+                                  lambda x: x is not null), '{"; " if lang == "en" else "；"}')
+                          else q.original end as original,
+                          q.quarantined_at,
+                          q.file_name || coalesce('#' || q.row_number::varchar, '') as source_reference,
+                          q.original as original_json, q.file_name, q.row_number
+                   from raw.quarantine q left join marts.mart_input_files m using (file_checksum)""", {},
+                ("quarantined_at desc", "file_name", "row_number"))
 
 
 # --- supervision (issue 26): review queue, 督办, evidence --------------------------------------------

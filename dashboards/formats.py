@@ -111,6 +111,20 @@ def source_name(plan_title: str, line, lang: str) -> str:
     return f"{plan_title} line {int(line)}" if lang == "en" else f"{plan_title} 第{int(line)}行"
 
 
+_SUBMISSION_KIND = {"observations": ("监测数据", "monitoring data")}  # any other kind: a progress report (报表)
+
+
+def submission_name(region, unit, first, last, kind, lang: str) -> str:
+    """A submission file as people name it, from its rows (mart_input_files): 阳泉市 市生态环境局 2023年12月
+    报表, 芮城县 监测数据 2023年1月–2023年12月; empty when its rows said nothing (the caller shows the file)."""
+    if missing(region) and missing(unit):
+        return ""
+    what = _SUBMISSION_KIND.get(kind, ("报表", "report"))[lang == "en"]
+    periods = month(first, lang) if missing(last) or last == first else f"{month(first, lang)}–{month(last, lang)}"
+    who = " ".join(str(x) for x in (region, unit) if not missing(x))
+    return (f"{who} {what} {periods}" if lang == "en" else f"{who} {periods} {what}").replace("  ", " ").strip()
+
+
 _MARKDOWN = re.compile(r"\*\*|__|(?<!\w)[*_`](?!\s)|(?<!\s)[*_`](?!\w)|^#+\s*|^\s*[-*]\s+", re.M)
 
 
@@ -151,6 +165,18 @@ def task_name_sql(plan: str, no: str, lang: str) -> str:
 def source_name_sql(plan: str, line: str, lang: str) -> str:
     word = ("' line ' || ", "") if lang == "en" else ("' 第' || ", " || '行'")
     return f"case when {line} is null then {plan} else {plan} || {word[0]}{line}::varchar{word[1]} end"
+
+
+def submission_name_sql(region: str, unit: str, first: str, last: str, kind: str, lang: str) -> str:
+    """submission_name() in SQL."""
+    what = (" || ".join(f"case when {kind} = '{k}' then '{v[lang == 'en']}'" for k, v in _SUBMISSION_KIND.items())
+            + f" else '{'report' if lang == 'en' else '报表'}' end")
+    periods = (f"case when {last} is null or {last} = {first} then {month_sql(first, lang)} "
+               f"else {month_sql(first, lang)} || '–' || {month_sql(last, lang)} end")
+    who = f"concat_ws(' ', {region}, {unit})"
+    parts = f"{who}, {what}, {periods}" if lang == "en" else f"{who}, {periods}, {what}"
+    return (f"case when {region} is null and {unit} is null then '' "
+            f"else trim(replace(concat_ws(' ', {parts}), '  ', ' ')) end")
 
 
 def number_sql(expr: str, lang: str = "zh") -> str:

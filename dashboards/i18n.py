@@ -25,7 +25,18 @@ DOMAIN = {"air": ("大气", "Air"), "water": ("水", "Water"), "soil": ("土壤"
 DUE_BASIS = {"printed": ("文件所列", "printed in the plan"), "annex": ("台账所列", "printed in the annex"),
              "plan_year": ("推定（计划年末）", "assumed (plan-year end)"), "ongoing": ("长期", "standing")}
 GX_SUCCESS = {"true": ("通过", "Passed"), "false": ("未通过", "Failed")}
-GX_SEVERITY = {"critical": ("阻断（不发布）", "Blocking"), "warning": ("提醒", "Warning")}
+GX_SEVERITY = {"critical": ("严重（阻断发布）", "Critical (blocks publication)"), "warning": ("警告", "Warning")}
+# GX's expectation types in words (the type itself is the cell's tooltip and in the download).
+GX_EXPECTATION = {
+    "expect_column_values_to_be_in_set": ("取值在允许范围内", "Values in the allowed set"),
+    "expect_column_values_to_be_between": ("数值在合理区间内", "Values within range"),
+    "expect_column_values_to_not_be_null": ("不得为空", "Not empty"),
+    "expect_column_values_to_be_null": ("应为空", "Empty"),
+    "expect_column_values_to_be_unique": ("不得重复", "Unique"),
+    "expect_compound_columns_to_be_unique": ("组合不得重复", "Unique together"),
+    "expect_column_pair_values_a_to_be_greater_than_b": ("前者应大于后者", "First greater than second"),
+    "expect_table_row_count_to_be_between": ("行数在合理区间内", "Row count within range"),
+}
 DBT_STATUS = {"pass": ("通过", "Passed"), "fail": ("未通过", "Failed"), "warn": ("提醒", "Warning"),
               "error": ("出错", "Error"), "skipped": ("跳过", "Skipped"), "success": ("成功", "Succeeded")}
 INPUT_KIND = {"plan": ("计划文件", "Plan file"), "submission": ("填报文件", "Report file")}
@@ -184,7 +195,17 @@ LABELS = {
     "annex_rows": ("附件台账中的对应行", "Annex ledger rows"),
     "task_outputs": ("任务产出（数量）", "Task outputs (quantities)"),
     "output_indicator": ("产出", "Output"),
-    "quantity": ("数量", "Quantity"),
+    "quantity": ("计划量", "Planned"),
+    "output_reported": ("已报累计完成量", "Reported so far"),
+    "show_more": ("显示更多", "Show more"),
+    "outputs_planned_vs_reported": ("产出：计划与已报", "Outputs: planned and reported"),
+    "output_planned_n": ("计划 {n} {unit}", "planned {n} {unit}"),
+    "output_reported_n": ("已报 {n} {unit}（{when}）", "reported {n} {unit} ({when})"),
+    "output_not_reported": ("尚未报累计完成量", "nothing reported yet"),
+    "outputs_shown": ("进展最慢的 {shown} 项（共 {total} 项产出，{reported} 项已报数量）",
+                      "The {shown} least advanced ({total} outputs, {reported} with a reported figure)"),
+    "output_not_assignable": ("本任务共报 {n}（{when}；任务有多项产出，未分到各项）",
+                              "{n} reported for the task ({when}; several outputs, not split)"),
     "none": ("无", "None"),
     "propagated": ("（由“以下各项任务均需……负责”推定）", "(from a standing clause)"),
     "target_sentence": ("目标原文", "Target as printed"),
@@ -224,7 +245,9 @@ COLUMNS = {
     "reports_missing": ("未报", "Missing"), "reporting_rate": ("报送率", "Reporting rate"),
     "suite": ("校验套件", "Suite"), "expectation": ("期望", "Expectation"), "column_name": ("列", "Column"),
     "success": ("通过", "Passed"), "severity": ("级别", "Severity"), "observed_value": ("观测值", "Observed"),
-    "unexpected_count": ("不符行数", "Unexpected rows"), "sample_unexpected": ("不符样例", "Sample rows"),
+    "unexpected_count": ("不符行数", "Unexpected rows"), "sample_unexpected": ("不符样例（编号）", "Sample rows (ids)"),
+    "unexpected_rows": ("不符的行", "Rows found"), "expectation_type": ("期望类型（GX）", "Expectation type (GX)"),
+    "original_json": ("原始内容（JSON）", "Original (JSON)"),
     "name": ("名称", "Name"), "resource_type": ("类型", "Type"), "failures": ("失败行数", "Failures"),
     "message": ("信息", "Message"), "file_name": ("文件", "File"), "row_number": ("行号", "Row"),
     "rule": ("规则", "Rule"), "reason_zh": ("原因", "Reason (zh)"), "reason_en": ("原因（英文）", "Reason"),
@@ -235,6 +258,7 @@ COLUMNS = {
     "period": ("报告期", "Period"), "run_id": ("运行编号", "Run id"), "validated_at": ("校验时间", "Validated at"),
     "expectations": ("期望数", "Expectations"), "failed_critical": ("阻断失败", "Blocking failures"),
     "failed_warning": ("警告", "Warnings"), "percent": ("进度(%)", "Percent"), "completed_on": ("完成日期", "Completed on"),
+    "output_done": ("累计完成量", "Output so far"),
     "received_at": ("收到时间", "Received at"), "narrative": ("进展情况", "Narrative"),
     "role": ("责任类型", "Role"), "text": ("内容", "Text"), "kind_of_deadline": ("类型", "Kind"),
     "table_title": ("附件表", "Annex table"), "deadline": ("完成时限", "Deadline"), "units": ("责任单位", "Units"),
@@ -279,6 +303,18 @@ def t(key: str, lang: str, **fmt) -> str:
     zh, en = LABELS[key]
     text = en if lang == "en" else zh
     return text.format(**fmt) if fmt else text
+
+
+def _template_headers() -> dict[str, tuple[str, str]]:
+    """A submission's field (task_id, completed_on …) by the template's Chinese header (任务编号, 完成日期 …),
+    as the clerk saw it; the field's name in English."""
+    from pipelines.submissions.contract import (OBSERVATION_COLUMNS, OBSERVATION_OPTIONAL_COLUMNS, PROGRESS_COLUMNS,
+                                                PROGRESS_OPTIONAL)
+    return {code: (header, code) for header, code in {**PROGRESS_COLUMNS, **PROGRESS_OPTIONAL, **OBSERVATION_COLUMNS,
+                                                       **OBSERVATION_OPTIONAL_COLUMNS}.items()}
+
+
+TEMPLATE_HEADER = _template_headers()
 
 
 def pick(table: dict, code, lang: str) -> str:

@@ -16,7 +16,8 @@ import pandas as pd
 from dashboards import access, data, formats, grid_model
 from dashboards.auth import store
 from dashboards.grid_model import Window, quoted
-from dashboards.i18n import (DBT_STATUS, DOMAIN, DUE_BASIS, GX_SEVERITY, GX_SUCCESS, INPUT_KIND, INPUT_STATUS,
+from dashboards.i18n import (DBT_STATUS, DOMAIN, DUE_BASIS, GX_EXPECTATION, GX_SEVERITY, GX_SUCCESS, INPUT_KIND,
+                             INPUT_STATUS, TEMPLATE_HEADER,
                              PLAN_FILE_STATUS, PROGRESS_STATUS, ROLE, ROLE_OF_ACCOUNT, STATUS, TASK_STATUS, YES_NO,
                              column, lang_of, pick, target_label)
 
@@ -33,13 +34,13 @@ COLUMNS: dict[str, list[str]] = {
               "lead_on_time_rate", "lead_overdue", "reports_due", "reports_on_time", "reports_late",
               "reports_missing", "reporting_rate"],
     "gx": ["suite", "expectation", "column_name", "success", "severity", "observed_value", "unexpected_count",
-           "sample_unexpected"],
+           "unexpected_rows", "expectation_type", "sample_unexpected"],
     "gx_history": ["validated_at", "expectations", "failed_critical", "failed_warning", "run_id"],
     "dbt": ["name", "resource_type", "status", "failures", "message"],
-    "inputs": ["kind", "file", "status", "rows_landed", "rows_rejected", "sha256"],
-    "quarantine": ["file_name", "row_number", "column_name", "rule", "reason_zh", "reason_en", "original",
-                   "quarantined_at"],
-    "plan_files": ["source", "format", "status", "reason", "seconds", "checksum"],
+    "inputs": ["kind", "source", "status", "rows_landed", "rows_rejected", "source_reference", "sha256"],
+    "quarantine": ["source", "column_name", "reason_zh", "reason_en", "original", "quarantined_at", "rule",
+                   "source_reference", "original_json"],
+    "plan_files": ["source", "format", "status", "reason", "seconds", "source_reference", "checksum"],
     "my_tasks": ["title", "task", "my_role", "due_date", "status", "latest_status", "latest_period", "task_id"],
     "my_uploads": ["at", "acted_on", "ingest_status", "rows_landed", "rows_rejected", "rows_blank", "detail",
                    "checksum"],
@@ -49,10 +50,12 @@ COLUMNS: dict[str, list[str]] = {
 
 # Columns a download carries and the screen does not: ids, file names and checksums (a reader traces a row
 # by them; on screen they are the tooltip of the column named beside them).
-HIDDEN = {"task_id", "source_reference", "status_code", "run_id", "sha256", "checksum"}
+HIDDEN = {"task_id", "source_reference", "status_code", "run_id", "sha256", "checksum", "expectation_type",
+          "sample_unexpected", "rule", "original_json"}
 TOOLTIPS = {"task": "task_id", "title": "title", "source": "source_reference", "file": "sha256",
             "validated_at": "run_id", "detail": "detail", "reason_zh": "reason_zh", "reason_en": "reason_en",
-            "original": "original", "message": "message", "narrative": "narrative", "lead_units": "lead_units",
+            "original": "original_json", "message": "message", "expectation": "expectation_type",
+            "unexpected_rows": "unexpected_rows", "narrative": "narrative", "lead_units": "lead_units",
             "target": "target", "acted_on": "acted_on"}
 
 
@@ -243,11 +246,12 @@ VIEW_FORMATS: dict[str, tuple[dict, dict]] = {
     "units": ({**{c: "percent" for c in ("lead_completion_rate", "lead_on_time_rate", "reporting_rate")},
                **{c: "number" for c in ("lead_tasks", "support_tasks", "implement_tasks", "lead_overdue",
                                         "reports_due", "reports_on_time", "reports_late", "reports_missing")}}, {}),
-    "gx": ({"unexpected_count": "number"}, {"success": GX_SUCCESS, "severity": GX_SEVERITY}),
+    "gx": ({"unexpected_count": "number"}, {"success": GX_SUCCESS, "severity": GX_SEVERITY,
+                                            "expectation": GX_EXPECTATION}),
     "gx_history": ({"validated_at": "moment"}, {}),
     "dbt": ({"failures": "number"}, {"status": DBT_STATUS}),
     "inputs": ({"rows_landed": "number", "rows_rejected": "number"}, {"kind": INPUT_KIND, "status": INPUT_STATUS}),
-    "quarantine": ({"quarantined_at": "moment"}, {}),
+    "quarantine": ({"quarantined_at": "moment"}, {"column_name": TEMPLATE_HEADER}),
 }
 
 
@@ -268,11 +272,11 @@ QUERIES: dict[str, Callable[[dict], data.View]] = {
     "tasks": lambda query: tasks_for_people(data.task_view(query), lang_of(query)),
     "units": lambda query: _view_for_people("units", data.unit_scorecard_view(query.get("region") or None),
                                             lang_of(query)),
-    "gx": lambda query: _view_for_people("gx", data.gx_view(_run_id()), lang_of(query)),
+    "gx": lambda query: _view_for_people("gx", data.gx_view(_run_id(), lang_of(query)), lang_of(query)),
     "gx_history": lambda query: _view_for_people("gx_history", data.gx_history_view(), lang_of(query)),
     "dbt": lambda query: _view_for_people("dbt", data.dbt_view(_run_id()), lang_of(query)),
-    "inputs": lambda query: _view_for_people("inputs", data.inputs_view(), lang_of(query)),
-    "quarantine": lambda query: _view_for_people("quarantine", data.quarantine_view(), lang_of(query)),
+    "inputs": lambda query: _view_for_people("inputs", data.inputs_view(lang_of(query)), lang_of(query)),
+    "quarantine": lambda query: _view_for_people("quarantine", data.quarantine_view(lang_of(query)), lang_of(query)),
 }
 
 
@@ -298,6 +302,7 @@ SORT_KEYS = {"tasks": {"status": ["status_code"], "domain": ["domain_code"], "du
                        "source": ["source_file", "start_line"], "source_reference": ["source_file", "start_line"],
                        "due_date": ["due_date_raw"], "latest_period": ["latest_period_raw"], "task": ["list_order"]},
              **{name: {c: [c + "_raw"] for c in [*kinds, *labels]} for name, (kinds, labels) in VIEW_FORMATS.items()}}
+SORT_KEYS["quarantine"]["source"] = ["file_name", "row_number"]  # a row's name sorts by its file and row
 # Tables that answer a grid's block themselves (words made for the rows shown only), when the grid sets
 # no column filter: the rest are built whole (cached queries) and cut in pandas.
 WINDOWED = {"targets": targets_block}

@@ -2,6 +2,8 @@
 how many reported), its tasks by urgency, this period's template, the upload box and the result of
 each upload (kept across reloads: the audit log and the warehouse, statuses in Chinese). The unit is the
 logged-in account's; nothing on this page takes it from the URL."""
+import sys
+
 import dash
 from dash import dcc, html
 
@@ -24,6 +26,21 @@ def todo_line(p: dict) -> str:
             + f"; {int(p['reported'])} reported")
 
 
+def _task_detail(query: dict, lang: str, region: str, unit: str, period: str):
+    """The detail of the task the unit opened from its list (?task=…), as leaders see it on /tasks; only a
+    task the unit is named in."""
+    if not query.get("task"):
+        return html.Div(t("click_a_task", lang), className="text-muted small mb-3", id="task-detail")
+    own = frozenset(data.unit_tasks(region, unit, period)["task_id"])
+    return _tasks_page()._detail(query["task"], query, lang, PATH, own)
+
+
+def _tasks_page():
+    """The /tasks page's module, as Dash imported it (under its own name: importing it here again would
+    register /tasks twice)."""
+    return sys.modules[next(p["module"] for p in dash.page_registry.values() if p["path"] == "/tasks")]
+
+
 @guarded(PATH)
 def layout(**query):
     lang = lang_of(query)
@@ -40,6 +57,8 @@ def layout(**query):
                    multiple=False, className="border border-2 border-success rounded p-4 text-center mb-3"),
         dcc.Loading(html.Div(id="upload-result")),
         supervision.unit_section(acc, query),  # returned reports, open 督办, evidence (issue 26)
-        html.H5(t("my_tasks", lang)), table_block("my_tasks", query, row_id="task_id", height=420),
+        html.H5(t("my_tasks", lang)),
+        _task_detail(query, lang, acc.region, acc.unit, period),
+        table_block("my_tasks", query, row_id="task_id", height=420),
         html.H5(t("my_uploads", lang)), table_block("my_uploads", query, height=300),
     )

@@ -17,6 +17,7 @@ FONT = dict(family="Noto Sans CJK SC, Noto Sans SC, sans-serif")
 CHART_MAX_BARS = 30  # a province has thousands of plans and regions: the chart shows the lowest
 OVERDUE_SHOWN = 10
 RANKED = 5
+OUTPUTS_SHOWN = 8
 
 
 def _headline_cards(h: dict, lang: str, keep: dict) -> dbc.Row:
@@ -129,6 +130,36 @@ def _overdue_list(lang: str, keep: dict) -> html.Div:
     ])
 
 
+def _outputs(lang: str, keep: dict) -> html.Div:
+    """Planned against reported output quantities (计划 268 个 / 已报 120 个), the least advanced first, each a
+    link to its task; the bar in the output_rate threshold's colour."""
+    df = data.task_outputs(OUTPUTS_SHOWN, access.region_scope())
+    if df.empty:
+        return html.Div(t("none", lang), className="text-muted small", id="outputs-list")
+    items = []
+    for r in df.itertuples():
+        planned = formats.number(r.target_value) + ("" if formats.missing(r.target_value_hi)
+                                                    else f"–{formats.number(r.target_value_hi)}")
+        reported = (t("output_reported_n", lang, n=formats.number(r.reported_value), unit=r.measure_unit,
+                      when=formats.month(r.reported_period, lang))
+                    if not formats.missing(r.reported_value) else t("output_not_reported", lang))
+        level = thresholds.judge("output_rate", r.output_rate)
+        items.append(dbc.ListGroupItem([
+            html.Div([html.Span(formats.task_name(r.plan_title, r.no, lang), className="fw-semibold me-2",
+                                title=r.task_id),
+                      html.Span(r.indicator, className="small")]),
+            html.Div(f"{t('output_planned_n', lang, n=planned, unit=r.measure_unit)} / {reported}",
+                     className="small output-figures"),
+            dbc.Progress(value=min(100, round(100 * r.output_rate, 1)) if not formats.missing(r.output_rate) else 0,
+                         label=formats.percent(r.output_rate) if not formats.missing(r.output_rate) else "",
+                         style={"height": "14px"}, color=thresholds.COLOURS[level], className="output-bar mt-1"),
+        ], href=href("/tasks", keep, task=r.task_id), action=True, className="output-item"))
+    note = t("outputs_shown", lang, shown=len(df), total=formats.number(df["listed"].iat[0]),
+             reported=formats.number(df["reported"].iat[0]))
+    return html.Div([html.Div(note, className="small text-muted mb-1", id="outputs-note"),
+                     dbc.ListGroup(items, id="outputs-list", className="mb-2")])
+
+
 def _unit_ranking(lang: str) -> dbc.Row:
     """The 红黑榜: the five units with the best and the five with the worst on-time completion of their
     lead tasks (reporting rate breaks ties)."""
@@ -173,6 +204,8 @@ def layout(**query):
         ], className="mt-3"),
         html.H5(t("units_ranking", lang), className="mt-2"),
         _unit_ranking(lang),
+        html.H5(t("outputs_planned_vs_reported", lang), className="mt-4"),
+        _outputs(lang, keep),
         html.H5(t("target_attainment", lang), className="mt-4"),
         html.Div(t("binding_first", lang), className="small text-muted mb-1"),
         # a phone gets the cards and lists above and a link here, not a wide grid

@@ -162,5 +162,7 @@ def layout(**query):
                             query.get("status"), lang),
         ], className="g-2 mb-2"),
         html.Div(_panels(query, lang)),
-        table_block("targets", query, height=320),
+        # a phone reads the targets in the cards above (each with its status in colour and words and its
+        # sentence), not in a wide grid
+        html.Div(table_block("targets", query, height=320), className="d-none d-sm-block"),
     )

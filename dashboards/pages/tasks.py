@@ -6,7 +6,8 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
 
-from dashboards import access, data, formats, supervision
+from dashboards import access, data, formats, supervision, tables
+from dashboards.grid_model import Window
 from dashboards.components import (TASK_STATUS_COLOR, colon, filter_dropdown, frame, guarded, href, searched_dropdown,
                                    searched_options, table_block)
 from dashboards.i18n import COMPARATOR, DEADLINE_KIND, DOMAIN, DUE_BASIS, ROLE, TASK_STATUS, column, lang_of, pick, t
@@ -51,11 +52,11 @@ def _small_table(df: pd.DataFrame, lang: str, test_id: str, labels: dict | None 
                               id=test_id), className="table-responsive mb-2")
 
 
-def _not_shown(message_key: str, query: dict, lang: str) -> dbc.Alert:
+def _not_shown(message_key: str, query: dict, lang: str, path: str = PATH) -> dbc.Alert:
     """A stale, mistyped or out-of-scope task link: what happened and the way back, never a blank page."""
     back = {k: v for k, v in query.items() if k != "task"}
     return dbc.Alert([html.Div(t(message_key, lang)),
-                      dcc.Link(t("back_to_list", lang), href=href(PATH, back), className="alert-link",
+                      dcc.Link(t("back_to_list", lang), href=href(path, back), className="alert-link",
                                id="task-back")], color="warning", id="task-detail")
 
 
@@ -81,23 +82,36 @@ def _report_chart(reports: pd.DataFrame, lang: str):
     return dcc.Graph(figure=figure, id="task-report-chart", config={"displayModeBar": False})
 
 
-def _outputs(df: pd.DataFrame) -> pd.DataFrame:
-    """完成 ≥ 268 个: the printed quantity (a range as 1–2) beside what is counted."""
+def _outputs(df: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """完成 ≥ 268 个: the printed quantity (a range as 1–2) beside what is counted, and the 累计完成量 reported
+    against it (mart_task_outputs: put against the output when the task has one; with several, the task's
+    figure is shown as not assignable)."""
     def quantity(r) -> str:
         value = f"{r.target_value:g}" + ("" if r.target_value_hi != r.target_value_hi or r.target_value_hi is None
                                          else f"–{r.target_value_hi:g}")
         return f"{COMPARATOR.get(r.comparator, r.comparator)} {value} {r.measure_unit}"
+
+    def reported(r) -> str:
+        when = formats.month(r.reported_period, lang)
+        if not formats.missing(r.reported_value):
+            return f"{formats.number(r.reported_value)} {r.measure_unit}（{when}）" if lang == "zh" else \
+                f"{formats.number(r.reported_value)} {r.measure_unit} ({when})"
+        if not formats.missing(r.reported_for_task):
+            return t("output_not_assignable", lang, n=formats.number(r.reported_for_task), when=when)
+        return ""
     return pd.DataFrame({"indicator": df["indicator"], "quantity": [quantity(r) for r in df.itertuples()],
-                         "year": df["year"], "line": df["line"]})
+                         "reported": [reported(r) for r in df.itertuples()], "year": df["year"], "line": df["line"]})
 
 
-def _detail(task_id: str, query: dict, lang: str) -> html.Div:
+def _detail(task_id: str, query: dict, lang: str, path: str = PATH, tasks_in_scope: frozenset | None = None) -> html.Div:
+    """One task's detail, on ``path`` (/tasks, or a unit's /my: there only its own ``tasks_in_scope``)."""
     d = data.task(task_id)
     if d is None:
-        return _not_shown("task_not_found", query, lang)
+        return _not_shown("task_not_found", query, lang, path)
     scope = access.region_scope()
-    if scope is not None and d["task"]["region"] not in scope:
-        return _not_shown("task_out_of_scope", query, lang)
+    if (scope is not None and d["task"]["region"] not in scope
+            or tasks_in_scope is not None and task_id not in tasks_in_scope):
+        return _not_shown("task_out_of_scope", query, lang, path)
     task = d["task"]
     lines = d["lines"]
     original = html.Pre("\n".join(f"{n:>5}  {'［' + loc + '］' if isinstance(loc, str) else ''}{text}"
@@ -115,6 +129,8 @@ def _detail(task_id: str, query: dict, lang: str) -> html.Div:
                                    received_at=lambda f: f["received_at"].map(lambda v: formats.moment(v, lang)),
                                    percent=lambda f: f["percent"].map(lambda v: "" if formats.missing(v)
                                                                       else f"{formats.number(v)}%"),
+                                   output_done=lambda f: f["output_done"].map(lambda v: "" if formats.missing(v)
+                                                                              else formats.number(v)),
                                    ).drop(columns=["file_name", "row_number"])
     annex = d["annex"].assign(source=lambda f: [formats.source_name(task["plan_title"], n, lang)
                                                 for n in f["start_line"]]).drop(columns=["start_line", "link_score"])
@@ -143,12 +159,44 @@ def _detail(task_id: str, query: dict, lang: str) -> html.Div:
         ]),
         html.H6(t("report_history", lang)), chart if chart is not None else html.Div(t("none", lang), className="small text-muted"),
         html.H6(t("reports", lang)), _small_table(shown_reports, lang, "task-reports"),
-        html.H6(t("task_outputs", lang)), _small_table(_outputs(d["outputs"]), lang, "task-outputs",
+        html.H6(t("task_outputs", lang)), _small_table(_outputs(d["outputs"], lang), lang, "task-outputs",
                                                        {"indicator": t("output_indicator", lang),
-                                                        "quantity": t("quantity", lang)}),
+                                                        "quantity": t("quantity", lang),
+                                                        "reported": t("output_reported", lang)}),
         html.H6(t("annex_rows", lang)), _small_table(annex, lang, "task-annex"),
         supervision.task_section(task_id, lang),  # evidence, review, 督办 (issue 26)
     ]), id="task-detail", className="mb-4")
+
+
+PHONE_CARDS = 20  # cards at a time on a phone; "more" adds as many, up to the grid's first block
+
+
+def _phone_list(query: dict, lang: str) -> html.Div:
+    """Below 576 px (a phone) the task list as cards — the task, its title, its status in colour and words, its
+    deadline — instead of the wide grid. The rows are the grid's own first block (the same view and words,
+    same query: the grid's request is then answered from the cache), so the two never disagree."""
+    block, total = tables.rows("tasks", query, Window())
+    try:
+        shown = min(max(int(query.get("cards", PHONE_CARDS)), PHONE_CARDS), len(block))
+    except ValueError:
+        shown = min(PHONE_CARDS, len(block))
+    cards = [dbc.ListGroupItem([
+        html.Div([html.Span(r["task"], className="fw-semibold me-2"),
+                  dbc.Badge(r["status"], color=TASK_STATUS_COLOR.get(r["status_code"], "secondary"),
+                            className="task-card-status")]),
+        html.Div(r["title"], className="small overdue-title"),
+        html.Div(" · ".join(x for x in (
+            f"{column('due_date', lang)}{colon(lang)}{r['due_date'] or t('none', lang)}",
+            t("days_overdue_n", lang, n=formats.number(r["days_overdue"])) if r["days_overdue"] else "",
+            r["lead_units"] or "") if x), className="small text-muted"),
+    ], href=href(PATH, query, task=r["task_id"], cards=None), action=True, className="task-card")
+        for r in block[:shown]]
+    more = (dcc.Link(t("show_more", lang), href=href(PATH, query, cards=shown + PHONE_CARDS),
+                     className="btn btn-outline-success btn-sm", id="task-cards-more")
+            if shown < len(block) else None)
+    return html.Div([html.Div(t("rows", lang, n=formats.number(total)), className="small text-muted mb-1"),
+                     dbc.ListGroup(cards, id="task-cards", className="mb-2"), more],
+                    className="d-sm-none mb-3")
 
 
 def _keyed(query: dict, lang: str) -> tuple[dict, list]:
@@ -183,5 +231,6 @@ def layout(**query):
         _filters(keyed, lang),
         *notes,
         detail,
-        table_block("tasks", query, row_id="task_id"),
+        _phone_list(query, lang),
+        html.Div(table_block("tasks", query, row_id="task_id"), className="d-none d-sm-block"),
     )

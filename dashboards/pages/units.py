@@ -20,5 +20,6 @@ def layout(**query):
     return frame(PATH, query,
         dbc.Row([searched_dropdown(PATH, "region", "filter_region", query.get("region"), lang)],
                 className="g-2 mb-2"),
-        table_block("units", query, height=640),
+        # a row opens the unit's tasks (callbacks.open_unit): its id is region and unit, a tab between them
+        table_block("units", query, height=640, row_id_js="params.data.region + '\t' + params.data.unit"),
     )

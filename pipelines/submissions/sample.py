@@ -76,10 +76,22 @@ def deadline_text(task: dict) -> str:
     return "；".join(d["text"] for d in task["deadlines"])
 
 
-def _progress_row(task: dict, unit: str, year: int, month: int) -> list:
+def _progress_row(task: dict, unit: str, year: int, month: int, planned: float | None = None) -> list:
+    """A unit's row for the task; a task with an output target (计划量) also gets its 累计完成量 so far, in
+    step with its percent (whole units: 120 of 268 个)."""
     status, percent, completed = task_state(task, year, month)
+    done = None if planned is None else int(planned * percent / 100)
     return [task["task_id"], task["text"], deadline_text(task), ROLE_ZH["lead"], f"{year}-{month:02d}", unit, "", "",
-            status, percent, completed, None, f"{SAMPLE_MARK}：{status}", SAMPLE_MARK]
+            status, percent, completed, done, f"{SAMPLE_MARK}：{status}", SAMPLE_MARK]
+
+
+def _planned_outputs(plan: dict) -> dict[str, float]:
+    """The first output target (by line) of each task of the plan: what its 累计完成量 counts towards."""
+    planned: dict[str, float] = {}
+    for target in sorted(plan.get("targets", []), key=lambda g: g.get("line") or 0):
+        if target.get("kind") == "output" and target.get("task_id") and target.get("value") is not None:
+            planned.setdefault(target["task_id"], float(target["value"]))
+    return planned
 
 
 def _lead_units(task: dict) -> list[str]:
@@ -209,6 +221,7 @@ def generate(docs: list[dict], catalogue: dict[str, dict], inbox: Path) -> list[
     for d in docs:
         region = d["region"]
         by_unit: dict[tuple[str, int], list[dict]] = {}
+        planned = {task_id: value for p in d["plans"] for task_id, value in _planned_outputs(p).items()}
         for p in d["plans"]:
             for t in p["tasks"]:
                 for unit in _lead_units(t):
@@ -218,7 +231,7 @@ def generate(docs: list[dict], catalogue: dict[str, dict], inbox: Path) -> list[
             for month in report_months(d, year):
                 if not _reported(unit, year, month, silent):
                     continue
-                rows = [_progress_row(t, unit, year, month) for t in tasks]
+                rows = [_progress_row(t, unit, year, month, planned.get(t["task_id"])) for t in tasks]
                 if not planted and month == 12:
                     rows += _bad_progress_rows(tasks[0], unit, year)
                     planted = True

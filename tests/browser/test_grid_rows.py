@@ -119,7 +119,10 @@ def test_the_input_files_are_the_manifests_in_its_order(auditor, world):
                     *words("submission", s["status"], s["rows_landed"])[1:]) for s in manifest["submissions"]])
     first, _ = _rows(auditor, "inputs", start=0, end=5)
     rest, _ = _rows(auditor, "inputs", start=5, end=1000)
-    got = [(r["kind"], r["file"], r["sha256"], r["status"], r["rows_landed"]) for r in first["rowData"] + rest["rowData"]]
+    # the file's name is the row's source reference (its tooltip; on screen the file is named by its notice or
+    # its rows: 阳泉市 市生态环境局 2023年12月 报表)
+    got = [(r["kind"], r["source_reference"], r["sha256"], r["status"], r["rows_landed"])
+           for r in first["rowData"] + rest["rowData"]]
     assert first["rowCount"] == len(expected) > 5 and got == expected
     assert any(status == pick(INPUT_STATUS, "rejected", "zh") for *_, status, _ in expected)  # the refused .doc too
 

@@ -85,3 +85,24 @@ def test_the_thresholds_file_is_complete():
     assert {"completion_rate", "due_completion_rate", "reporting_rate", "overdue_share", "targets_met_share",
             "targets_risk_share"} <= set(loaded)
     assert all(t.label_zh and t.label_en for t in loaded.values())
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("row", [("阳泉市", "市生态环境局", "2023-12", "2023-12", "progress"),
+                                 ("芮城县", None, "2023-01", "2023-12", "observations"),
+                                 ("新绛县", "县住建局", "2023-08", None, None),
+                                 (None, None, None, None, None)])
+def test_submission_name_sql_is_submission_name(con, lang, row):
+    (got,) = con.execute(f"select {formats.submission_name_sql('$r', '$u', '$a', '$b', '$k', lang)}",
+                         dict(zip("ruabk", row))).fetchone()
+    assert got == formats.submission_name(*row, lang)
+
+
+def test_a_submission_is_named_by_whose_report_of_which_month():
+    assert formats.submission_name("阳泉市", "市生态环境局", "2023-12", "2023-12", "progress", "zh") == \
+        "阳泉市 市生态环境局 2023年12月 报表"
+    assert formats.submission_name("芮城县", None, "2023-01", "2023-12", "observations", "zh") == \
+        "芮城县 2023年1月–2023年12月 监测数据"
+    assert formats.submission_name("阳泉市", "市生态环境局", "2023-12", None, "progress", "en") == \
+        "阳泉市 市生态环境局 report 2023-12"
+    assert formats.submission_name(None, None, None, None, None, "zh") == ""  # unreadable: the file's name instead

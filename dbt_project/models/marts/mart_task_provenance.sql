@@ -12,6 +12,7 @@ select
     r.completed_on,
     r.narrative,
     r.evidence,
+    r.output_done,
     r.file_name,
     r.file_checksum,
     r.sheet,

@@ -2,8 +2,8 @@
 -- one (see int_task_latest_report); all stay here.
 -- Incremental: raw.progress_reports only ever grows (a file lands once, by checksum), so a run of the
 -- inbox's submissions_job appends the rows landed since the last build instead of copying millions
--- again. Every other run (the daily publish) rebuilds it with --full-refresh (pipelines/defs/dbt.py).
-{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='fail') }}
+-- again (a column added later is appended: older rows read null). Every other run (the daily publish) rebuilds it with --full-refresh (pipelines/defs/dbt.py).
+{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='append_new_columns') }}
 select
     -- the report row's identity (which file, which sheet, which row): what a supervisor's decision names.
     -- Built here only; the dashboard reads it from the marts.
@@ -19,6 +19,7 @@ select
     completed_on,
     narrative,
     evidence,
+    output_done,  -- 累计完成量: the task's output so far, in the unit of its output target (计划量)
     {{ submission_provenance() }}
 from {{ source('raw', 'progress_reports') }}
 {% if is_incremental() %}
