@@ -190,6 +190,9 @@ def table_block(name: str, query: dict, row_id: str | None = None, height: int =
                        "cellStyle": {"lineHeight": "1.4", "paddingTop": "6px", "paddingBottom": "6px"}},
         dashGridOptions={"pagination": True, "paginationPageSize": PAGE_SIZE, "cacheBlockSize": BLOCK_ROWS,
                          "maxBlocksInCache": 20, "animateRows": False, "enableCellTextSelection": True,
+                         # every column in the page (a dozen at most): the browser's find (Ctrl+F) and screen
+                         # readers reach a column scrolled out of sight, as they reach the rows of the block
+                         "suppressColumnVirtualisation": True,
                          "tooltipShowDelay": 300, "suppressRowHoverHighlight": False,
                          # three lines of wrapped text (the infinite row model has no auto height); the whole
                          # text is the cell's tooltip

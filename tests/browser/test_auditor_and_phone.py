@@ -9,7 +9,7 @@ import pytest
 from selenium.webdriver.common.keys import Keys
 
 from dashboards.i18n import TASK_STATUS
-from tests.browser.conftest import login, login_client, start
+from tests.browser.conftest import login, login_client, no_sideways_scroll, open_on_phone, start
 from tests.browser.test_cockpit import _snapshot, _wait, app  # noqa: F401  (app: the fixture)
 
 pytestmark = pytest.mark.browser
@@ -76,13 +76,7 @@ def _click(dash_duo, element) -> None:
 def test_phone_tasks_are_cards_with_status_in_colour_and_words_and_deadline(world, app, dash_duo, passwords):
     start(dash_duo, app)
     login(dash_duo, "leader", passwords["leader"])
-    dash_duo.driver.set_window_size(390, 844)
-    dash_duo.driver.get(dash_duo.server_url + "/tasks")
-    dash_duo.wait_for_element("#task-cards .task-card", timeout=20)
-    time.sleep(1)
-    width = dash_duo.driver.execute_script("return document.documentElement.clientWidth")
-    assert width <= 420
-    assert dash_duo.driver.execute_script("return document.documentElement.scrollWidth") <= width
+    width = open_on_phone(dash_duo, "/tasks", "#task-cards .task-card")
     assert not dash_duo.find_element("#grid-tasks").is_displayed()  # no wide grid on a phone
     (total,) = _snapshot(world, "select count(*) from marts.mart_task_status")[0]
     cards = dash_duo.find_elements("#task-cards .task-card")
@@ -105,7 +99,7 @@ def test_phone_tasks_are_cards_with_status_in_colour_and_words_and_deadline(worl
     dash_duo.driver.get(dash_duo.server_url + "/targets")
     dash_duo.wait_for_element(".target-note", timeout=20)
     assert not dash_duo.find_element("#grid-targets").is_displayed()
-    assert dash_duo.driver.execute_script("return document.documentElement.scrollWidth") <= width
+    assert no_sideways_scroll(dash_duo, width)
 
 
 def test_overview_sets_planned_against_reported_outputs(world, app, dash_duo, passwords):
@@ -133,15 +127,14 @@ def test_a_unit_opens_a_task_of_its_list_by_click_and_by_enter(world, app, dash_
     start(dash_duo, app)
     login(dash_duo, "yq_sthjj", passwords["yq_sthjj"], landing="#my-unit")
     _grid_rows(dash_duo, "my_tasks")
-    title = dash_duo.find_element("#grid-my_tasks .ag-cell[col-id='title']")
-    title.click()
+    # the grid sits below the unit's evidence and returned-report panels: scrolled to, then clicked
+    _click(dash_duo, dash_duo.find_element("#grid-my_tasks .ag-cell[col-id='title']"))
     dash_duo.wait_for_element("#task-status", timeout=20)
     assert "task=T" in dash_duo.driver.current_url and "/my" in dash_duo.driver.current_url
     opened = dash_duo.driver.current_url
     dash_duo.driver.get(dash_duo.server_url + "/my")
     _grid_rows(dash_duo, "my_tasks")
-    cell = dash_duo.find_elements("#grid-my_tasks .ag-cell[col-id='title']")[1]
-    cell.click()  # focus (this opens the second task) …
+    _click(dash_duo, dash_duo.find_elements("#grid-my_tasks .ag-cell[col-id='title']")[1])  # focus (this opens the second task) …
     dash_duo.wait_for_element("#task-status", timeout=20)
     second = dash_duo.driver.current_url
     assert second != opened

@@ -10,7 +10,7 @@ import pytest
 
 from pipelines.reference import regions as reference_regions
 from pipelines.warehouse.publish import current_snapshot
-from tests.browser.conftest import login, start
+from tests.browser.conftest import login, open_on_phone, start
 
 pytestmark = pytest.mark.browser
 
@@ -139,13 +139,7 @@ def test_a_bad_or_out_of_scope_task_link_says_so_with_a_way_back(world, app, das
 def test_the_phone_overview_has_no_horizontal_scroll_and_a_folded_menu(world, app, dash_duo, passwords):
     start(dash_duo, app)
     login(dash_duo, "leader", passwords["leader"])
-    dash_duo.driver.set_window_size(390, 844)
-    dash_duo.driver.get(dash_duo.server_url + "/")
-    dash_duo.wait_for_element("#kpi-completion", timeout=15)
-    time.sleep(2)
-    width = dash_duo.driver.execute_script("return document.documentElement.clientWidth")
-    assert width <= 420
-    assert dash_duo.driver.execute_script("return document.documentElement.scrollWidth") <= width
+    open_on_phone(dash_duo, "/", "#kpi-completion")
     assert not dash_duo.find_element("#nav-overview").is_displayed()  # folded behind the toggler
     dash_duo.find_element("#nav-toggler").click()
     _wait(lambda: dash_duo.find_element("#nav-tasks_page").is_displayed())

@@ -1,7 +1,7 @@
 """The overview page in headless Chromium, with real numbers from the default data."""
 import pytest
 
-from tests.browser.conftest import login, start
+from tests.browser.conftest import login, start, wait_for_grid_text
 
 pytestmark = pytest.mark.browser
 
@@ -22,11 +22,7 @@ def test_overview_shows_headline_numbers(world, dash_duo, monkeypatch, passwords
     assert dash_duo.find_element("#kpi-completion").text == f"{rate * 100:.1f}%"
     assert dash_duo.find_element("#kpi-targets").text == f"{met} / {total}"
     assert "示例数据" in dash_duo.find_element("#sample-banner").text
-    # The grid sits below the fold: bring it into view, as a reader scrolls, before reading its rows (AG Grid
-    # may draw the rows a frame after the pager; CI once saw only "1 至 20 共 25" after 20 s under load).
-    dash_duo.driver.execute_script("document.getElementById('grid-targets').scrollIntoView()")
-    dash_duo.wait_for_element("#grid-targets .ag-row", timeout=40)
-    dash_duo.wait_for_contains_text("#grid-targets", "阳泉市", timeout=40)  # the grid's first block
+    wait_for_grid_text(dash_duo, "grid-targets", "阳泉市")  # the grid's first block
     status = dash_duo.find_element("#grid-targets .ag-cell[col-id='status']")
     assert status.text and "text-bg-" in status.get_attribute("class")  # the status in colour and words
     assert "总览" in dash_duo.driver.page_source

@@ -14,7 +14,7 @@ import requests
 from pipelines.accounts import store_for
 from pipelines.submissions.templates import GUIDE_ROWS
 from pipelines.warehouse.publish import current_snapshot
-from tests.browser.conftest import login, passwords_for, start
+from tests.browser.conftest import login, passwords_for, start, wait_for_grid_text
 from tests.conftest import AS_OF, world_after_a_good_run
 
 pytestmark = pytest.mark.browser
@@ -73,7 +73,7 @@ def test_a_unit_fills_one_row_with_a_date_cell_and_reads_landed_1_blank_the_rest
 
     # after a reload the uploads are still listed, with their status in Chinese
     dash_duo.driver.get(f"{dash_duo.server_url}/my")
-    dash_duo.wait_for_contains_text("#grid-my_uploads", "待入库", timeout=15)
+    wait_for_grid_text(dash_duo, "grid-my_uploads", "待入库")  # below the unit's tasks and evidence panels
     dash_duo.wait_for_contains_text("#grid-my_uploads", "拒收", timeout=15)
     actions = [e["action"] for e in store_for(paths.root).audit_log(actor="yq_sthjj")]
     assert "upload" in actions and "upload_refused" in actions
