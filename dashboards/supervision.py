@@ -32,6 +32,7 @@ from dashboards.i18n import (ESCALATION_ACTION, ESCALATION_ORIGIN, REVIEW_DECISI
                              pick, t)
 from pipelines.config import data_paths
 from pipelines.supervision import MAX_EVIDENCE_BYTES, EvidenceRefused, SupervisionStore, store_for
+from pipelines.supervision.evidence import too_large
 
 SHOWN = 200  # rows of the review queue and the 督办 list on a page (how many there are is said above them)
 _stores: dict[Path, SupervisionStore] = {}
@@ -263,8 +264,7 @@ def _decoded(contents: str) -> bytes:
     """The bytes of a dcc.Upload's data URL (its size bounded before decoding)."""
     _header, _, b64 = (contents or "").partition(",")
     if len(b64) * 3 // 4 > MAX_EVIDENCE_BYTES + 3:
-        mb = MAX_EVIDENCE_BYTES // (1024 * 1024)
-        raise EvidenceRefused(f"文件超过 {mb} MB，请压缩或拆分后上传", f"the file is larger than {mb} MB: compress or split it")
+        raise too_large()
     try:
         return base64.b64decode(b64, validate=True)
     except (binascii.Error, ValueError):
