@@ -58,6 +58,25 @@ def pages_for(role: str) -> list[str]:
     return [p for p, roles in PAGE_ROLES.items() if role in roles]
 
 
+def may_see_task(task_id: str, region: str | None = None) -> bool:
+    """THE rule of who may see a task (its detail on /tasks and /my, its evidence, a decision on it):
+    leaders, supervisors and auditors a task of their regions; a unit a task it is named in (lead, support
+    or implement) of its own region; nobody else. ``region``: the task's, when the caller has it."""
+    a = account()
+    if a is None or not task_id:
+        return False
+    from dashboards import data
+    region = region if region is not None else data.task_region(task_id)
+    if region is None:
+        return False
+    if a.role in ALL_READERS:
+        scope = region_scope()
+        return scope is None or region in scope
+    if a.role == "unit":
+        return a.region == region and data.unit_names_task(a.region, a.unit, task_id)
+    return False
+
+
 def may_review() -> bool:
     """Whether this account decides reviews and 督办 (the supervising office); others only read them."""
     a = account()

@@ -9,8 +9,8 @@ store is read here only for evidence uploaded since the snapshot's run, and for 
 access check (which tasks a file is attached to).
 
 Who may do what is checked on the server, in every callback and the download route, from
-dashboards/access.py: only a supervisor decides (leaders and auditors read); a scoped reader only within
-their regions; a unit only its own tasks.
+dashboards/access.py (may_see_task: the one rule of who sees a task): only a supervisor decides (leaders
+and auditors read); a scoped reader only within their regions; a unit only its own tasks.
 """
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ import binascii
 from pathlib import Path
 
 import dash
+import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import MATCH, Input, Output, State, ctx, dcc, html
@@ -27,9 +28,9 @@ from flask import abort, request, send_file
 
 from dashboards import access, data, formats
 from dashboards.auth import store as accounts_store
-from dashboards.components import card, href, parse_query
-from dashboards.i18n import (ESCALATION_ACTION, ESCALATION_ORIGIN, REVIEW_DECISION, REVIEW_STATE, column, lang_of,
-                             pick, t)
+from dashboards.components import PAGE_SIZE, card, column_def, href, parse_query
+from dashboards.i18n import (ESCALATION_ACTION, ESCALATION_ORIGIN, GRID_LOCALE_ZH, REVIEW_DECISION, REVIEW_STATE, column,
+                             lang_of, pick, t)
 from pipelines.config import data_paths
 from pipelines.supervision import MAX_EVIDENCE_BYTES, EvidenceRefused, SupervisionStore, store_for
 from pipelines.supervision.evidence import too_large
@@ -44,25 +45,6 @@ def store() -> SupervisionStore:
     if root not in _stores:
         _stores[root] = store_for(root)
     return _stores[root]
-
-
-# --- who may see a task ---------------------------------------------------------------------------
-
-def may_see_task(task_id: str) -> bool:
-    """Leaders, supervisors and auditors: a task of their regions; a unit: a task it is named in (lead,
-    support or implement) of its own region; nobody else."""
-    acc = access.account()
-    if acc is None or not task_id:
-        return False
-    region = data.task_region(task_id)
-    if region is None:
-        return False
-    if acc.role in access.ALL_READERS:
-        scope = access.region_scope()
-        return scope is None or region in scope
-    if acc.role == "unit":
-        return acc.region == region and data.unit_names_task(acc.region, acc.unit, task_id)
-    return False
 
 
 # --- small tables ---------------------------------------------------------------------------------
@@ -99,33 +81,65 @@ def _listed_note(df: pd.DataFrame, lang: str, test_id: str) -> html.Div:
 
 
 # --- the review page ------------------------------------------------------------------------------
+# The review queue and the 督办 list are grids whose rows are data (dash-ag-grid's client-side model, a
+# page of 20 at a time), not a table of components: a list of 200 rows as Td components cost the page
+# ≈ 3× its queries to build and serialise (issue 26's bench). A row opens its task (click, or Enter on it:
+# assets/plankpi.js), as the task grids do.
+
+def _list_grid(rows: list[dict], columns: list[str], lang: str, grid_id: str) -> html.Div | dag.AgGrid:
+    """``rows`` (already in the reader's words) as a grid of ``columns``; each row's ``row_id`` is
+    ``<task_id>:<key>`` (open_listed_task reads the task from it)."""
+    if not rows:
+        return html.Div(t("none", lang), className="text-muted small mb-2", id=grid_id)
+    return dag.AgGrid(
+        id=grid_id, rowData=rows,
+        columnDefs=[column_def("supervision", c, lang) for c in columns],
+        defaultColDef={"sortable": True, "resizable": True, "filter": True, "minWidth": 90,
+                       "cellStyle": {"lineHeight": "1.4", "paddingTop": "6px", "paddingBottom": "6px"}},
+        dashGridOptions={"pagination": True, "paginationPageSize": PAGE_SIZE, "domLayout": "autoHeight",
+                         "animateRows": False, "enableCellTextSelection": True,
+                         "suppressColumnVirtualisation": True, "tooltipShowDelay": 300,
+                         **({} if lang == "en" else {"localeText": GRID_LOCALE_ZH})},
+        getRowId="params.data.row_id", className="mb-2")
+
+
+def _listed(df: pd.DataFrame, columns: list[str], lang: str, key: str, words: dict) -> list[dict]:
+    """The rows of a list for the grid, ``columns`` only: the task as 计划 第5条 and its title, codes and
+    dates in words (``words``: column → function of the value), ``row_id`` = the task id and ``key``'s value."""
+    out = []
+    for r in df[sorted({*columns, "task_id", "task_title", "plan_title", "no", key})].to_dict("records"):
+        row = {c: (words[c](r[c]) if c in words else _text(r.get(c))) for c in columns}
+        row["task"] = (formats.task_name(r["plan_title"], r["no"], lang) if not formats.missing(r.get("plan_title"))
+                       else r["task_id"])
+        row["title"] = _text(r.get("task_title"))
+        row["row_id"] = f"{r['task_id']}:{r[key]}"
+        out.append(row)
+    return out
+
 
 def review_queue_block(query: dict) -> html.Div:
     """The reports awaiting review or returned, of the reader's regions, each opening its task."""
-    lang, keep = lang_of(query), {"lang": query.get("lang")}
+    lang = lang_of(query)
     df = data.review_queue(access.region_scope(), limit=SHOWN)
-    return html.Div([
-        _listed_note(df, lang, "count-review-queue"),
-        _table(df, ["task_id", "region", "unit", "period", "review_state", "received_at", "evidence_count",
-                    "returned_reason"], lang, "review-queue",
-               {"task_id": _task_cell(lang, keep), "review_state": lambda r: pick(REVIEW_STATE, r["review_state"], lang),
-                "period": lambda r: formats.month(r["period"], lang),
-                "received_at": lambda r: formats.moment(r["received_at"], lang)}),
-    ])
+    columns = ["region", "unit", "period", "review_state", "received_at", "evidence_count", "returned_reason",
+               "task_id"]
+    rows = _listed(df, columns, lang, "report_key", {
+        "review_state": lambda v: pick(REVIEW_STATE, v, lang), "period": lambda v: formats.month(v, lang),
+        "received_at": lambda v: formats.moment(v, lang)})
+    return html.Div([_listed_note(df, lang, "count-review-queue"),
+                     _list_grid(rows, ["task", "title", *columns], lang, "review-queue")])
 
 
 def escalations_block(query: dict) -> html.Div:
     """The 督办 of the reader's regions, open first; issuing or closing one is in the task's detail."""
-    lang, keep = lang_of(query), {"lang": query.get("lang")}
+    lang = lang_of(query)
     df = data.escalations(access.region_scope(), limit=SHOWN)
-    return html.Div([
-        _listed_note(df, lang, "count-escalations"),
-        _table(df, ["task_id", "region", "lead_units", "origin", "reason", "opened_on", "closed_on", "last_note"],
-               lang, "escalation-list",
-               {"task_id": _task_cell(lang, keep), "origin": lambda r: pick(ESCALATION_ORIGIN, r["origin"], lang),
-                "opened_on": lambda r: formats.day(r["opened_on"], lang),
-                "closed_on": lambda r: formats.day(r["closed_on"], lang)}),
-    ])
+    columns = ["region", "lead_units", "origin", "reason", "opened_on", "closed_on", "last_note", "task_id"]
+    rows = _listed(df, columns, lang, "origin", {
+        "origin": lambda v: pick(ESCALATION_ORIGIN, v, lang), "opened_on": lambda v: formats.day(v, lang),
+        "closed_on": lambda v: formats.day(v, lang)})
+    return html.Div([_listed_note(df, lang, "count-escalations"),
+                     _list_grid(rows, ["task", "title", *columns], lang, "escalation-list")])
 
 
 def awaiting_review_card(h: dict, lang: str, keep: dict):
@@ -276,7 +290,7 @@ def attach_evidence(contents: str, filename: str, task_id: str | None, lang: str
     acc = access.account()
     if not task_id:
         return dbc.Alert(t("evidence_choose_task", lang), color="warning", id="evidence-refused")
-    if not may_see_task(task_id):  # a forged task id: not one of the unit's
+    if not access.may_see_task(task_id):  # a forged task id: not one of the unit's
         return dbc.Alert(t("not_allowed_action", lang), color="danger", id="evidence-refused")
     from dashboards.uploads import UploadRefused, clean_name
     try:
@@ -301,6 +315,18 @@ def _recorded(lang: str) -> dbc.Alert:
 
 
 def register(app: dash.Dash) -> None:
+    @app.callback(Output("url", "href", allow_duplicate=True),
+                  Input("review-queue", "cellClicked"), Input("escalation-list", "cellClicked"),
+                  State("url", "search"),
+                  prevent_initial_call=True)
+    def open_listed_task(queue_click, escalation_click, search):
+        """A row of the review queue or the 督办 list (click, or Enter on it) opens its task's detail."""
+        clicked = queue_click if ctx.triggered_id == "review-queue" else escalation_click
+        task_id = ((clicked or {}).get("rowId") or "").partition(":")[0]
+        if not task_id:
+            raise PreventUpdate
+        return href("/tasks", {"lang": parse_query(search).get("lang")}, task=task_id)
+
     @app.callback(Output({"type": "review-result", "key": MATCH}, "children"),
                   Input({"type": "review-approve", "key": MATCH}, "n_clicks"),
                   Input({"type": "review-return", "key": MATCH}, "n_clicks"),
@@ -312,7 +338,7 @@ def register(app: dash.Dash) -> None:
         snapshot (never taken from the request) and must be in the supervisor's regions."""
         query = parse_query(search)
         lang, task_id = lang_of(query), query.get("task")
-        if not access.may_review() or not task_id or not may_see_task(task_id):
+        if not access.may_review() or not task_id or not access.may_see_task(task_id):
             raise PreventUpdate
         key = ctx.triggered_id["key"]
         found = data.review_queue(task_id=task_id, limit=None)
@@ -334,7 +360,7 @@ def register(app: dash.Dash) -> None:
     def escalate(_issue, _close, note, search):
         query = parse_query(search)
         lang, task_id = lang_of(query), query.get("task")
-        if not access.may_review() or not task_id or not may_see_task(task_id):
+        if not access.may_review() or not task_id or not access.may_see_task(task_id):
             raise PreventUpdate
         action = "issue" if ctx.triggered_id == "escalation-issue" else "close"
         try:
@@ -368,7 +394,7 @@ def register_routes(server) -> None:
         if not attached or not path.is_file():
             abort(404)
         acc = access.account()
-        if not may_see_task(task_id) or not any(r.task_id == task_id for r in attached):
+        if not access.may_see_task(task_id) or not any(r.task_id == task_id for r in attached):
             accounts_store().audit(acc.username, "evidence_download_refused", task_id, f"download of {sha256} refused (403)",
                                    sha256)
             abort(403)

@@ -103,14 +103,12 @@ def _outputs(df: pd.DataFrame, lang: str) -> pd.DataFrame:
                          "reported": [reported(r) for r in df.itertuples()], "year": df["year"], "line": df["line"]})
 
 
-def _detail(task_id: str, query: dict, lang: str, path: str = PATH, tasks_in_scope: frozenset | None = None) -> html.Div:
-    """One task's detail, on ``path`` (/tasks, or a unit's /my: there only its own ``tasks_in_scope``)."""
+def _detail(task_id: str, query: dict, lang: str, path: str = PATH) -> html.Div:
+    """One task's detail, on ``path`` (/tasks, or a unit's /my), to whom may see it (access.may_see_task)."""
     d = data.task(task_id)
     if d is None:
         return _not_shown("task_not_found", query, lang, path)
-    scope = access.region_scope()
-    if (scope is not None and d["task"]["region"] not in scope
-            or tasks_in_scope is not None and task_id not in tasks_in_scope):
+    if not access.may_see_task(task_id, d["task"]["region"]):
         return _not_shown("task_out_of_scope", query, lang, path)
     task = d["task"]
     lines = d["lines"]

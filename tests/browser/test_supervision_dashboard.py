@@ -259,8 +259,15 @@ def _open_task_and_decide(dash_duo, task_id: str, button: str, reason: str = "")
     """The supervisor opens the task from the review queue, sees the evidence, and decides."""
     from selenium.webdriver.common.by import By
     dash_duo.driver.get(f"{dash_duo.server_url}/review")
-    dash_duo.wait_for_element("#review-queue", timeout=15)
-    dash_duo.driver.find_element(By.CSS_SELECTOR, f"#review-queue a[title='{task_id}']").click()
+    # the queue is a grid: the task's row (its row id is <task_id>:<report key>) opens the task's detail
+    row = f"#review-queue .ag-row[row-id^='{task_id}:'] .ag-cell[col-id='task']"
+    dash_duo.wait_for_element("#review-queue .ag-row", timeout=15)
+    dash_duo.driver.execute_script("""  // the grid's page that holds the task's row, as the reader pages to it
+        const api = dash_ag_grid.getApi('review-queue');
+        api.forEachNodeAfterFilterAndSort(n => { if (n.id.startsWith(arguments[0] + ':')) {
+            api.paginationGoToPage(Math.floor(n.rowIndex / api.paginationGetPageSize())); } });""", task_id)
+    dash_duo.wait_for_element(row, timeout=15)
+    dash_duo.driver.find_element(By.CSS_SELECTOR, row).click()
     dash_duo.wait_for_contains_text("#task-evidence", "完成情况说明.pdf", timeout=15)
     if reason:
         dash_duo.find_element(".review-reason").send_keys(reason)
@@ -268,11 +275,16 @@ def _open_task_and_decide(dash_duo, task_id: str, button: str, reason: str = "")
     dash_duo.wait_for_contains_text("#review-recorded", "已记录，约 1 分钟后生效", timeout=15)
 
 
-def test_the_review_loop_from_report_to_closed_task(world, app_for, dash_duo, tmp_path):
-    from datetime import datetime, timedelta
+def test_the_review_loop_from_report_to_closed_task(world, app_for, dash_duo, tmp_path, monkeypatch):
+    from datetime import datetime, timedelta, timezone
     from dashboards import formats
+    from pipelines.supervision import store as supervision_store
     from tests.browser.conftest import login, start
     from tests.conftest import AS_OF
+    # the world is as of AS_OF and a build never reads a decision made after its as-of date: the
+    # supervisor's clicks happen on the world's days (the dashboard runs in this process)
+    today = [datetime.fromisoformat(AS_OF).replace(hour=2, tzinfo=timezone.utc) - timedelta(days=8)]
+    monkeypatch.setattr(supervision_store, "now", lambda: today[0])
     paths, _ = world_after_a_good_run(world, tmp_path / "data")
     _with_policy(paths, REVIEW_FROM)
     pw = passwords_for(paths.root)
@@ -325,7 +337,8 @@ def test_the_review_loop_from_report_to_closed_task(world, app_for, dash_duo, tm
     assert second != first
     _sensor_run(paths)
 
-    # 5. the supervisor approves; after the sensor's run the task is complete (销号)
+    # 5. the supervisor approves, the day before as_of; after the sensor's run the task is complete (销号)
+    today[0] = datetime.fromisoformat(AS_OF).replace(hour=2, tzinfo=timezone.utc) - timedelta(days=1)
     _switch(dash_duo, "yq_supervisor", pw["yq_supervisor"], "#review-queue")
     _open_task_and_decide(dash_duo, task_id, "review-approve")
     _sensor_run(paths)
