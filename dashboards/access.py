@@ -24,6 +24,7 @@ TABLE_ROLES = {
     "inputs": frozenset({"auditor"}), "quarantine": frozenset({"auditor"}), "plan_files": frozenset({"auditor"}),
     "my_tasks": frozenset({"unit"}), "my_uploads": frozenset({"unit"}),
     "audit_log": frozenset({"auditor", "admin"}), "accounts": frozenset({"admin"}),
+    "review_queue": ALL_READERS, "escalations": ALL_READERS,
 }
 HOME = {"leader": "/", "auditor": "/", "supervisor": "/review", "unit": "/my", "admin": "/accounts"}
 

@@ -19,7 +19,6 @@ import binascii
 from pathlib import Path
 
 import dash
-import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import MATCH, Input, Output, State, ctx, dcc, html
@@ -28,14 +27,13 @@ from flask import abort, request, send_file
 
 from dashboards import access, data, formats
 from dashboards.auth import store as accounts_store
-from dashboards.components import PAGE_SIZE, card, column_def, href, parse_query
-from dashboards.i18n import (ESCALATION_ACTION, ESCALATION_ORIGIN, GRID_LOCALE_ZH, REVIEW_DECISION, REVIEW_STATE, column,
-                             lang_of, pick, t)
+from dashboards.components import card, href, parse_query, table_block
+from dashboards.i18n import (ESCALATION_ACTION, ESCALATION_ORIGIN, REVIEW_DECISION, REVIEW_STATE, column, lang_of,
+                             pick, t)
 from pipelines.config import data_paths
 from pipelines.supervision import MAX_EVIDENCE_BYTES, EvidenceRefused, SupervisionStore, store_for
 from pipelines.supervision.evidence import too_large
 
-SHOWN = 200  # rows of the review queue and the 督办 list on a page (how many there are is said above them)
 _stores: dict[Path, SupervisionStore] = {}
 
 
@@ -75,71 +73,25 @@ def _task_cell(lang: str, keep: dict):
     return cell
 
 
-def _listed_note(df: pd.DataFrame, lang: str, test_id: str) -> html.Div:
-    total = int(df["listed"].iat[0]) if len(df) else 0
-    return html.Div(t("rows", lang, n=formats.number(total)), className="small text-muted", id=test_id)
-
-
 # --- the review page ------------------------------------------------------------------------------
-# The review queue and the 督办 list are grids whose rows are data (dash-ag-grid's client-side model, a
-# page of 20 at a time), not a table of components: a list of 200 rows as Td components cost the page
-# ≈ 3× its queries to build and serialise (issue 26's bench). A row opens its task (click, or Enter on it:
-# assets/plankpi.js), as the task grids do.
-
-def _list_grid(rows: list[dict], columns: list[str], lang: str, grid_id: str) -> html.Div | dag.AgGrid:
-    """``rows`` (already in the reader's words) as a grid of ``columns``; each row's ``row_id`` is
-    ``<task_id>:<key>`` (open_listed_task reads the task from it)."""
-    if not rows:
-        return html.Div(t("none", lang), className="text-muted small mb-2", id=grid_id)
-    return dag.AgGrid(
-        id=grid_id, rowData=rows,
-        columnDefs=[column_def("supervision", c, lang) for c in columns],
-        defaultColDef={"sortable": True, "resizable": True, "filter": True, "minWidth": 90,
-                       "cellStyle": {"lineHeight": "1.4", "paddingTop": "6px", "paddingBottom": "6px"}},
-        dashGridOptions={"pagination": True, "paginationPageSize": PAGE_SIZE, "domLayout": "autoHeight",
-                         "animateRows": False, "enableCellTextSelection": True,
-                         "suppressColumnVirtualisation": True, "tooltipShowDelay": 300,
-                         **({} if lang == "en" else {"localeText": GRID_LOCALE_ZH})},
-        getRowId="params.data.row_id", className="mb-2")
-
-
-def _listed(df: pd.DataFrame, columns: list[str], lang: str, key: str, words: dict) -> list[dict]:
-    """The rows of a list for the grid, ``columns`` only: the task as 计划 第5条 and its title, codes and
-    dates in words (``words``: column → function of the value), ``row_id`` = the task id and ``key``'s value."""
-    out = []
-    for r in df[sorted({*columns, "task_id", "task_title", "plan_title", "no", key})].to_dict("records"):
-        row = {c: (words[c](r[c]) if c in words else _text(r.get(c))) for c in columns}
-        row["task"] = (formats.task_name(r["plan_title"], r["no"], lang) if not formats.missing(r.get("plan_title"))
-                       else r["task_id"])
-        row["title"] = _text(r.get("task_title"))
-        row["row_id"] = f"{r['task_id']}:{r[key]}"
-        out.append(row)
-    return out
-
+# The review queue and the 督办 list are grids like every other list (tables.QUERIES "review_queue" and
+# "escalations": the page carries the columns, the grid fetches its rows a block at a time, sorted and
+# filtered in DuckDB, the reader's regions only; CSV / Excel downloads of the same view). As 200-row HTML
+# tables the page cost 3.8× its queries to build and serialise. A row opens its task (open_listed_task).
 
 def review_queue_block(query: dict) -> html.Div:
-    """The reports awaiting review or returned, of the reader's regions, each opening its task."""
-    lang = lang_of(query)
-    df = data.review_queue(access.region_scope(), limit=SHOWN)
-    columns = ["region", "unit", "period", "review_state", "received_at", "evidence_count", "returned_reason",
-               "task_id"]
-    rows = _listed(df, columns, lang, "report_key", {
-        "review_state": lambda v: pick(REVIEW_STATE, v, lang), "period": lambda v: formats.month(v, lang),
-        "received_at": lambda v: formats.moment(v, lang)})
-    return html.Div([_listed_note(df, lang, "count-review-queue"),
-                     _list_grid(rows, ["task", "title", *columns], lang, "review-queue")])
+    """The reports awaiting review or returned, of the reader's regions; a row's id is <task_id>:<report_key>."""
+    if not data.has_relation("marts", "mart_review_queue"):  # a snapshot built before issue 26
+        return html.Div(t("none", lang_of(query)), className="text-muted small mb-2", id="grid-review_queue")
+    return table_block("review_queue", query, row_id_js="params.data.task_id + ':' + params.data.report_key",
+                       height=420)
 
 
 def escalations_block(query: dict) -> html.Div:
     """The 督办 of the reader's regions, open first; issuing or closing one is in the task's detail."""
-    lang = lang_of(query)
-    df = data.escalations(access.region_scope(), limit=SHOWN)
-    columns = ["region", "lead_units", "origin", "reason", "opened_on", "closed_on", "last_note", "task_id"]
-    rows = _listed(df, columns, lang, "origin", {
-        "origin": lambda v: pick(ESCALATION_ORIGIN, v, lang), "opened_on": lambda v: formats.day(v, lang),
-        "closed_on": lambda v: formats.day(v, lang)})
-    return html.Div([_listed_note(df, lang, "count-escalations"),
-                     _list_grid(rows, ["task", "title", *columns], lang, "escalation-list")])
+    if not data.has_relation("marts", "mart_escalations"):
+        return html.Div(t("none", lang_of(query)), className="text-muted small mb-2", id="grid-escalations")
+    return table_block("escalations", query, row_id="task_id", height=420)
 
 
 def awaiting_review_card(h: dict, lang: str, keep: dict):
@@ -186,7 +138,7 @@ def evidence_list(task_id: str, lang: str) -> html.Div:
 
 def review_panel(task_id: str, lang: str) -> html.Div:
     """The task's reports awaiting review or returned; a supervisor approves or returns each awaiting one."""
-    df = data.review_queue(task_id=task_id, limit=None)
+    df = data.review_queue(task_id)
     rows = []
     for r in df.to_dict("records"):
         state = pick(REVIEW_STATE, r["review_state"], lang)
@@ -316,12 +268,12 @@ def _recorded(lang: str) -> dbc.Alert:
 
 def register(app: dash.Dash) -> None:
     @app.callback(Output("url", "href", allow_duplicate=True),
-                  Input("review-queue", "cellClicked"), Input("escalation-list", "cellClicked"),
+                  Input("grid-review_queue", "cellClicked"), Input("grid-escalations", "cellClicked"),
                   State("url", "search"),
                   prevent_initial_call=True)
     def open_listed_task(queue_click, escalation_click, search):
         """A row of the review queue or the 督办 list (click, or Enter on it) opens its task's detail."""
-        clicked = queue_click if ctx.triggered_id == "review-queue" else escalation_click
+        clicked = queue_click if ctx.triggered_id == "grid-review_queue" else escalation_click
         task_id = ((clicked or {}).get("rowId") or "").partition(":")[0]
         if not task_id:
             raise PreventUpdate
@@ -341,7 +293,7 @@ def register(app: dash.Dash) -> None:
         if not access.may_review() or not task_id or not access.may_see_task(task_id):
             raise PreventUpdate
         key = ctx.triggered_id["key"]
-        found = data.review_queue(task_id=task_id, limit=None)
+        found = data.review_queue(task_id)
         found = found[(found["report_key"] == key) & (found["review_state"] == "pending_review")] if len(found) else found
         if found.empty:
             return dbc.Alert(t("review_none_pending", lang), color="warning", className="py-1 mb-0")
