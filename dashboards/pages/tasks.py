@@ -9,7 +9,7 @@ from dash import dcc, html
 from dashboards import access, data, formats, supervision, tables
 from dashboards.grid_model import Window
 from dashboards.components import (TASK_STATUS_COLOR, colon, filter_dropdown, frame, guarded, href, searched_dropdown,
-                                   searched_options, table_block)
+                                   rows_grid, searched_options, table_block)
 from dashboards.i18n import COMPARATOR, DEADLINE_KIND, DOMAIN, DUE_BASIS, ROLE, TASK_STATUS, column, lang_of, pick, t
 
 PATH = "/tasks"
@@ -156,7 +156,7 @@ def _detail(task_id: str, query: dict, lang: str, path: str = PATH) -> html.Div:
             dbc.Col([html.H6(t("deadlines", lang)), _small_table(deadlines, lang, "task-deadlines")], lg=6),
         ]),
         html.H6(t("report_history", lang)), chart if chart is not None else html.Div(t("none", lang), className="small text-muted"),
-        html.H6(t("reports", lang)), _small_table(shown_reports, lang, "task-reports"),
+        html.H6(t("reports", lang)), rows_grid("task-reports", shown_reports, lang),
         html.H6(t("task_outputs", lang)), _small_table(_outputs(d["outputs"], lang), lang, "task-outputs",
                                                        {"indicator": t("output_indicator", lang),
                                                         "quantity": t("quantity", lang),
