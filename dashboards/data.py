@@ -357,16 +357,22 @@ def task_outputs(limit: int = 10, regions: frozenset | None = None) -> pd.DataFr
                   {"limit": limit, "regions": sorted(regions) if regions is not None else None})
 
 
-def unit_ranking(regions: frozenset | None = None) -> pd.DataFrame:
-    """Every unit with lead tasks due, by on-time completion then reporting (the 红黑榜 of a monthly
-    通报): the page takes the top and the bottom five."""
-    return _query("""select region, unit, lead_tasks, lead_on_time_rate, lead_completion_rate, lead_overdue,
-                            reporting_rate
-                     from marts.mart_unit_scorecard
-                     where lead_on_time_rate is not null
-                       and ($regions is null or region in (select unnest($regions)))
-                     order by lead_on_time_rate desc, reporting_rate desc nulls last, lead_overdue, region, unit""",
-                  {"regions": sorted(regions) if regions is not None else None})
+def unit_ranking(ends: int, regions: frozenset | None = None) -> pd.DataFrame:
+    """The ``ends`` first and ``ends`` last of the units with lead tasks due, by on-time completion then
+    reporting (the 红黑榜 of a monthly 通报), each with its ``rank`` in that order and how many are
+    ``ranked``: a province has thousands of units, the page shows ten."""
+    return _query("""select * from (
+                         select region, unit, lead_tasks, lead_on_time_rate, lead_completion_rate, lead_overdue,
+                                reporting_rate,
+                                row_number() over (order by lead_on_time_rate desc, reporting_rate desc nulls last,
+                                                            lead_overdue, region, unit) as rank,
+                                count(*) over () as ranked
+                         from marts.mart_unit_scorecard
+                         where lead_on_time_rate is not null
+                           and ($regions is null or region in (select unnest($regions))))
+                     where rank <= $ends or rank > ranked - $ends
+                     order by rank""",
+                  {"ends": ends, "regions": sorted(regions) if regions is not None else None})
 
 
 def completion_months(region: str | None = None) -> pd.DataFrame:

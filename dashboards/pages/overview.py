@@ -110,6 +110,17 @@ def _months_chart(region: str | None, lang: str) -> html.Div:
     ], className="mt-3")
 
 
+def _link_item(children: list, link: str, class_name: str) -> dcc.Link:
+    """One row of a short list: the row is a link (opened in the page, as dbc.ListGroupItem's href was) with
+    Bootstrap's list-group classes on plain elements — dbc components cost several times an html one to
+    build, and a list of ten rows was 40–60 of them."""
+    return dcc.Link(children, href=link, className=f"list-group-item list-group-item-action {class_name}")
+
+
+def _rows(df) -> list[dict]:
+    return df.to_dict("records")  # a dict a row: pandas' itertuples builds a tuple class and a Series a column
+
+
 def _overdue_list(lang: str, keep: dict) -> html.Div:
     """The most overdue tasks of the reader's regions (scoped before the cut), each a link to its detail,
     and a link to all of them."""
@@ -117,17 +128,27 @@ def _overdue_list(lang: str, keep: dict) -> html.Div:
     listed = int(df["listed"].iat[0]) if len(df) else 0
     if not listed:
         return html.Div(t("none_overdue", lang), className="text-muted small", id="overdue-list")
-    items = [dbc.ListGroupItem([
-        html.Div([html.Span(formats.task_name(r.plan_title, r.no, lang), className="fw-semibold me-2", title=r.task_id),
-                  dbc.Badge(t("days_overdue_n", lang, n=formats.number(r.days_overdue)), color="danger")]),
-        html.Div(r.title, className="small overdue-title"),
-        html.Div(f"{r.lead_units or ''} · {formats.day(r.due_date, lang)}", className="small text-muted"),
-    ], href=href("/tasks", keep, status="overdue", task=r.task_id), action=True, className="overdue-item") for r in df.itertuples()]
+    items = [_link_item([
+        html.Span(formats.task_name(r["plan_title"], r["no"], lang), className="fw-semibold me-2", title=r["task_id"]),
+        html.Span(t("days_overdue_n", lang, n=formats.number(r["days_overdue"])), className="badge bg-danger"),
+        html.Div(r["title"], className="small overdue-title"),
+        html.Div(f"{r['lead_units'] or ''} · {formats.day(r['due_date'], lang)}", className="small text-muted"),
+    ], href("/tasks", keep, status="overdue", task=r["task_id"]), "overdue-item") for r in _rows(df)]
     return html.Div([
-        dbc.ListGroup(items, id="overdue-list", className="mb-2"),
+        html.Div(items, id="overdue-list", className="list-group mb-2"),
         dcc.Link(t("see_all_n", lang, n=formats.number(listed)), href=href("/tasks", keep, status="overdue"),
                  id="overdue-see-all", className="btn btn-outline-danger btn-sm"),
     ])
+
+
+def _progress(rate, colour: str) -> html.Div:
+    """Bootstrap's progress bar (what dbc.Progress draws) in the threshold's colour, its percent on it."""
+    shown = not formats.missing(rate)
+    value = min(100, round(100 * rate, 1)) if shown else 0
+    return html.Div(html.Div(formats.percent(rate) if shown else "", className="progress-bar", role="progressbar",
+                             style={"width": f"{value}%", "backgroundColor": colour},
+                             **{"aria-valuenow": value, "aria-valuemin": 0, "aria-valuemax": 100}),
+                    className="progress output-bar mt-1", style={"height": "14px"})
 
 
 def _outputs(lang: str, keep: dict) -> html.Div:
@@ -137,47 +158,49 @@ def _outputs(lang: str, keep: dict) -> html.Div:
     if df.empty:
         return html.Div(t("none", lang), className="text-muted small", id="outputs-list")
     items = []
-    for r in df.itertuples():
-        planned = formats.number(r.target_value) + ("" if formats.missing(r.target_value_hi)
-                                                    else f"–{formats.number(r.target_value_hi)}")
-        reported = (t("output_reported_n", lang, n=formats.number(r.reported_value), unit=r.measure_unit,
-                      when=formats.month(r.reported_period, lang))
-                    if not formats.missing(r.reported_value) else t("output_not_reported", lang))
-        level = thresholds.judge("output_rate", r.output_rate)
-        items.append(dbc.ListGroupItem([
-            html.Div([html.Span(formats.task_name(r.plan_title, r.no, lang), className="fw-semibold me-2",
-                                title=r.task_id),
-                      html.Span(r.indicator, className="small")]),
-            html.Div(f"{t('output_planned_n', lang, n=planned, unit=r.measure_unit)} / {reported}",
+    for r in _rows(df):
+        planned = formats.number(r["target_value"]) + ("" if formats.missing(r["target_value_hi"])
+                                                       else f"–{formats.number(r['target_value_hi'])}")
+        reported = (t("output_reported_n", lang, n=formats.number(r["reported_value"]), unit=r["measure_unit"],
+                      when=formats.month(r["reported_period"], lang))
+                    if not formats.missing(r["reported_value"]) else t("output_not_reported", lang))
+        items.append(_link_item([
+            html.Span(formats.task_name(r["plan_title"], r["no"], lang), className="fw-semibold me-2",
+                      title=r["task_id"]),
+            html.Span(r["indicator"], className="small"),
+            html.Div(f"{t('output_planned_n', lang, n=planned, unit=r['measure_unit'])} / {reported}",
                      className="small output-figures"),
-            dbc.Progress(value=min(100, round(100 * r.output_rate, 1)) if not formats.missing(r.output_rate) else 0,
-                         label=formats.percent(r.output_rate) if not formats.missing(r.output_rate) else "",
-                         style={"height": "14px"}, color=thresholds.COLOURS[level], className="output-bar mt-1"),
-        ], href=href("/tasks", keep, task=r.task_id), action=True, className="output-item"))
+            _progress(r["output_rate"], thresholds.COLOURS[thresholds.judge("output_rate", r["output_rate"])]),
+        ], href("/tasks", keep, task=r["task_id"]), "output-item"))
     note = t("outputs_shown", lang, shown=len(df), total=formats.number(df["listed"].iat[0]),
              reported=formats.number(df["reported"].iat[0]))
     return html.Div([html.Div(note, className="small text-muted mb-1", id="outputs-note"),
-                     dbc.ListGroup(items, id="outputs-list", className="mb-2")])
+                     html.Div(items, id="outputs-list", className="list-group mb-2")])
 
 
 def _unit_ranking(lang: str) -> dbc.Row:
     """The 红黑榜: the five units with the best and the five with the worst on-time completion of their
     lead tasks (reporting rate breaks ties)."""
-    df = data.unit_ranking(access.region_scope())
+    df = data.unit_ranking(RANKED, access.region_scope())
 
-    def ranked(rows, test_id: str, colour: str):
-        if rows.empty:
+    def ranked(rows: list[dict], test_id: str, colour: str):
+        if not rows:
             return html.Div(t("none", lang), className="text-muted small", id=test_id)
-        return dbc.ListGroup([dbc.ListGroupItem([
-            html.Span(f"{r.unit}", className="fw-semibold me-1"), html.Span(r.region, className="small text-muted"),
-            html.Div(f"{t('on_time', lang)} {formats.percent(r.lead_on_time_rate)} · "
-                     f"{t('reporting_rate', lang)} {formats.percent(r.reporting_rate)} · "
-                     f"{t('overdue', lang)} {formats.number(r.lead_overdue)}", className="small"),
-        ], color=colour) for r in rows.itertuples()], id=test_id, flush=True)
+        return html.Div([html.Div([
+            html.Span(r["unit"], className="fw-semibold me-1"), html.Span(r["region"], className="small text-muted"),
+            html.Div(f"{t('on_time', lang)} {formats.percent(r['lead_on_time_rate'])} · "
+                     f"{t('reporting_rate', lang)} {formats.percent(r['reporting_rate'])} · "
+                     f"{t('overdue', lang)} {formats.number(r['lead_overdue'])}", className="small"),
+        ], className=f"list-group-item list-group-item-{colour}") for r in rows], id=test_id,
+            className="list-group list-group-flush")
 
-    bottom = df.tail(RANKED).iloc[::-1] if len(df) > RANKED else df.iloc[0:0]
+    rows = _rows(df)
+    top = [r for r in rows if r["rank"] <= RANKED]
+    # the bottom five, worst first, when there are more than five (fewer are all in the top already)
+    bottom = sorted((r for r in rows if r["ranked"] > RANKED and r["rank"] > r["ranked"] - RANKED),
+                    key=lambda r: -r["rank"])
     return dbc.Row([
-        dbc.Col([html.H6(t("units_top", lang)), ranked(df.head(RANKED), "units-top", "success")], md=6),
+        dbc.Col([html.H6(t("units_top", lang)), ranked(top, "units-top", "success")], md=6),
         dbc.Col([html.H6(t("units_bottom", lang)), ranked(bottom, "units-bottom", "danger")], md=6),
     ])
 
