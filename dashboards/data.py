@@ -271,7 +271,7 @@ def scope_headline(scope: str) -> dict:
 
 
 def scope_regions(scope: str) -> frozenset:
-    return frozenset(_query("select region from intermediate.int_region_scopes where scope = ?", [scope])["region"])
+    return frozenset(_query("select region from marts.mart_region_scopes where scope = ?", [scope])["region"])
 
 
 def default_scope() -> str | None:
@@ -369,15 +369,19 @@ def unit_ranking(regions: frozenset | None = None) -> pd.DataFrame:
                   {"regions": sorted(regions) if regions is not None else None})
 
 
-def completion_months(region: str | None = None) -> pd.DataFrame:
-    """Completion at every month end (mart_completion_monthly): of ``region``'s own series for a leader of
-    a region, of the dimension 'all' otherwise; oldest month first."""
-    return _query("""select month_end::varchar as month_end, completion_rate, tasks_completed, tasks_with_due_date,
-                            tasks_overdue
-                     from marts.mart_completion_monthly
-                     where ($region is null and dimension = 'all')
-                        or (dimension = 'region' and dimension_value = $region)
-                     order by month_end""", {"region": region})
+def scope_months(scope: str, states: tuple[str, ...]) -> pd.DataFrame:
+    """The tasks of ``scope`` (a leader's region and the regions below it) at every month end, one row a
+    month, oldest first (mart_scope_status_monthly): how many in each of ``states`` (a column each, 0 when
+    none), all of them (scope_tasks), the completed and those with a due date, and the scope's rate."""
+    counts = "".join(f"coalesce(sum(tasks) filter (where status_class = $state{i}), 0)::bigint as {quoted(s)}, "
+                     for i, s in enumerate(states))
+    return _query(f"""select month_end::varchar as month_end, {counts}any_value(scope_tasks) as scope_tasks,
+                             sum(tasks_completed)::bigint as tasks_completed,
+                             sum(tasks_with_due_date)::bigint as tasks_with_due_date,
+                             any_value(completion_rate) as completion_rate
+                      from marts.mart_scope_status_monthly where scope = $scope
+                      group by month_end order by month_end""",
+                  {"scope": scope, **{f"state{i}": s for i, s in enumerate(states)}})
 
 
 def region_completion(regions: frozenset | None = None) -> pd.DataFrame:
@@ -457,10 +461,10 @@ def listed_values(source: tuple[str, dict], chosen: str | None = None, text: str
 
 def unit_tasks(region: str, unit: str, period: str = "") -> pd.DataFrame:
     """The tasks the unit is named in (as lead, support or implementer), by urgency: overdue first, then
-    the ones to report in ``period`` (int_reporting_obligations) not yet reported, then the rest."""
+    the ones to report in ``period`` (mart_unit_obligations) not yet reported, then the rest."""
     return _query("""
         with due_now as (
-            select task_id, bool_or(unit_reported) as reported from intermediate.int_reporting_obligations
+            select task_id, bool_or(unit_reported) as reported from marts.mart_unit_obligations
             where region = $region and unit = $unit and period = $period group by task_id
         )
         select s.task_id, min(case u.role when 'lead' then 0 when 'support' then 1 else 2 end) as role_rank,
@@ -475,11 +479,11 @@ def unit_tasks(region: str, unit: str, period: str = "") -> pd.DataFrame:
 
 
 def unit_period(region: str, unit: str, period: str) -> dict:
-    """What the unit must report for ``period`` (int_reporting_obligations, the one rule): how many
-    tasks, by when, and how many it has reported."""
+    """What the unit must report for ``period`` (mart_unit_obligations: int_reporting_obligations, the one
+    rule): how many tasks, by when, and how many it has reported."""
     row = _query("""select count(distinct task_id) as tasks, min(due_date) as due_date,
                            count(distinct task_id) filter (where unit_reported) as reported
-                    from intermediate.int_reporting_obligations
+                    from marts.mart_unit_obligations
                     where region = ? and unit = ? and period = ?""", [region, unit, period]).iloc[0].to_dict()
     return {"period": period, **row}
 
