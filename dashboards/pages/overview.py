@@ -122,7 +122,8 @@ def _months_chart(scope: str | None, lang: str) -> html.Div:
                          "yaxis2": {"range": [0, 100], "overlaying": "y", "side": "right", "fixedrange": True,
                                     "title": {"text": f"{t('completion', lang)} (%)"}, "automargin": True,
                                     "showgrid": False}}}
-    below = len(data.scope_regions(scope)) > 1
+    regions = access.region_scope()  # a leader's (None: every region, below the province)
+    below = regions is None or len(regions) > 1
     return html.Div([
         html.H5(t("completion_by_month", lang, scope=t("scope_and_below", lang, scope=scope) if below else scope)),
         dcc.Graph(figure=figure, id="completion-by-month", config={"displayModeBar": False}),
