@@ -18,20 +18,14 @@ def _sql(world, sql, params=None):
         return con.execute(sql, params or []).fetchall()
 
 
-def _panels(node, found=None) -> dict[str, dict]:
+def _panels(page) -> dict[str, dict]:
     """Every chart panel of a rendered page: its id -> its figure (None when it has no monthly values)."""
-    found = {} if found is None else found
-    if isinstance(node, dict):
-        props = node.get("props", {})
-        if isinstance(props.get("id"), str) and props["id"].startswith("panel-"):
+    found = {}
+    for node_id, node in _in_order(page):
+        if node_id.startswith("panel-"):
             figures = []
             _figures(node, figures)
-            found[props["id"]] = figures[0] if figures else None
-        for child in node.values():
-            _panels(child, found)
-    elif isinstance(node, list):
-        for child in node:
-            _panels(child, found)
+            found[node_id] = figures[0] if figures else None
     return found
 
 
