@@ -163,6 +163,9 @@ def card(label: str, value: str, test_id: str, level: str | None = "none", link:
 # (Bootstrap's text-bg-* classes, chosen in the browser from the row's status code).
 TASK_STATUS_COLOR = {"overdue": "danger", "completed_late": "warning", "completed_on_time": "success",
                      "not_due": "light", "ongoing": "info", "awaiting_review": "primary"}
+# The same colours where a chart draws them (Bootstrap 5's; "light" a shade darker, to show on white).
+BOOTSTRAP_HEX = {"danger": "#dc3545", "warning": "#ffc107", "success": "#198754", "light": "#ced4da",
+                 "info": "#0dcaf0", "primary": "#0d6efd", "secondary": "#6c757d"}
 
 
 def _status_rules(codes: dict[str, str], field: str) -> dict:

@@ -271,7 +271,7 @@ def scope_headline(scope: str) -> dict:
 
 
 def scope_regions(scope: str) -> frozenset:
-    return frozenset(_query("select region from intermediate.int_region_scopes where scope = ?", [scope])["region"])
+    return frozenset(_query("select region from marts.mart_region_scopes where scope = ?", [scope])["region"])
 
 
 def default_scope() -> str | None:
@@ -375,15 +375,19 @@ def unit_ranking(ends: int, regions: frozenset | None = None) -> pd.DataFrame:
                   {"ends": ends, "regions": sorted(regions) if regions is not None else None})
 
 
-def completion_months(region: str | None = None) -> pd.DataFrame:
-    """Completion at every month end (mart_completion_monthly): of ``region``'s own series for a leader of
-    a region, of the dimension 'all' otherwise; oldest month first."""
-    return _query("""select month_end::varchar as month_end, completion_rate, tasks_completed, tasks_with_due_date,
-                            tasks_overdue
-                     from marts.mart_completion_monthly
-                     where ($region is null and dimension = 'all')
-                        or (dimension = 'region' and dimension_value = $region)
-                     order by month_end""", {"region": region})
+def scope_months(scope: str, states: tuple[str, ...]) -> pd.DataFrame:
+    """The tasks of ``scope`` (a leader's region and the regions below it) at every month end, one row a
+    month, oldest first (mart_scope_status_monthly): how many in each of ``states`` (a column each, 0 when
+    none), all of them (scope_tasks), the completed and those with a due date, and the scope's rate."""
+    counts = "".join(f"coalesce(sum(tasks) filter (where status_class = $state{i}), 0)::bigint as {quoted(s)}, "
+                     for i, s in enumerate(states))
+    return _query(f"""select month_end::varchar as month_end, {counts}any_value(scope_tasks) as scope_tasks,
+                             sum(tasks_completed)::bigint as tasks_completed,
+                             sum(tasks_with_due_date)::bigint as tasks_with_due_date,
+                             any_value(completion_rate) as completion_rate
+                      from marts.mart_scope_status_monthly where scope = $scope
+                      group by month_end order by month_end""",
+                  {"scope": scope, **{f"state{i}": s for i, s in enumerate(states)}})
 
 
 def region_completion(regions: frozenset | None = None) -> pd.DataFrame:
@@ -422,13 +426,13 @@ def facet_key(facet: str, given: str, region: str | None = None) -> tuple[dict |
     return None, rows
 
 
-def _listed(source: tuple[str, dict], chosen: str | None, text: str | None, limit: int | None) -> pd.DataFrame:
+def _listed(source: tuple[str, dict], chosen: str | None, text: str | None, limit: int | None) -> list[dict]:
     """The options a filter offers, in order, from ``source`` (a query of ``value`` and ``label``): the
     chosen one first (when it is one of them), then by label — with ``text``, those whose label holds it,
     any case — the first ``limit`` + 1, and in ``matching`` how many match."""
     sql, params = source
     match = "where contains(lower(label), lower($text)) or value is not distinct from $chosen" if text else ""
-    return _query(f"""select value, label, count(*) over () as matching from (
+    return _records(f"""select value, label, count(*) over () as matching from (
                           select value, coalesce(any_value(label), value) as label from ({sql})
                           where value is not null group by value) {match}
                       order by value is not distinct from $chosen desc, label, value
@@ -444,12 +448,11 @@ def listed_options(source: tuple[str, dict], chosen: str | None = None, text: st
     how many there are (with ``text``: that match, the chosen one included). A province's filters hold
     thousands of values (7,200 plans): the page carries a hundred and DuckDB finds the rest as the reader
     types."""
-    found = _listed(source, chosen, text, limit)
-    options = [{"label": label, "value": value} for value, label in
-               zip(found["value"].to_numpy(dtype=object), found["label"].to_numpy(dtype=object))]
+    found = _listed(source, chosen, text, limit)  # rows, not a frame: every page's filters ask
+    options = [{"label": r["label"], "value": r["value"]} for r in found]
     if options and options[0]["value"] != chosen and limit is not None:
         options = options[:limit]  # the chosen value is not among them: the limit holds others only
-    return options, int(found["matching"].iat[0]) if len(found) else 0
+    return options, int(found[0]["matching"]) if found else 0
 
 
 def listed_values(source: tuple[str, dict], chosen: str | None = None, text: str | None = None,
@@ -463,10 +466,10 @@ def listed_values(source: tuple[str, dict], chosen: str | None = None, text: str
 
 def unit_tasks(region: str, unit: str, period: str = "") -> pd.DataFrame:
     """The tasks the unit is named in (as lead, support or implementer), by urgency: overdue first, then
-    the ones to report in ``period`` (int_reporting_obligations) not yet reported, then the rest."""
+    the ones to report in ``period`` (mart_unit_obligations) not yet reported, then the rest."""
     return _query("""
         with due_now as (
-            select task_id, bool_or(unit_reported) as reported from intermediate.int_reporting_obligations
+            select task_id, bool_or(unit_reported) as reported from marts.mart_unit_obligations
             where region = $region and unit = $unit and period = $period group by task_id
         )
         select s.task_id, min(case u.role when 'lead' then 0 when 'support' then 1 else 2 end) as role_rank,
@@ -481,11 +484,11 @@ def unit_tasks(region: str, unit: str, period: str = "") -> pd.DataFrame:
 
 
 def unit_period(region: str, unit: str, period: str) -> dict:
-    """What the unit must report for ``period`` (int_reporting_obligations, the one rule): how many
-    tasks, by when, and how many it has reported."""
+    """What the unit must report for ``period`` (mart_unit_obligations: int_reporting_obligations, the one
+    rule): how many tasks, by when, and how many it has reported."""
     row = _query("""select count(distinct task_id) as tasks, min(due_date) as due_date,
                            count(distinct task_id) filter (where unit_reported) as reported
-                    from intermediate.int_reporting_obligations
+                    from marts.mart_unit_obligations
                     where region = ? and unit = ? and period = ?""", [region, unit, period]).iloc[0].to_dict()
     return {"period": period, **row}
 
@@ -600,10 +603,11 @@ def task(task_id: str) -> dict | None:
 
 # --- targets --------------------------------------------------------------------------------------
 
-def kpi_options() -> pd.DataFrame:
-    return _query("""select distinct kpi, kpi_name_zh, kpi_name_en from marts.mart_kpi_trends
-                     union select distinct kpi, kpi_name_zh, kpi_name_en from marts.mart_target_attainment
-                     order by kpi""")
+def kpi_options() -> list[dict]:
+    """Every KPI with a trend or a target (kpi, kpi_name_zh, kpi_name_en), by code."""
+    return _records("""select distinct kpi, kpi_name_zh, kpi_name_en from marts.mart_kpi_trends
+                       union select distinct kpi, kpi_name_zh, kpi_name_en from marts.mart_target_attainment
+                       order by kpi""", {})
 
 
 def trend_keys(region: str | None = None, kpi: str | None = None, regions: frozenset | None = None,
@@ -623,19 +627,54 @@ def trend_keys(region: str | None = None, kpi: str | None = None, regions: froze
     return keys, int(found["charts"].iat[0]) if len(found) else 0
 
 
+# What a target's note under its chart is made of (targets_view's columns).
+_CHART_TARGET_FIELDS = ("kpi", "region", "year", "status_rank", "stretch", "target_id", "status", "comparator",
+                        "target_value", "unit", "direction", "threshold", "kpi_unit", "kpi_name_zh", "kpi_name_en",
+                        "line_text", "plan_title", "line", "reference")
+
+
+def target_charts(region: str | None = None, kpi: str | None = None,
+                  regions: frozenset | None = None) -> dict[tuple, dict]:
+    """Every chart of the targets page: (kpi, region, year) -> its names, unit and lines (the first given),
+    whether the year to date is judged, its ``months`` (mart_kpi_trends rows as dicts, in month order; none
+    when the chart has no monthly numbers) and its ``targets`` (dicts, missed first, binding before
+    stretch) — of one region and KPI or all; with ``regions`` (a leader's), only those regions'. Two plain
+    queries fetched as rows and grouped in one pass: on the seeds a DuckDB list aggregate (ordered or
+    list_sort) took 8–10 ms a query against 3–4 ms for the rows, and pandas grouping cost more than both."""
+    given = {k: v for k, v in (("region", region), ("kpi", kpi)) if v}
+    conditions = [f"{k} = ${k}" for k in given]
+    if regions is not None:
+        conditions.append("region in (select unnest($regions))")
+        given["regions"] = sorted(regions)
+    where = ("where " + " and ".join(conditions)) if conditions else ""
+    view = targets_view(region, kpi)
+    months = _records(f"""select kpi, region, year, month, period, value, ytd_value, file_name, row_number,
+                                 kpi_name_zh, kpi_name_en, measure_unit, direction, target_threshold,
+                                 stretch_threshold, year_rule
+                          from marts.mart_kpi_trends {where} order by kpi, region, year, month""", given)
+    targets = _records(f"select {', '.join(_CHART_TARGET_FIELDS)} from ({view.sql}) {where}", {**view.params, **given})
+    charts: dict[tuple, dict] = {}
+    for r in months:
+        chart = charts.get((r["kpi"], r["region"], r["year"]))
+        if chart is None:
+            chart = charts[(r["kpi"], r["region"], r["year"])] = {**r, "months": [], "targets": [],
+                                                                  "year_to_date_judged": False}
+        chart["months"].append(r)
+        for line in ("direction", "target_threshold", "stretch_threshold"):
+            if chart[line] is None:
+                chart[line] = r[line]
+        chart["year_to_date_judged"] = chart["year_to_date_judged"] or r["year_rule"] != "level_at_date"
+    for r in sorted(targets, key=lambda r: (r["status_rank"], r["stretch"], r["target_id"])):
+        charts.setdefault((r["kpi"], r["region"], r["year"]),
+                          {"kpi_name_zh": r["kpi_name_zh"], "kpi_name_en": r["kpi_name_en"], "months": [],
+                           "targets": []})["targets"].append(r)
+    return charts
+
+
 def trend_regions() -> tuple[str, dict]:
     """The regions with a trend or a target, as a query of ``value``."""
     return ("""select region as value, region as label from marts.mart_kpi_trends
                union select region, region from marts.mart_target_attainment""", {})
-
-
-def trends(region: str | None = None, kpi: str | None = None) -> pd.DataFrame:
-    return _query("""select kpi, kpi_name_zh, kpi_name_en, measure_unit, year_rule, region, year, month, period, value,
-                            ytd_value, judged_value, direction, target_threshold, stretch_threshold,
-                            file_name, row_number
-                     from marts.mart_kpi_trends
-                     where ($region is null or region = $region) and ($kpi is null or kpi = $kpi)
-                     order by kpi, region, year, month""", {"region": region, "kpi": kpi})
 
 
 # --- units ----------------------------------------------------------------------------------------

@@ -206,8 +206,8 @@ def sorted_by(frame: pd.DataFrame, sort: tuple[tuple[str, bool], ...],
 def records(frame: pd.DataFrame) -> list[dict]:
     """Rows as the grid takes them: missing values as null. Through one object array: pandas' astype /
     where / to_dict took 5 ms for a block of 100 rows, this 0.7 ms."""
-    values = frame.to_numpy(dtype=object)
-    values[frame.isna().to_numpy()] = None
+    values = frame.to_numpy(dtype=object, copy=True)  # a frame of one object block would hand out its own,
+    values[frame.isna().to_numpy()] = None                 # read-only, array
     names = list(frame.columns)
     return [dict(zip(names, row)) for row in values.tolist()]
 

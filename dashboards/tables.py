@@ -137,22 +137,26 @@ _TARGET_NUMBERS = {"baseline": "number", "actual": "number", "gap": "number", "p
 GRID_NUMBERS = {"targets": _TARGET_NUMBERS}
 
 
-def _targets_in_words(df: pd.DataFrame, lang: str) -> pd.DataFrame:
-    stretch = "（力争）" if lang == "zh" else " (stretch)"
-    df["target"] = [target_label(r.comparator, r.target_value, r.unit, r.direction, r.threshold, r.kpi_unit, lang)
-                    + (stretch if r.stretch else "") for r in df.itertuples()]
-    df["kpi_name_zh"] = df["kpi_name_en"] if lang == "en" else df["kpi_name_zh"]
-    df["status_code"] = df["status"]
-    df["status"] = _labels(df["status"], STATUS, lang)
-    df["source_reference"] = df["reference"]
-    df["source"] = [formats.source_name(p or "", n, lang) for p, n in zip(df["plan_title"], df["line"])]
-    return df[COLUMNS["targets"]]  # numbers stay numbers: the grid writes them (formats.GRID_FORMATTERS)
+def _target_in_words(r: dict, lang: str) -> dict:
+    """One target's row of the grid and of its download (COLUMNS["targets"]): the target as printed, the KPI
+    and the status in words (the code kept for the cell's colour), the source as people cite it; numbers
+    stay numbers, missing ones None (the grid writes them: formats.GRID_FORMATTERS). A row at a time, no
+    frame: the grid's block is DuckDB's rows."""
+    stretch = ("（力争）" if lang == "zh" else " (stretch)") if r["stretch"] else ""
+    return {"kpi_name_zh": r["kpi_name_en"] if lang == "en" else r["kpi_name_zh"], "region": r["region"],
+            "year": r["year"], "status": None if formats.missing(r["status"]) else pick(STATUS, r["status"], lang),
+            "target": target_label(r["comparator"], r["target_value"], r["unit"], r["direction"], r["threshold"],
+                                   r["kpi_unit"], lang) + stretch,
+            **{n: None if formats.missing(r[n]) else r[n] for n in _TARGET_NUMBERS},
+            "source": formats.source_name(r["plan_title"] or "", r["line"], lang),
+            "status_code": r["status"], "source_reference": r["reference"]}
 
 
 def targets_table(query: dict) -> pd.DataFrame:
     """Every target of the view."""
-    return _targets_in_words(data.target_attainment(query.get("region") or None, query.get("kpi") or None,
-                                                    query.get("status") or None), lang_of(query))
+    df = data.target_attainment(query.get("region") or None, query.get("kpi") or None, query.get("status") or None)
+    return pd.DataFrame([_target_in_words(r, lang_of(query)) for r in df.to_dict("records")],
+                        columns=COLUMNS["targets"])
 
 
 def targets_block(query: dict, window: Window) -> tuple[list[dict], int]:
@@ -162,8 +166,8 @@ def targets_block(query: dict, window: Window) -> tuple[list[dict], int]:
     block, total = data.view_block(view, _TARGET_FIELDS,
                                    grid_model.sql_window(window, COLUMNS["targets"], _TARGET_SORT),
                                    window.start, window.end)
-    df = _targets_in_words(pd.DataFrame.from_records(block, columns=_TARGET_FIELDS), lang_of(query))
-    return grid_model.records(df), total
+    lang = lang_of(query)
+    return [_target_in_words(r, lang) for r in block], total
 
 
 def plan_files_table(query: dict) -> pd.DataFrame:

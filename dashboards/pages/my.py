@@ -1,4 +1,4 @@
-"""本单位 My unit: what the unit must do this month (int_reporting_obligations: how many tasks, by when,
+"""本单位 My unit: what the unit must do this month (mart_unit_obligations: how many tasks, by when,
 how many reported), its tasks by urgency, this period's template, the upload box and the result of
 each upload (kept across reloads: the audit log and the warehouse, statuses in Chinese). The unit is the
 logged-in account's; nothing on this page takes it from the URL."""

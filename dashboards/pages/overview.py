@@ -8,8 +8,8 @@ from dash import dcc, html
 
 from dashboards import access, data, formats, region_map, supervision, thresholds
 from dashboards.bulletin_links import bulletin_links
-from dashboards.components import card, frame, guarded, href, table_block
-from dashboards.i18n import lang_of, t
+from dashboards.components import BOOTSTRAP_HEX, TASK_STATUS_COLOR, card, frame, guarded, href, table_block
+from dashboards.i18n import TASK_STATUS, lang_of, pick, t
 
 PATH = "/"
 dash.register_page(__name__, path=PATH, name="总览 Overview", title="PlanKPI")
@@ -86,28 +86,48 @@ def _completion_chart(dimension: str, lang: str) -> html.Div:
     ])
 
 
-def _months_chart(region: str | None, lang: str) -> html.Div:
-    """Completion at every month end of mart_completion_monthly: the region's own series for a leader of a
-    region, every task's ('all') for the province; one point per month end."""
-    df = data.completion_months(region)
+# The task states stacked at each month end, completed at the bottom, then what the office and the units
+# still owe, each in the colour the task list gives its status (components.TASK_STATUS_COLOR).
+MONTH_STATES = ("completed_on_time", "completed_late", "awaiting_review", "not_due", "ongoing", "overdue")
+
+
+def _months_chart(scope: str | None, lang: str) -> html.Div:
+    """The reader's tasks at every month end (mart_scope_status_monthly): a leader's region and the regions
+    below it (a city and its counties), the province for a reader of every region — stacked by state,
+    with the completion rate as a line; one bar per month end."""
+    df = data.scope_months(scope, MONTH_STATES) if scope else None
+    if df is None or df.empty:
+        return html.Div([html.H5(t("completion_by_month", lang, scope=scope or t("all_regions", lang))),
+                         html.Div(t("none", lang), className="text-muted small")], id="months-chart", className="mt-3")
+    months = [formats.day(m, "en") for m in df["month_end"]]
+    bars = [{"type": "bar", "name": pick(TASK_STATUS, state, lang), "x": months, "y": df[state].tolist(),
+             "marker": {"color": BOOTSTRAP_HEX[TASK_STATUS_COLOR[state]]},
+             "hovertemplate": f"%{{x}} · {pick(TASK_STATUS, state, lang)} %{{y}}<extra></extra>"}
+            for state in MONTH_STATES]
     rates = df["completion_rate"].tolist()
-    hover = (f"%{{x}}<br>{t('completion', lang)} %{{text}}<br>"
-             + "%{customdata[0]} / %{customdata[1]} · " + t("overdue", lang) + " %{customdata[2]}<extra></extra>")
-    figure = {"data": [{"type": "scatter", "mode": "lines+markers", "name": t("completion", lang),
-                        "x": [formats.day(m, "en") for m in df["month_end"]],
-                        "y": [None if formats.missing(r) else round(r * 100, 1) for r in rates],
-                        "text": [formats.percent(r) for r in rates],
-                        "customdata": [[formats.number(a), formats.number(b), formats.number(c)] for a, b, c in
-                                       df[["tasks_completed", "tasks_with_due_date", "tasks_overdue"]].itertuples(index=False)],
-                        "hovertemplate": hover, "line": {"color": thresholds.COLOURS["green"]}}],
-              "layout": {"height": 260, "margin": {"l": 10, "r": 10, "t": 10, "b": 30}, "font": FONT,
+    line = {"type": "scatter", "mode": "lines+markers", "name": t("completion", lang), "yaxis": "y2", "x": months,
+            "y": [None if formats.missing(r) else round(r * 100, 1) for r in rates],
+            "text": [formats.percent(r) for r in rates],
+            "customdata": [[formats.number(a), formats.number(b), formats.number(c)] for a, b, c in
+                           df[["tasks_completed", "tasks_with_due_date", "scope_tasks"]].itertuples(index=False)],
+            "hovertemplate": (f"%{{x}}<br>{t('completion', lang)} %{{text}}"
+                              + (" (%{customdata[0]} / %{customdata[1]})" if lang == "en" else "（%{customdata[0]} / %{customdata[1]}）")
+                              + f"<br>{t('tasks', lang)} %{{customdata[2]}}<extra></extra>"),
+            "line": {"color": "#212529"}}
+    figure = {"data": [*bars, line],
+              "layout": {"barmode": "stack", "height": 320, "margin": {"l": 10, "r": 10, "t": 10, "b": 30},
+                         "font": FONT, "legend": {"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},
                          "xaxis": {"type": "date", "title": {"text": t("month_end_axis", lang)}, "fixedrange": True},
-                         "yaxis": {"range": [0, 100], "title": {"text": f"{t('completion', lang)} (%)"},
-                                   "automargin": True, "fixedrange": True}}}
+                         "yaxis": {"title": {"text": t("tasks", lang)}, "automargin": True, "fixedrange": True},
+                         "yaxis2": {"range": [0, 100], "overlaying": "y", "side": "right", "fixedrange": True,
+                                    "title": {"text": f"{t('completion', lang)} (%)"}, "automargin": True,
+                                    "showgrid": False}}}
+    regions = access.region_scope()  # a leader's (None: every region, below the province)
+    below = regions is None or len(regions) > 1
     return html.Div([
-        html.H5(t("completion_by_month", lang, scope=region or t("all_regions", lang))),
+        html.H5(t("completion_by_month", lang, scope=t("scope_and_below", lang, scope=scope) if below else scope)),
         dcc.Graph(figure=figure, id="completion-by-month", config={"displayModeBar": False}),
-    ], className="mt-3")
+    ], id="months-chart", className="mt-3")
 
 
 def _link_item(children: list, link: str, class_name: str) -> dcc.Link:
@@ -220,7 +240,7 @@ def layout(**query):
             dbc.Col([html.H5(t("completion_by_plan", lang)), _completion_chart("plan", lang)], lg=7),
             dbc.Col([html.H5(t("completion_by_region", lang)), _completion_chart("region", lang)], lg=5),
         ], className="mt-2"),
-        _months_chart(acc.region if access.region_scope() is not None else None, lang),
+        _months_chart(acc.region if access.region_scope() is not None else data.default_scope(), lang),
         dbc.Row([
             dbc.Col([html.H5(t("most_overdue", lang)), _overdue_list(lang, keep)], lg=6, className="mb-3"),
             dbc.Col([html.H5(t("region_map", lang)), region_map.figure_block(lang)], lg=6, className="mb-3"),

@@ -2,6 +2,7 @@
 status — with the target sentence as printed beside it."""
 import dash
 import dash_bootstrap_components as dbc
+import numpy as np
 import pandas as pd
 from dash import dcc, html
 
@@ -23,28 +24,30 @@ def _meets(value, level, direction) -> bool | None:
     return value <= level if direction == "<=" else value >= level
 
 
-def _figure(series: dict[str, list], lang: str) -> dict:
+def _figure(chart: dict, lang: str) -> dict:
     """A plain figure dict (building plotly objects validates every property and costs ~25 ms a chart) of
-    one chart's monthly rows, column -> values: each bar green when the month meets the target line, red
-    when it does not (grey without a line)."""
-    target = next((v for v in [*series["target_threshold"], *series["stretch_threshold"]] if v is not None and v == v),
-                  None)  # the binding line, or the stretch line where only that was printed
-    direction = next((d for d in series["direction"] if d), None)
-    colours = [{True: COLOURS["green"], False: COLOURS["red"], None: "#9aa5b1"}[_meets(v, target, direction)]
-               for v in series["value"]]
-    periods = [formats.month(p, lang) for p in series["period"]]
-    traces = [{"type": "bar", "x": periods, "y": series["value"], "name": t("monthly", lang),
-               "marker": {"color": colours},
+    one chart (data.target_charts: its months, its lines): each bar green when the month meets the target
+    line, red when it does not (grey without a line)."""
+    months = chart["months"]
+    values = [m["value"] for m in months]
+    target = chart["target_threshold"] if chart["target_threshold"] is not None else chart["stretch_threshold"]
+    colours = [{True: COLOURS["green"], False: COLOURS["red"], None: "#9aa5b1"}[_meets(v, target, chart["direction"])]
+               for v in values]
+    # the columns as numpy arrays: Dash's JSON writer takes an array whole (numbers, and text as one list),
+    # where it visits a list's values one by one — a page of 30 charts has thousands
+    periods = np.array([formats.month(m["period"], lang) for m in months])
+    traces = [{"type": "bar", "x": periods, "y": np.array(values, dtype=float), "name": t("monthly", lang),
+               "marker": {"color": np.array(colours)},
                # each bar traces to its submission row (file and row in the hover)
-               "customdata": list(zip(series["file_name"], series["row_number"])),
+               "customdata": [[m["file_name"], m["row_number"]] for m in months],
                "hovertemplate": "%{x}: %{y}<br>%{customdata[0]} #%{customdata[1]}<extra></extra>"}]
-    if any(rule != "level_at_date" for rule in series["year_rule"]):  # the year to date is what is judged
+    if chart["year_to_date_judged"]:  # the year to date is what is judged
         traces.append({"type": "scatter", "mode": "lines+markers", "x": periods,
-                       "y": series["ytd_value"], "name": t("ytd", lang), "line": {"color": "#343a40"}})
+                       "y": np.array([m["ytd_value"] for m in months], dtype=float), "name": t("ytd", lang),
+                       "line": {"color": "#343a40"}})
     shapes, notes = [], []
-    for col, key, dash_style in (("target_threshold", "target_line", "solid"),
-                                 ("stretch_threshold", "stretch_line", "dot")):
-        level = next((v for v in series[col] if v is not None and v == v), None)
+    for level, key, dash_style in ((chart["target_threshold"], "target_line", "solid"),
+                                   (chart["stretch_threshold"], "stretch_line", "dot")):
         if level is not None:
             y = float(level)
             shapes.append({"type": "line", "xref": "paper", "x0": 0, "x1": 1, "y0": y, "y1": y,
@@ -54,7 +57,7 @@ def _figure(series: dict[str, list], lang: str) -> dict:
     return {"data": traces, "layout": {
         "height": 240, "margin": {"l": 10, "r": 10, "t": 10, "b": 10}, "font": FONT,
         "legend": {"orientation": "h", "y": -0.25}, "showlegend": False,
-        "yaxis": {"title": {"text": series["measure_unit"][0]}, "automargin": True, "fixedrange": True},
+        "yaxis": {"title": {"text": chart["measure_unit"]}, "automargin": True, "fixedrange": True},
         "xaxis": {"type": "category", "automargin": True, "fixedrange": True},
         "shapes": shapes, "annotations": notes}}
 
@@ -64,73 +67,65 @@ def _direction_note(direction: str | None, lang: str) -> str:
 
 
 def _target_notes(targets: list[dict], lang: str) -> list:
+    """Each target under its chart: status in colour and words, the target, its sentence as printed and
+    where it is printed (four elements a target: a province's page carries hundreds)."""
     if not targets:
         return [html.Div(t("no_target", lang), className="text-muted small")]
-    notes = []
-    for r in targets:
-        label = target_label(r["comparator"], r["target_value"], r["unit"], r["direction"], r["threshold"],
-                             r["kpi_unit"], lang)
-        stretch = r["stretch"]
-        notes.append(html.Div([
-            dbc.Badge(pick(STATUS, r["status"], lang), color=STATUS_COLOR.get(r["status"], "secondary"), className="me-2"),
-            html.Span(label + ("（力争）" if stretch and lang == "zh" else " (stretch)" if stretch else "")),
-            html.Blockquote(formats.plain(r["line_text"]), className="small border-start ps-2 mt-1 mb-1",
-                            title=r["line_text"] or ""),
-            html.Div(formats.source_name(r["plan_title"] or "", r["line"], lang), className="text-muted small",
-                     title=r["reference"]),
-        ], className="mb-2 target-note"))
-    return notes
+    stretch = "（力争）" if lang == "zh" else " (stretch)"
+    return [html.Div([
+        dbc.Badge(pick(STATUS, r["status"], lang), color=STATUS_COLOR.get(r["status"], "secondary"), className="me-2"),
+        target_label(r["comparator"], r["target_value"], r["unit"], r["direction"], r["threshold"], r["kpi_unit"], lang)
+        + (stretch if r["stretch"] else ""),
+        html.Blockquote(formats.plain(r["line_text"]), className="small border-start ps-2 mt-1 mb-1",
+                        title=r["line_text"] or ""),
+        html.Div(formats.source_name(r["plan_title"] or "", r["line"], lang), className="text-muted small",
+                 title=r["reference"]),
+    ], className="mb-2 target-note") for r in targets]
 
 
-def _by_chart(frame: pd.DataFrame) -> dict[tuple, dict[str, list]]:
-    """The rows of each chart as plain values, grouped once: (kpi, region, year) -> column -> its values, in
-    their order (a region's charts read them dozens of times; pandas indexing cost more than drawing)."""
-    columns = {c: frame[c].to_numpy(dtype=object) for c in frame.columns}
-    return {key: {c: values[rows].tolist() for c, values in columns.items()}
-            for key, rows in frame.groupby(["kpi", "region", "year"], sort=False).indices.items()}
-
-
-def _records(columns: dict[str, list] | None) -> list[dict]:
-    return [dict(zip(columns, row)) for row in zip(*columns.values())] if columns else []
+def _panel(key: tuple, chart: dict, targets: list[dict], lang: str) -> html.Div:
+    """One small multiple: a grid column holding a card (two elements, not dbc's Col > Card > CardBody)."""
+    k, reg, year = key
+    name = chart["kpi_name_en" if lang == "en" else "kpi_name_zh"]
+    return html.Div(html.Div([
+        html.H6([f"{reg} · {name} · {year} ",
+                 html.Span(_direction_note(chart["direction"], lang), className="badge text-bg-light border")],
+                className="card-title"),
+        dcc.Graph(figure=_figure(chart, lang), config={"displayModeBar": False}),
+        *_target_notes(targets, lang),
+    ], className="card card-body h-100", id=f"panel-{k}-{reg}-{year}"), className="col-lg-4 col-md-6 mb-3")
 
 
 def _panels(query: dict, lang: str) -> list:
     """Small multiples, grouped by status — missed, at risk, on track, met — each under its heading; the
     indicators without monthly numbers in one table after them."""
     region, kpi, status = query.get("region") or None, query.get("kpi") or None, query.get("status") or None
-    keys, charts = data.trend_keys(region, kpi, access.region_scope(), MAX_PANELS + 1)
+    scope = access.region_scope()
+    keys, charts = data.trend_keys(region, kpi, scope, MAX_PANELS + 1)
     if charts > MAX_PANELS:  # a province's thousands of charts: one region or KPI at a time
         return [dbc.Alert(t("choose_region_for_charts", lang, n=charts), color="info", id="targets-choose")]
-    series_of = _by_chart(data.trends(region, kpi))
-    targets_of = _by_chart(data.target_attainment(region, kpi))
+    found = data.target_charts(region, kpi, scope)
     name_column = "kpi_name_en" if lang == "en" else "kpi_name_zh"
     groups: dict[str, list] = {}
     without_number = []
-    for k, reg, year in keys:
-        series, own = series_of.get((k, reg, year)), _records(targets_of.get((k, reg, year)))
+    for key in keys:
+        chart = found.get(key) or {}
+        own = chart.get("targets") or []
         statuses = [r["status"] for r in own]
-        worst = min(statuses, key=data.STATUS_ORDER.index) if statuses else "no_data"
         if status and status not in statuses:
             continue
-        name = series[name_column][0] if series else own[0][name_column]
-        if not series:
-            without_number += own
+        if not chart.get("months"):  # no monthly numbers: a row of the table below
+            without_number += [{**r, "region": key[1]} for r in own]
             continue
-        direction = next((d for d in series["direction"] if d), None)
-        groups.setdefault(worst, []).append(dbc.Col(dbc.Card(dbc.CardBody([
-            html.H6([f"{reg} · {name} · {year} ",
-                     html.Span(_direction_note(direction, lang), className="badge text-bg-light border")],
-                    className="card-title"),
-            dcc.Graph(figure=_figure(series, lang), config={"displayModeBar": False}),
-            html.Div(_target_notes(own, lang)),
-        ]), className="mb-3 h-100", id=f"panel-{k}-{reg}-{year}"), lg=4, md=6, className="mb-3"))
+        worst = min(statuses, key=data.STATUS_ORDER.index) if statuses else "no_data"
+        groups.setdefault(worst, []).append(_panel(key, chart, own, lang))
     out = []
     for code in data.STATUS_ORDER:
         if code in groups:
             out += [html.H5(t("status_heading", lang, status=pick(STATUS, code, lang), n=len(groups[code])),
                             className=f"mt-3 status-heading text-{STATUS_COLOR[code] if code != 'on_track' else 'body'}",
                             id=f"targets-{code}"),
-                    dbc.Row(groups[code])]
+                    html.Div(groups[code], className="row")]
     if without_number:
         table = pd.DataFrame([{
             column("region", lang): r["region"], column("kpi_name_zh", lang): r[name_column],
@@ -155,8 +150,8 @@ def layout(**query):
         dbc.Row([
             searched_dropdown(PATH, "region", "filter_region", query.get("region"), lang),
             filter_dropdown("kpi", "filter_kpi",
-                            [{"label": r.kpi_name_en if lang == "en" else r.kpi_name_zh, "value": r.kpi}
-                             for r in kpis.itertuples()], query.get("kpi"), lang),
+                            [{"label": r["kpi_name_en" if lang == "en" else "kpi_name_zh"], "value": r["kpi"]}
+                             for r in kpis], query.get("kpi"), lang),
             filter_dropdown("status", "filter_target_status",
                             [{"label": pick(STATUS, code, lang), "value": code} for code in data.STATUS_ORDER],
                             query.get("status"), lang),

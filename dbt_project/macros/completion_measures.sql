@@ -28,12 +28,19 @@
     count(*) filter (where is_ongoing and latest_status_code in ('delayed', 'not_started')) as tasks_ongoing_lagging,
     count(*) filter (where latest_status_code is null) as tasks_without_report,
     max(days_overdue) as max_days_overdue,
-    round(count(*) filter (where not is_ongoing and is_completed)
-          / nullif(count(*) filter (where not is_ongoing), 0), 4) as completion_rate,
+    {{ completion_rate('count(*) filter (where not is_ongoing and is_completed)',
+                       'count(*) filter (where not is_ongoing)') }} as completion_rate,
     round(count(*) filter (where is_due and is_completed)
           / nullif(count(*) filter (where is_due), 0), 4) as due_completion_rate,
     round(count(*) filter (where completed_on_time)
           / nullif(count(*) filter (where not is_ongoing and is_completed), 0), 4) as on_time_rate,
     bool_or(is_sample) as includes_sample_data,
     any_value(as_of) as as_of
+{%- endmacro %}
+
+
+{# completion_rate = tasks_completed / tasks_with_due_date, to four places (null without a task with a due
+   date): here, and over counts already summed (mart_scope_status_monthly). #}
+{% macro completion_rate(tasks_completed, tasks_with_due_date) -%}
+    round({{ tasks_completed }} / nullif({{ tasks_with_due_date }}, 0), 4)
 {%- endmacro %}

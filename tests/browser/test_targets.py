@@ -18,20 +18,14 @@ def _sql(world, sql, params=None):
         return con.execute(sql, params or []).fetchall()
 
 
-def _panels(node, found=None) -> dict[str, dict]:
+def _panels(page) -> dict[str, dict]:
     """Every chart panel of a rendered page: its id -> its figure (None when it has no monthly values)."""
-    found = {} if found is None else found
-    if isinstance(node, dict):
-        props = node.get("props", {})
-        if isinstance(props.get("id"), str) and props["id"].startswith("panel-"):
+    found = {}
+    for node_id, node in _in_order(page):
+        if node_id.startswith("panel-"):
             figures = []
             _figures(node, figures)
-            found[props["id"]] = figures[0] if figures else None
-        for child in node.values():
-            _panels(child, found)
-    elif isinstance(node, list):
-        for child in node:
-            _panels(child, found)
+            found[node_id] = figures[0] if figures else None
     return found
 
 
@@ -72,3 +66,80 @@ def test_a_city_leader_sees_the_charts_of_the_scope_only(world, app_for, passwor
                                                        "where scope = '晋城市'"))
     keys = _sql(world, _KEYS.format(regions=scope))
     assert set(panels) == {f"panel-{k}-{r}-{y}" for k, r, y in keys} and len(keys) > 1
+
+
+def _in_order(node, out=None) -> list[tuple[str, dict]]:
+    """(id, node) of every status heading (targets-<status>) and chart panel (panel-…), in page order."""
+    out = [] if out is None else out
+    if isinstance(node, dict):
+        node_id = node.get("props", {}).get("id")
+        if isinstance(node_id, str) and (node_id.startswith("panel-") or node_id.startswith("targets-")):
+            out.append((node_id, node))
+        for value in node.values():
+            _in_order(value, out)
+    elif isinstance(node, list):
+        for child in node:
+            _in_order(child, out)
+    return out
+
+
+def _texts(node, out=None) -> list[str]:
+    """The text a reader sees in a component tree: its children's strings (not the charts' data, tooltips,
+    class names or ids)."""
+    out = [] if out is None else out
+    if isinstance(node, str):
+        out.append(node)
+    elif isinstance(node, list):
+        for child in node:
+            _texts(child, out)
+    elif isinstance(node, dict):
+        if "props" in node:
+            _texts(node["props"].get("children"), out)
+        else:  # the answer's envelope
+            for value in node.values():
+                _texts(value, out)
+    return out
+
+
+def test_the_charts_go_by_status_coloured_against_the_line_saying_which_way_is_better(world, app_for, passwords):
+    """/targets' small multiples: under headings missed → at risk → on track → met (each chart under its
+    worst target's status, as SQL judges it), every bar green when its month meets the target line and red
+    when not, 越低越好 on every chart whose KPI is better lower (ranks, concentrations) and 越高越好 on the
+    others, and no target id or status code among the words."""
+    from dashboards.data import STATUS_ORDER
+    from dashboards.i18n import STATUS
+    leader = login_client(app_for(world.paths.root), "leader", passwords["leader"])
+    page = leader.post("/_dash-update-component", json=router_body("/targets")).get_json()
+    found = _in_order(page)
+    headings = [i.removeprefix("targets-") for i, _ in found if i.startswith("targets-") and i[8:] in STATUS_ORDER]
+    assert len(headings) > 1 and headings == sorted(headings, key=STATUS_ORDER.index)
+    worst = {(k, r, y): min(statuses, key=STATUS_ORDER.index) for k, r, y, statuses in _sql(world, """
+        select kpi, region, year, list(status) from marts.mart_target_attainment group by all""")}
+    lines = {(k, r, y): (d, t) for k, r, y, d, t in _sql(world, """
+        select kpi, region, year, any_value(direction), coalesce(any_value(target_threshold), any_value(stretch_threshold))
+        from marts.mart_kpi_trends group by all""")}
+    heading, charts, lower = None, 0, 0
+    for node_id, node in found:
+        if node_id.startswith("targets-"):
+            heading = node_id.removeprefix("targets-")
+            continue
+        kpi, region, year = node_id.removeprefix("panel-").rsplit("-", 2)
+        key = (kpi, region, int(year))
+        assert heading == worst.get(key, "no_data"), node_id  # under its worst target's status
+        direction, line = lines[key]
+        words = "".join(_texts(node))
+        assert ("越低越好" in words) == (direction == "<=") and ("越高越好" in words) == (direction == ">=")
+        lower += direction == "<="
+        figures = []
+        _figures(node, figures)
+        bars = figures[0]["data"][0]
+        for value, colour in zip(bars["y"], bars["marker"]["color"]):
+            meets = None if value is None or line is None else (value <= line if direction == "<=" else value >= line)
+            assert colour == {True: "#146c43", False: "#b02a37", None: "#9aa5b1"}[meets], (node_id, value, line)
+        charts += 1
+        # words, not codes: the status in words, no target id, no status code
+        assert not {"missed", "at_risk", "on_track", "met", "no_data"} & set(words.split())
+        assert STATUS[worst[key]][0] in words if key in worst else True
+    target_ids = {t for (t,) in _sql(world, "select target_id from marts.mart_target_attainment")}
+    assert not any(t in "".join(_texts(page)) for t in target_ids)
+    assert charts > 10 and 0 < lower < charts  # both kinds are on the page, or the 越低越好 check pins nothing
