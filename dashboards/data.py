@@ -787,11 +787,17 @@ def quarantine_view(lang: str = "zh") -> View:
 # The marts are h26a's (mart_review_queue, mart_escalations, mart_escalation_history, mart_evidence);
 # a snapshot published before them has none: every function here then answers empty, never an error.
 
-@per_snapshot(maxsize=64)
+@per_snapshot()
+def _relations() -> frozenset:
+    """Every (schema, name) the snapshot holds: one query for all of a page's has_relation (the task
+    detail asked four times, one query each)."""
+    return frozenset((r["table_schema"], r["table_name"])
+                     for r in _records("select table_schema, table_name from information_schema.tables", {}))
+
+
 def has_relation(schema: str, name: str) -> bool:
     """Whether the snapshot holds ``schema.name`` (an older snapshot lacks the supervision marts)."""
-    return bool(len(_query("""select 1 from information_schema.tables where table_schema = ? and table_name = ?""",
-                           [schema, name])))
+    return (schema, name) in _relations()
 
 
 @per_snapshot(maxsize=64)
