@@ -330,24 +330,33 @@ def target_attainment(region: str | None = None, kpi: str | None = None, status:
     return _query(view_sql(view, []), view.params)
 
 
+def _most_overdue_sql(limit: int, regions: frozenset | None) -> tuple[str, dict]:
+    return (f"""select task_id, region, plan_title, no, title, lead_units, due_date::varchar as due_date,
+                       due_basis, days_overdue, {_reference('source', 'start_line', 'location')} as source,
+                       start_line, count(*) over () as listed
+                from marts.mart_overdue_tasks
+                where $regions is null or region in (select unnest($regions))
+                order by days_overdue desc, task_id limit $limit""",
+            {"limit": limit, "regions": sorted(regions) if regions is not None else None})
+
+
 def most_overdue(limit: int = 10, regions: frozenset | None = None) -> pd.DataFrame:
-    """The ``limit`` most overdue tasks — of ``regions`` (a leader's) when given: the scope is applied
-    before the cut, so a city's leader sees the city's ten, not the province's ten filtered — and in
-    ``listed`` how many overdue tasks there are in all."""
-    return _query(f"""select task_id, region, plan_title, no, title, lead_units, due_date::varchar as due_date,
-                            due_basis, days_overdue, {_reference('source', 'start_line', 'location')} as source,
-                            start_line, count(*) over () as listed
-                     from marts.mart_overdue_tasks
-                     where $regions is null or region in (select unnest($regions))
-                     order by days_overdue desc, task_id limit $limit""",
-                  {"limit": limit, "regions": sorted(regions) if regions is not None else None})
+    """The ``limit`` most overdue tasks — of ``regions`` (a leader's) when given: the scope is
+    applied before the cut, so a city's leader sees the city's ten, not the province's ten filtered — and
+    in ``listed`` how many overdue tasks there are in all."""
+    return _query(*_most_overdue_sql(limit, regions))
 
 
-def task_outputs(limit: int = 10, regions: frozenset | None = None) -> pd.DataFrame:
+def most_overdue_rows(limit: int, regions: frozenset | None = None) -> list[dict]:
+    """most_overdue's rows as dicts, without a frame (the overview's list of ten)."""
+    return _records(*_most_overdue_sql(limit, regions))
+
+
+def task_outputs(limit: int = 10, regions: frozenset | None = None) -> list[dict]:
     """Output quantities planned against reported (mart_task_outputs) of ``regions`` (a leader's; scoped before
     the cut): the ``limit`` least advanced of those with a figure put against them, then those without
-    one; in ``listed`` how many outputs there are, in ``reported`` how many have a figure."""
-    return _query("""select target_id, task_id, plan_title, no, title, region, indicator, target_value,
+    one; in ``listed`` how many outputs there are, in ``reported`` how many have a figure (rows as dicts)."""
+    return _records("""select target_id, task_id, plan_title, no, title, region, indicator, target_value,
                             target_value_hi, measure_unit, reported_value, reported_period, output_rate,
                             count(*) over () as listed, count(reported_value) over () as reported
                      from marts.mart_task_outputs
@@ -357,11 +366,11 @@ def task_outputs(limit: int = 10, regions: frozenset | None = None) -> pd.DataFr
                   {"limit": limit, "regions": sorted(regions) if regions is not None else None})
 
 
-def unit_ranking(ends: int, regions: frozenset | None = None) -> pd.DataFrame:
+def unit_ranking(ends: int, regions: frozenset | None = None) -> list[dict]:
     """The ``ends`` first and ``ends`` last of the units with lead tasks due, by on-time completion then
     reporting (the 红黑榜 of a monthly 通报), each with its ``rank`` in that order and how many are
-    ``ranked``: a province has thousands of units, the page shows ten."""
-    return _query("""select * from (
+    ``ranked``: a province has thousands of units, the page shows ten. Rows as dicts."""
+    return _records("""select * from (
                          select region, unit, lead_tasks, lead_on_time_rate, lead_completion_rate, lead_overdue,
                                 reporting_rate,
                                 row_number() over (order by lead_on_time_rate desc, reporting_rate desc nulls last,

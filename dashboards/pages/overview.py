@@ -137,15 +137,11 @@ def _link_item(children: list, link: str, class_name: str) -> dcc.Link:
     return dcc.Link(children, href=link, className=f"list-group-item list-group-item-action {class_name}")
 
 
-def _rows(df) -> list[dict]:
-    return df.to_dict("records")  # a dict a row: pandas' itertuples builds a tuple class and a Series a column
-
-
 def _overdue_list(lang: str, keep: dict) -> html.Div:
     """The most overdue tasks of the reader's regions (scoped before the cut), each a link to its detail,
     and a link to all of them."""
-    df = data.most_overdue(OVERDUE_SHOWN, access.region_scope())
-    listed = int(df["listed"].iat[0]) if len(df) else 0
+    rows = data.most_overdue_rows(OVERDUE_SHOWN, access.region_scope())  # rows as dicts: no frame for ten
+    listed = int(rows[0]["listed"]) if rows else 0
     if not listed:
         return html.Div(t("none_overdue", lang), className="text-muted small", id="overdue-list")
     items = [_link_item([
@@ -153,7 +149,7 @@ def _overdue_list(lang: str, keep: dict) -> html.Div:
         html.Span(t("days_overdue_n", lang, n=formats.number(r["days_overdue"])), className="badge bg-danger"),
         html.Div(r["title"], className="small overdue-title"),
         html.Div(f"{r['lead_units'] or ''} · {formats.day(r['due_date'], lang)}", className="small text-muted"),
-    ], href("/tasks", keep, status="overdue", task=r["task_id"]), "overdue-item") for r in _rows(df)]
+    ], href("/tasks", keep, status="overdue", task=r["task_id"]), "overdue-item") for r in rows]
     return html.Div([
         html.Div(items, id="overdue-list", className="list-group mb-2"),
         dcc.Link(t("see_all_n", lang, n=formats.number(listed)), href=href("/tasks", keep, status="overdue"),
@@ -174,11 +170,11 @@ def _progress(rate, colour: str) -> html.Div:
 def _outputs(lang: str, keep: dict) -> html.Div:
     """Planned against reported output quantities (计划 268 个 / 已报 120 个), the least advanced first, each a
     link to its task; the bar in the output_rate threshold's colour."""
-    df = data.task_outputs(OUTPUTS_SHOWN, access.region_scope())
-    if df.empty:
+    rows = data.task_outputs(OUTPUTS_SHOWN, access.region_scope())
+    if not rows:
         return html.Div(t("none", lang), className="text-muted small", id="outputs-list")
     items = []
-    for r in _rows(df):
+    for r in rows:
         planned = formats.number(r["target_value"]) + ("" if formats.missing(r["target_value_hi"])
                                                        else f"–{formats.number(r['target_value_hi'])}")
         reported = (t("output_reported_n", lang, n=formats.number(r["reported_value"]), unit=r["measure_unit"],
@@ -192,8 +188,8 @@ def _outputs(lang: str, keep: dict) -> html.Div:
                      className="small output-figures"),
             _progress(r["output_rate"], thresholds.COLOURS[thresholds.judge("output_rate", r["output_rate"])]),
         ], href("/tasks", keep, task=r["task_id"]), "output-item"))
-    note = t("outputs_shown", lang, shown=len(df), total=formats.number(df["listed"].iat[0]),
-             reported=formats.number(df["reported"].iat[0]))
+    note = t("outputs_shown", lang, shown=len(rows), total=formats.number(rows[0]["listed"]),
+             reported=formats.number(rows[0]["reported"]))
     return html.Div([html.Div(note, className="small text-muted mb-1", id="outputs-note"),
                      html.Div(items, id="outputs-list", className="list-group mb-2")])
 
@@ -201,7 +197,7 @@ def _outputs(lang: str, keep: dict) -> html.Div:
 def _unit_ranking(lang: str) -> dbc.Row:
     """The 红黑榜: the five units with the best and the five with the worst on-time completion of their
     lead tasks (reporting rate breaks ties)."""
-    df = data.unit_ranking(RANKED, access.region_scope())
+    rows = data.unit_ranking(RANKED, access.region_scope())
 
     def ranked(rows: list[dict], test_id: str, colour: str):
         if not rows:
@@ -214,7 +210,6 @@ def _unit_ranking(lang: str) -> dbc.Row:
         ], className=f"list-group-item list-group-item-{colour}") for r in rows], id=test_id,
             className="list-group list-group-flush")
 
-    rows = _rows(df)
     top = [r for r in rows if r["rank"] <= RANKED]
     # the bottom five, worst first, when there are more than five (fewer are all in the top already)
     bottom = sorted((r for r in rows if r["ranked"] > RANKED and r["rank"] > r["ranked"] - RANKED),
