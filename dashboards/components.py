@@ -80,7 +80,8 @@ def guarded(path: str):
 
 _NOT_PROPS = frozenset(("_prop_names", "_valid_wildcard_attributes", "available_properties",
                         "available_wildcard_properties"))
-_DATA_PROPS = frozenset(("figure", "rowData", "data"))  # plain data, never components: not walked
+# plain data, never components (a figure, a store, AG Grid's rows and options): not walked
+_DATA_PROPS = frozenset(("figure", "rowData", "data", "columnDefs", "defaultColDef", "dashGridOptions"))
 
 
 def as_json_data(value):

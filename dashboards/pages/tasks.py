@@ -86,21 +86,22 @@ def _outputs(df: pd.DataFrame, lang: str) -> pd.DataFrame:
     """完成 ≥ 268 个: the printed quantity (a range as 1–2) beside what is counted, and the 累计完成量 reported
     against it (mart_task_outputs: put against the output when the task has one; with several, the task's
     figure is shown as not assignable)."""
-    def quantity(r) -> str:
-        value = f"{r.target_value:g}" + ("" if r.target_value_hi != r.target_value_hi or r.target_value_hi is None
-                                         else f"–{r.target_value_hi:g}")
-        return f"{COMPARATOR.get(r.comparator, r.comparator)} {value} {r.measure_unit}"
+    def quantity(r: dict) -> str:
+        hi = r["target_value_hi"]
+        value = f"{r['target_value']:g}" + ("" if hi is None or hi != hi else f"–{hi:g}")
+        return f"{COMPARATOR.get(r['comparator'], r['comparator'])} {value} {r['measure_unit']}"
 
-    def reported(r) -> str:
-        when = formats.month(r.reported_period, lang)
-        if not formats.missing(r.reported_value):
-            return f"{formats.number(r.reported_value)} {r.measure_unit}（{when}）" if lang == "zh" else \
-                f"{formats.number(r.reported_value)} {r.measure_unit} ({when})"
-        if not formats.missing(r.reported_for_task):
-            return t("output_not_assignable", lang, n=formats.number(r.reported_for_task), when=when)
+    def reported(r: dict) -> str:
+        when = formats.month(r["reported_period"], lang)
+        if not formats.missing(r["reported_value"]):
+            return f"{formats.number(r['reported_value'])} {r['measure_unit']}（{when}）" if lang == "zh" else \
+                f"{formats.number(r['reported_value'])} {r['measure_unit']} ({when})"
+        if not formats.missing(r["reported_for_task"]):
+            return t("output_not_assignable", lang, n=formats.number(r["reported_for_task"]), when=when)
         return ""
-    return pd.DataFrame({"indicator": df["indicator"], "quantity": [quantity(r) for r in df.itertuples()],
-                         "reported": [reported(r) for r in df.itertuples()], "year": df["year"], "line": df["line"]})
+    rows = df.to_dict("records")  # one pass over dicts (itertuples twice built a tuple class each time)
+    return pd.DataFrame({"indicator": df["indicator"], "quantity": [quantity(r) for r in rows],
+                         "reported": [reported(r) for r in rows], "year": df["year"], "line": df["line"]})
 
 
 def _detail(task_id: str, query: dict, lang: str, path: str = PATH) -> html.Div:
