@@ -4,7 +4,7 @@
 -- the end of the month it arrived in (and never before its period began), so a report sent late for June
 -- does not change the end of June. Among the reports known by a month end, the one in force is chosen as
 -- int_task_latest_report chooses (latest period, then the latest file and row). Whether the task is
--- completed is not that report's word: it is the authority rule (macro task_completion_timeline: only lead
+-- completed is not that report's word: it is the authority rule (int_task_completion_timeline: only lead
 -- units, all of them, each by its own report known then) read at the month end, the same timeline
 -- int_task_completion reads at as_of — so the last month end equals mart_headline.
 -- Set-based at province scale (141,600 tasks × months, 3M report rows): the best report per task and
@@ -30,9 +30,6 @@ running as (
         arg_max(best, best_key) over (partition by task_id order by known_from
                                       rows between unbounded preceding and current row) as in_force
     from per_month
-),
-completion as (
-    select * from {{ task_completion_timeline() }}
 ),
 tasks as (
     select
@@ -69,7 +66,7 @@ known as (
         coalesce(m.due_date <= m.month_end, false) as is_due
     from months m
     asof left join running k on k.task_id = m.task_id and m.month_end >= k.known_from
-    asof left join completion c on c.task_id = m.task_id and m.month_end >= c.known_from
+    asof left join {{ ref('int_task_completion_timeline') }} c on c.task_id = m.task_id and m.month_end >= c.known_from
 )
 select
     task_id, plan_id, region, month_end, due_date, due_basis, is_ongoing,
