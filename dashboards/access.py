@@ -24,6 +24,7 @@ TABLE_ROLES = {
     "inputs": frozenset({"auditor"}), "quarantine": frozenset({"auditor"}), "plan_files": frozenset({"auditor"}),
     "my_tasks": frozenset({"unit"}), "my_uploads": frozenset({"unit"}),
     "audit_log": frozenset({"auditor", "admin"}), "accounts": frozenset({"admin"}),
+    "review_queue": ALL_READERS, "escalations": ALL_READERS,
 }
 HOME = {"leader": "/", "auditor": "/", "supervisor": "/review", "unit": "/my", "admin": "/accounts"}
 
@@ -56,6 +57,25 @@ def may_see_table(name: str) -> bool:
 
 def pages_for(role: str) -> list[str]:
     return [p for p, roles in PAGE_ROLES.items() if role in roles]
+
+
+def may_see_task(task_id: str, region: str | None = None) -> bool:
+    """THE rule of who may see a task (its detail on /tasks and /my, its evidence, a decision on it):
+    leaders, supervisors and auditors a task of their regions; a unit a task it is named in (lead, support
+    or implement) of its own region; nobody else. ``region``: the task's, when the caller has it."""
+    a = account()
+    if a is None or not task_id:
+        return False
+    from dashboards import data
+    region = region if region is not None else data.task_region(task_id)
+    if region is None:
+        return False
+    if a.role in ALL_READERS:
+        scope = region_scope()
+        return scope is None or region in scope
+    if a.role == "unit":
+        return a.region == region and data.unit_names_task(a.region, a.unit, task_id)
+    return False
 
 
 def may_review() -> bool:

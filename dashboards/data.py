@@ -759,26 +759,32 @@ def _if_present(schema: str, name: str, sql: str, params) -> pd.DataFrame:
     return _query(sql, params) if has_relation(schema, name) else pd.DataFrame()
 
 
-def review_queue(regions: frozenset | None = None, task_id: str | None = None, limit: int | None = 200) -> pd.DataFrame:
-    """Reports awaiting review or returned (mart_review_queue: latest per task × unit), of ``regions`` (a
-    scoped reader's) or of one task; awaiting review first, oldest arrival first; ``listed`` = how many."""
+def review_queue(task_id: str) -> pd.DataFrame:
+    """One task's reports awaiting review or returned (mart_review_queue: latest per task × unit), awaiting
+    review first, oldest arrival first."""
     return _if_present("marts", "mart_review_queue", """
-        select q.*, s.plan_title, s.no, count(*) over () as listed
-        from marts.mart_review_queue q left join marts.mart_task_status s using (task_id)
-        where ($regions is null or q.region in (select unnest($regions))) and ($task is null or q.task_id = $task)
-        order by q.review_state <> 'pending_review', q.received_at, q.task_id, q.unit
-        limit $limit""", {"regions": sorted(regions) if regions is not None else None, "task": task_id,
-                          "limit": limit})
+        select q.* from marts.mart_review_queue q where q.task_id = ?
+        order by q.review_state <> 'pending_review', q.received_at, q.unit""", [task_id])
 
 
-def escalations(regions: frozenset | None = None, limit: int | None = 200) -> pd.DataFrame:
-    """督办 of ``regions`` (mart_escalations: one per task), open ones first, oldest first."""
-    return _if_present("marts", "mart_escalations", """
-        select e.*, s.plan_title, s.no, count(*) over () as listed
-        from marts.mart_escalations e left join marts.mart_task_status s using (task_id)
-        where $regions is null or e.region in (select unnest($regions))
-        order by e.is_open desc, e.opened_on, e.task_id limit $limit""",
-                       {"regions": sorted(regions) if regions is not None else None, "limit": limit})
+def review_queue_view() -> View:
+    """/review's grid of reports awaiting review or returned (mart_review_queue: each unit's latest report
+    row per task), awaiting review first, oldest arrival first (list_order, unique)."""
+    return View("""select q.task_id, q.report_key, q.task_title as title, s.plan_title, s.no, q.region, q.unit,
+                          q.period, q.review_state, q.received_at, q.evidence_count, q.returned_reason,
+                          row_number() over (order by q.review_state <> 'pending_review', q.received_at, q.task_id,
+                                                      q.unit, q.report_key) as list_order
+                   from marts.mart_review_queue q left join marts.mart_task_status s using (task_id)""",
+                {}, ("list_order",), unique=True)
+
+
+def escalations_view() -> View:
+    """/review's grid of 督办 (mart_escalations: one per task), open ones first, oldest first (list_order)."""
+    return View("""select e.task_id, e.task_title as title, s.plan_title, s.no, e.region, e.lead_units, e.origin,
+                          e.reason, e.opened_on, e.closed_on, e.last_note,
+                          row_number() over (order by e.is_open desc, e.opened_on, e.task_id) as list_order
+                   from marts.mart_escalations e left join marts.mart_task_status s using (task_id)""",
+                {}, ("list_order",), unique=True)
 
 
 def unit_returned(region: str, unit: str) -> pd.DataFrame:

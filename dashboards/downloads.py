@@ -43,7 +43,8 @@ def file_name(name: str, fmt: str) -> str:
 TITLES = {"tasks": "tasks_page", "overdue": "most_overdue", "targets": "target_attainment", "units": "units_page",
           "gx": "gx_results", "gx_history": "gx_history", "dbt": "dbt_results", "inputs": "inputs",
           "quarantine": "quarantine", "plan_files": "plan_files", "my_tasks": "my_tasks", "my_uploads": "my_uploads",
-          "audit_log": "audit_log", "accounts": "accounts"}
+          "audit_log": "audit_log", "accounts": "accounts", "review_queue": "review_queue",
+          "escalations": "escalations"}
 EXCEL_FORMATS = {"percent": "0.0%", "number": "#,##0", "value": "General", "day": {"zh": 'yyyy"年"m"月"d"日"', "en": "yyyy-mm-dd"}}
 
 

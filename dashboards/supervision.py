@@ -9,8 +9,8 @@ store is read here only for evidence uploaded since the snapshot's run, and for 
 access check (which tasks a file is attached to).
 
 Who may do what is checked on the server, in every callback and the download route, from
-dashboards/access.py: only a supervisor decides (leaders and auditors read); a scoped reader only within
-their regions; a unit only its own tasks.
+dashboards/access.py (may_see_task: the one rule of who sees a task): only a supervisor decides (leaders
+and auditors read); a scoped reader only within their regions; a unit only its own tasks.
 """
 from __future__ import annotations
 
@@ -27,14 +27,13 @@ from flask import abort, request, send_file
 
 from dashboards import access, data, formats
 from dashboards.auth import store as accounts_store
-from dashboards.components import card, href, parse_query
+from dashboards.components import card, href, parse_query, table_block
 from dashboards.i18n import (ESCALATION_ACTION, ESCALATION_ORIGIN, REVIEW_DECISION, REVIEW_STATE, column, lang_of,
                              pick, t)
 from pipelines.config import data_paths
 from pipelines.supervision import MAX_EVIDENCE_BYTES, EvidenceRefused, SupervisionStore, store_for
 from pipelines.supervision.evidence import too_large
 
-SHOWN = 200  # rows of the review queue and the 督办 list on a page (how many there are is said above them)
 _stores: dict[Path, SupervisionStore] = {}
 
 
@@ -44,25 +43,6 @@ def store() -> SupervisionStore:
     if root not in _stores:
         _stores[root] = store_for(root)
     return _stores[root]
-
-
-# --- who may see a task ---------------------------------------------------------------------------
-
-def may_see_task(task_id: str) -> bool:
-    """Leaders, supervisors and auditors: a task of their regions; a unit: a task it is named in (lead,
-    support or implement) of its own region; nobody else."""
-    acc = access.account()
-    if acc is None or not task_id:
-        return False
-    region = data.task_region(task_id)
-    if region is None:
-        return False
-    if acc.role in access.ALL_READERS:
-        scope = access.region_scope()
-        return scope is None or region in scope
-    if acc.role == "unit":
-        return acc.region == region and data.unit_names_task(acc.region, acc.unit, task_id)
-    return False
 
 
 # --- small tables ---------------------------------------------------------------------------------
@@ -93,39 +73,25 @@ def _task_cell(lang: str, keep: dict):
     return cell
 
 
-def _listed_note(df: pd.DataFrame, lang: str, test_id: str) -> html.Div:
-    total = int(df["listed"].iat[0]) if len(df) else 0
-    return html.Div(t("rows", lang, n=formats.number(total)), className="small text-muted", id=test_id)
-
-
 # --- the review page ------------------------------------------------------------------------------
+# The review queue and the 督办 list are grids like every other list (tables.QUERIES "review_queue" and
+# "escalations": the page carries the columns, the grid fetches its rows a block at a time, sorted and
+# filtered in DuckDB, the reader's regions only; CSV / Excel downloads of the same view). As 200-row HTML
+# tables the page cost 3.8× its queries to build and serialise. A row opens its task (open_listed_task).
 
 def review_queue_block(query: dict) -> html.Div:
-    """The reports awaiting review or returned, of the reader's regions, each opening its task."""
-    lang, keep = lang_of(query), {"lang": query.get("lang")}
-    df = data.review_queue(access.region_scope(), limit=SHOWN)
-    return html.Div([
-        _listed_note(df, lang, "count-review-queue"),
-        _table(df, ["task_id", "region", "unit", "period", "review_state", "received_at", "evidence_count",
-                    "returned_reason"], lang, "review-queue",
-               {"task_id": _task_cell(lang, keep), "review_state": lambda r: pick(REVIEW_STATE, r["review_state"], lang),
-                "period": lambda r: formats.month(r["period"], lang),
-                "received_at": lambda r: formats.moment(r["received_at"], lang)}),
-    ])
+    """The reports awaiting review or returned, of the reader's regions; a row's id is <task_id>:<report_key>."""
+    if not data.has_relation("marts", "mart_review_queue"):  # a snapshot built before issue 26
+        return html.Div(t("none", lang_of(query)), className="text-muted small mb-2", id="grid-review_queue")
+    return table_block("review_queue", query, row_id_js="params.data.task_id + ':' + params.data.report_key",
+                       height=420)
 
 
 def escalations_block(query: dict) -> html.Div:
     """The 督办 of the reader's regions, open first; issuing or closing one is in the task's detail."""
-    lang, keep = lang_of(query), {"lang": query.get("lang")}
-    df = data.escalations(access.region_scope(), limit=SHOWN)
-    return html.Div([
-        _listed_note(df, lang, "count-escalations"),
-        _table(df, ["task_id", "region", "lead_units", "origin", "reason", "opened_on", "closed_on", "last_note"],
-               lang, "escalation-list",
-               {"task_id": _task_cell(lang, keep), "origin": lambda r: pick(ESCALATION_ORIGIN, r["origin"], lang),
-                "opened_on": lambda r: formats.day(r["opened_on"], lang),
-                "closed_on": lambda r: formats.day(r["closed_on"], lang)}),
-    ])
+    if not data.has_relation("marts", "mart_escalations"):
+        return html.Div(t("none", lang_of(query)), className="text-muted small mb-2", id="grid-escalations")
+    return table_block("escalations", query, row_id="task_id", height=420)
 
 
 def awaiting_review_card(h: dict, lang: str, keep: dict):
@@ -172,7 +138,7 @@ def evidence_list(task_id: str, lang: str) -> html.Div:
 
 def review_panel(task_id: str, lang: str) -> html.Div:
     """The task's reports awaiting review or returned; a supervisor approves or returns each awaiting one."""
-    df = data.review_queue(task_id=task_id, limit=None)
+    df = data.review_queue(task_id)
     rows = []
     for r in df.to_dict("records"):
         state = pick(REVIEW_STATE, r["review_state"], lang)
@@ -276,7 +242,7 @@ def attach_evidence(contents: str, filename: str, task_id: str | None, lang: str
     acc = access.account()
     if not task_id:
         return dbc.Alert(t("evidence_choose_task", lang), color="warning", id="evidence-refused")
-    if not may_see_task(task_id):  # a forged task id: not one of the unit's
+    if not access.may_see_task(task_id):  # a forged task id: not one of the unit's
         return dbc.Alert(t("not_allowed_action", lang), color="danger", id="evidence-refused")
     from dashboards.uploads import UploadRefused, clean_name
     try:
@@ -301,6 +267,18 @@ def _recorded(lang: str) -> dbc.Alert:
 
 
 def register(app: dash.Dash) -> None:
+    @app.callback(Output("url", "href", allow_duplicate=True),
+                  Input("grid-review_queue", "cellClicked"), Input("grid-escalations", "cellClicked"),
+                  State("url", "search"),
+                  prevent_initial_call=True)
+    def open_listed_task(queue_click, escalation_click, search):
+        """A row of the review queue or the 督办 list (click, or Enter on it) opens its task's detail."""
+        clicked = queue_click if ctx.triggered_id == "grid-review_queue" else escalation_click
+        task_id = ((clicked or {}).get("rowId") or "").partition(":")[0]
+        if not task_id:
+            raise PreventUpdate
+        return href("/tasks", {"lang": parse_query(search).get("lang")}, task=task_id)
+
     @app.callback(Output({"type": "review-result", "key": MATCH}, "children"),
                   Input({"type": "review-approve", "key": MATCH}, "n_clicks"),
                   Input({"type": "review-return", "key": MATCH}, "n_clicks"),
@@ -312,10 +290,10 @@ def register(app: dash.Dash) -> None:
         snapshot (never taken from the request) and must be in the supervisor's regions."""
         query = parse_query(search)
         lang, task_id = lang_of(query), query.get("task")
-        if not access.may_review() or not task_id or not may_see_task(task_id):
+        if not access.may_review() or not task_id or not access.may_see_task(task_id):
             raise PreventUpdate
         key = ctx.triggered_id["key"]
-        found = data.review_queue(task_id=task_id, limit=None)
+        found = data.review_queue(task_id)
         found = found[(found["report_key"] == key) & (found["review_state"] == "pending_review")] if len(found) else found
         if found.empty:
             return dbc.Alert(t("review_none_pending", lang), color="warning", className="py-1 mb-0")
@@ -334,7 +312,7 @@ def register(app: dash.Dash) -> None:
     def escalate(_issue, _close, note, search):
         query = parse_query(search)
         lang, task_id = lang_of(query), query.get("task")
-        if not access.may_review() or not task_id or not may_see_task(task_id):
+        if not access.may_review() or not task_id or not access.may_see_task(task_id):
             raise PreventUpdate
         action = "issue" if ctx.triggered_id == "escalation-issue" else "close"
         try:
@@ -368,7 +346,7 @@ def register_routes(server) -> None:
         if not attached or not path.is_file():
             abort(404)
         acc = access.account()
-        if not may_see_task(task_id) or not any(r.task_id == task_id for r in attached):
+        if not access.may_see_task(task_id) or not any(r.task_id == task_id for r in attached):
             accounts_store().audit(acc.username, "evidence_download_refused", task_id, f"download of {sha256} refused (403)",
                                    sha256)
             abort(403)

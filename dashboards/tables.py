@@ -16,10 +16,10 @@ import pandas as pd
 from dashboards import access, data, formats, grid_model
 from dashboards.auth import store
 from dashboards.grid_model import Window, quoted
-from dashboards.i18n import (DBT_STATUS, DOMAIN, DUE_BASIS, GX_EXPECTATION, GX_SEVERITY, GX_SUCCESS, INPUT_KIND,
-                             INPUT_STATUS, TEMPLATE_HEADER,
-                             PLAN_FILE_STATUS, PROGRESS_STATUS, ROLE, ROLE_OF_ACCOUNT, STATUS, TASK_STATUS, YES_NO,
-                             column, lang_of, pick, target_label)
+from dashboards.i18n import (DBT_STATUS, DOMAIN, DUE_BASIS, ESCALATION_ORIGIN, GX_EXPECTATION, GX_SEVERITY, GX_SUCCESS,
+                             INPUT_KIND, INPUT_STATUS, TEMPLATE_HEADER,
+                             PLAN_FILE_STATUS, PROGRESS_STATUS, REVIEW_STATE, ROLE, ROLE_OF_ACCOUNT, STATUS, TASK_STATUS,
+                             YES_NO, column, lang_of, pick, target_label)
 
 
 # What each table shows, in order: the grid's columns (known before any row is fetched) and the download's.
@@ -45,13 +45,17 @@ COLUMNS: dict[str, list[str]] = {
     "my_uploads": ["at", "acted_on", "ingest_status", "rows_landed", "rows_rejected", "rows_blank", "detail",
                    "checksum"],
     "audit_log": ["seq", "at", "actor", "action", "acted_on", "detail", "checksum"],
+    "review_queue": ["task", "title", "region", "unit", "period", "review_state", "received_at", "evidence_count",
+                     "returned_reason", "task_id", "report_key"],
+    "escalations": ["task", "title", "region", "lead_units", "origin", "reason", "opened_on", "closed_on", "last_note",
+                    "task_id"],
     "accounts": ["username", "role", "region", "unit", "disabled"],
 }
 
 # Columns a download carries and the screen does not: ids, file names and checksums (a reader traces a row
 # by them; on screen they are the tooltip of the column named beside them).
 HIDDEN = {"task_id", "source_reference", "status_code", "run_id", "sha256", "checksum", "expectation_type",
-          "sample_unexpected", "rule", "original_json"}
+          "sample_unexpected", "rule", "original_json", "report_key"}
 TOOLTIPS = {"task": "task_id", "title": "title", "source": "source_reference", "file": "sha256",
             "validated_at": "run_id", "detail": "detail", "reason_zh": "reason_zh", "reason_en": "reason_en",
             "original": "original_json", "message": "message", "expectation": "expectation_type",
@@ -252,12 +256,22 @@ VIEW_FORMATS: dict[str, tuple[dict, dict]] = {
     "dbt": ({"failures": "number"}, {"status": DBT_STATUS}),
     "inputs": ({"rows_landed": "number", "rows_rejected": "number"}, {"kind": INPUT_KIND, "status": INPUT_STATUS}),
     "quarantine": ({"quarantined_at": "moment"}, {"column_name": TEMPLATE_HEADER}),
+    "review_queue": ({"period": "month", "received_at": "moment", "evidence_count": "number"},
+                     {"review_state": REVIEW_STATE}),
+    "escalations": ({"opened_on": "day", "closed_on": "day"}, {"origin": ESCALATION_ORIGIN}),
 }
 
 
 def _view_for_people(name: str, view: data.View, lang: str) -> data.View:
     kinds, labels = VIEW_FORMATS[name]
     return formatted(view, kinds, labels, lang)
+
+
+def _tasks_named(name: str, view: data.View, lang: str) -> data.View:
+    """A view of rows about tasks (task_id, plan_title, no) for people, the task as 计划 第5条."""
+    named = data.View(f"""select *, coalesce({formats.task_name_sql('plan_title', 'no', lang)}, task_id) as task
+                          from ({view.sql})""", view.params, view.order, view.unique)
+    return _view_for_people(name, named, lang)
 
 
 def _run_id() -> str:
@@ -277,6 +291,9 @@ QUERIES: dict[str, Callable[[dict], data.View]] = {
     "dbt": lambda query: _view_for_people("dbt", data.dbt_view(_run_id()), lang_of(query)),
     "inputs": lambda query: _view_for_people("inputs", data.inputs_view(lang_of(query)), lang_of(query)),
     "quarantine": lambda query: _view_for_people("quarantine", data.quarantine_view(lang_of(query)), lang_of(query)),
+    # /review (issue 26): the reports awaiting review or returned, and the 督办
+    "review_queue": lambda query: _tasks_named("review_queue", data.review_queue_view(), lang_of(query)),
+    "escalations": lambda query: _tasks_named("escalations", data.escalations_view(), lang_of(query)),
 }
 
 

@@ -21,6 +21,7 @@ from dash import html
 from flask import abort, send_file
 
 from pipelines.config import data_paths
+from pipelines.filekind import HEAD_BYTES, looks_like_text, signature
 from pipelines.submissions.contract import MAX_FILE_BYTES
 from pipelines.submissions.ingest import SCREEN_REASONS, IngestContext, Sender, check_file, write_sender_note
 
@@ -28,7 +29,7 @@ from . import access, data
 from .auth import store
 from .i18n import t
 
-ACCEPTED = {".xlsx": b"PK\x03\x04", ".csv": None}
+ACCEPTED = {".xlsx": "zip", ".csv": None}  # the signature the bytes must have (pipelines.filekind); None: text
 MAX_NAME_CHARS = 100  # a stored name (region_unit_stamp_name) stays far below any file system's limit
 RATE_LIMIT = (10, timedelta(minutes=10))  # uploads per account per window
 UPLOAD_ACTIONS = ("upload", "upload_refused", "upload_rejected")
@@ -72,8 +73,8 @@ def _checked_bytes(contents: str, filename: str) -> bytes:
         raise UploadRefused(f"文件超过 {MAX_FILE_BYTES // (1024 * 1024)} MB / the file is larger than "
                             f"{MAX_FILE_BYTES // (1024 * 1024)} MB")
     raw = base64.b64decode(b64, validate=False)
-    magic = ACCEPTED[suffix]
-    if magic is not None and not raw.startswith(magic) or magic is None and b"\x00" in raw[:4096]:
+    expected = ACCEPTED[suffix]
+    if not (signature(raw[:HEAD_BYTES]) == expected if expected is not None else looks_like_text(raw)):
         raise UploadRefused(f"文件内容与扩展名 {suffix} 不符，请另存为 .xlsx / the content is not a {suffix} file; "
                             "save it as .xlsx")
     return raw

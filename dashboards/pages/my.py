@@ -26,13 +26,12 @@ def todo_line(p: dict) -> str:
             + f"; {int(p['reported'])} reported")
 
 
-def _task_detail(query: dict, lang: str, region: str, unit: str, period: str):
+def _task_detail(query: dict, lang: str):
     """The detail of the task the unit opened from its list (?task=…), as leaders see it on /tasks; only a
-    task the unit is named in."""
+    task the unit is named in (access.may_see_task)."""
     if not query.get("task"):
         return html.Div(t("click_a_task", lang), className="text-muted small mb-3", id="task-detail")
-    own = frozenset(data.unit_tasks(region, unit, period)["task_id"])
-    return _tasks_page()._detail(query["task"], query, lang, PATH, own)
+    return _tasks_page()._detail(query["task"], query, lang, PATH)
 
 
 def _tasks_page():
@@ -58,7 +57,7 @@ def layout(**query):
         dcc.Loading(html.Div(id="upload-result")),
         supervision.unit_section(acc, query),  # returned reports, open 督办, evidence (issue 26)
         html.H5(t("my_tasks", lang)),
-        _task_detail(query, lang, acc.region, acc.unit, period),
+        _task_detail(query, lang),
         table_block("my_tasks", query, row_id="task_id", height=420),
         html.H5(t("my_uploads", lang)), table_block("my_uploads", query, height=300),
     )

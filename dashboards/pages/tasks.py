@@ -9,7 +9,7 @@ from dash import dcc, html
 from dashboards import access, data, formats, supervision, tables
 from dashboards.grid_model import Window
 from dashboards.components import (TASK_STATUS_COLOR, colon, filter_dropdown, frame, guarded, href, searched_dropdown,
-                                   searched_options, table_block)
+                                   rows_grid, searched_options, table_block)
 from dashboards.i18n import COMPARATOR, DEADLINE_KIND, DOMAIN, DUE_BASIS, ROLE, TASK_STATUS, column, lang_of, pick, t
 
 PATH = "/tasks"
@@ -103,14 +103,12 @@ def _outputs(df: pd.DataFrame, lang: str) -> pd.DataFrame:
                          "reported": [reported(r) for r in df.itertuples()], "year": df["year"], "line": df["line"]})
 
 
-def _detail(task_id: str, query: dict, lang: str, path: str = PATH, tasks_in_scope: frozenset | None = None) -> html.Div:
-    """One task's detail, on ``path`` (/tasks, or a unit's /my: there only its own ``tasks_in_scope``)."""
+def _detail(task_id: str, query: dict, lang: str, path: str = PATH) -> html.Div:
+    """One task's detail, on ``path`` (/tasks, or a unit's /my), to whom may see it (access.may_see_task)."""
     d = data.task(task_id)
     if d is None:
         return _not_shown("task_not_found", query, lang, path)
-    scope = access.region_scope()
-    if (scope is not None and d["task"]["region"] not in scope
-            or tasks_in_scope is not None and task_id not in tasks_in_scope):
+    if not access.may_see_task(task_id, d["task"]["region"]):
         return _not_shown("task_out_of_scope", query, lang, path)
     task = d["task"]
     lines = d["lines"]
@@ -158,7 +156,7 @@ def _detail(task_id: str, query: dict, lang: str, path: str = PATH, tasks_in_sco
             dbc.Col([html.H6(t("deadlines", lang)), _small_table(deadlines, lang, "task-deadlines")], lg=6),
         ]),
         html.H6(t("report_history", lang)), chart if chart is not None else html.Div(t("none", lang), className="small text-muted"),
-        html.H6(t("reports", lang)), _small_table(shown_reports, lang, "task-reports"),
+        html.H6(t("reports", lang)), rows_grid("task-reports", shown_reports, lang),
         html.H6(t("task_outputs", lang)), _small_table(_outputs(d["outputs"], lang), lang, "task-outputs",
                                                        {"indicator": t("output_indicator", lang),
                                                         "quantity": t("quantity", lang),

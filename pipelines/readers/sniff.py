@@ -1,13 +1,12 @@
-"""Which reader a plan file needs, decided by its bytes (the extension is only a hint)."""
+"""Which reader a plan file needs, decided by its bytes (the extension is only a hint; what the bytes are is
+pipelines/filekind.py's)."""
 from __future__ import annotations
 
-import zipfile
 from pathlib import Path
 
-from .source import UnreadablePlanError
+from pipelines.filekind import HEAD_BYTES, is_encrypted_ole2, office_kind, signature, zip_parts
 
-_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Word 97–2003, WPS, and password-protected Office files
-_ENCRYPTED_PACKAGE = "EncryptedPackage".encode("utf-16-le")
+from .source import UnreadablePlanError
 
 
 def _error(zh: str, en: str, path: Path) -> UnreadablePlanError:
@@ -18,28 +17,26 @@ def sniff(path: Path) -> str:
     """``txt``, ``docx`` or ``pdf``; any other kind of file raises with what to do about it."""
     path = Path(path)
     with open(path, "rb") as fh:
-        head = fh.read(8)
-    if not head:
+        kind = signature(fh.read(HEAD_BYTES))
+    if kind == "empty":
         raise _error("文件为空", "the file is empty", path)
-    if head.startswith(b"%PDF-"):
+    if kind == "pdf":
         return "pdf"
-    if head.startswith(_OLE2):
-        if _ENCRYPTED_PACKAGE in path.read_bytes():
+    if kind == "ole2":
+        if is_encrypted_ole2(path.read_bytes()):
             raise _error("文件设有打开密码，无法读取：请取消密码后另存为 .docx 再放入",
                          "the document is password-protected: remove the password and save it as .docx", path)
         raise _error("旧版 Word/WPS 格式（.doc/.wps）无法直接读取：请在 Word 或 WPS 中“另存为” .docx 后再放入",
                      "legacy .doc/.wps format: open it in Word or WPS and save it as .docx", path)
-    if head.startswith(b"PK\x03\x04"):
-        try:
-            with zipfile.ZipFile(path) as z:
-                names = set(z.namelist())
-        except zipfile.BadZipFile:
+    if kind == "zip":
+        parts = zip_parts(path)
+        if parts is None:
             raise _error("文件已损坏（压缩包不完整）：请重新导出或重新下载", "the file is corrupt (broken archive): "
-                         "export or download it again", path) from None
-        if "word/document.xml" in names:
+                         "export or download it again", path)
+        if office_kind(parts) == "docx":
             return "docx"
         raise _error("压缩包中没有 Word 文档（若为 .odt/.xlsx 等，请另存为 .docx）",
                      "an archive without a Word document (.odt, .xlsx …): save the plan as .docx", path)
-    if head.startswith(b"{\\rtf"):
+    if kind == "rtf":
         raise _error("RTF 格式无法直接读取：请另存为 .docx", "RTF: save the plan as .docx", path)
     return "txt"

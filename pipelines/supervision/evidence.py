@@ -6,13 +6,14 @@ most MAX_EVIDENCE_BYTES. Anything else is refused with a reason in Chinese and E
 """
 from __future__ import annotations
 
-import io
-import zipfile
 from pathlib import PurePath
+
+from pipelines.filekind import kind_of
 
 MAX_EVIDENCE_BYTES = 20 * 1024 * 1024  # 20 MB: a scanned multi-page PDF fits, a video does not
 
-# what the content must be, and the media type it is served with, by the extension a clerk gives (kind_of)
+# what the content must be (pipelines.filekind.kind_of), and the media type it is served with, by the
+# extension a clerk gives
 SUFFIXES = {
     ".pdf": ("pdf", "application/pdf"),
     ".png": ("png", "image/png"),
@@ -32,29 +33,6 @@ class EvidenceRefused(ValueError):
         super().__init__(f"{message_zh} / {message_en}")
         self.message_zh = message_zh
         self.message_en = message_en
-
-
-def kind_of(data: bytes) -> str | None:
-    """What the bytes are, by content: 'pdf', 'png', 'jpeg', 'docx', 'xlsx', or None."""
-    if data.startswith(b"%PDF-"):
-        return "pdf"
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png"
-    if data.startswith(b"\xff\xd8\xff"):
-        return "jpeg"
-    if data.startswith(b"PK\x03\x04"):
-        try:
-            with zipfile.ZipFile(io.BytesIO(data)) as z:
-                names = z.namelist()
-        except (zipfile.BadZipFile, ValueError, OSError):
-            return None
-        if "[Content_Types].xml" not in names:
-            return None
-        if any(n.startswith("word/") for n in names):
-            return "docx"
-        if any(n.startswith("xl/") for n in names):
-            return "xlsx"
-    return None
 
 
 def too_large() -> EvidenceRefused:
@@ -77,6 +55,7 @@ def check_evidence(data: bytes, filename: str) -> str:
     expected, media_type = SUFFIXES[suffix]
     kind = kind_of(data)
     if kind != expected:
+        kind = kind if kind in {k for k, _ in SUFFIXES.values()} else None  # named only when it is one we take
         found_zh = f"实际为 {kind.upper()} 文件" if kind else "不是可接收的文件类型"
         found_en = f"it is a {kind.upper()} file" if kind else "it is not a type we accept"
         raise EvidenceRefused(f"文件内容与扩展名 {suffix} 不符（{found_zh}），请以正确格式另存后上传",

@@ -20,7 +20,7 @@ import duckdb
 
 CSV_NAME = "reminders.csv"
 CSV_COLUMNS = ("region", "unit", "contact", "email", "task_id", "task_title", "period", "due_date", "kind",
-               "days_late", "periods_open", "file", "mailed")
+               "days_late", "periods_open", "reason", "file", "mailed")
 
 
 class RemindersError(RuntimeError):
@@ -72,14 +72,18 @@ class RemindersResult:
 
 
 def read_reminders(snapshot: Path) -> tuple[date, list[dict]]:
-    """The snapshot's as-of date and its mart_reminders rows, ordered by region, unit, kind, due date."""
+    """The snapshot's as-of date and its mart_reminders rows, ordered by region, unit, kind (returned reports
+    to resubmit first, then late, then due soon), due date. A snapshot built before resubmit reminders has
+    no reason column: none then."""
     con = duckdb.connect(str(snapshot), read_only=True)
     try:
         as_of = con.execute("select as_of from marts.mart_headline").fetchone()[0]
-        cur = con.execute("""select region, unit, contact, email, task_id, task_title, period, due_date, kind,
-                                    days_late, periods_open
-                             from marts.mart_reminders
-                             order by region, unit, kind = 'due_soon', due_date, task_id""")
+        has_reason = con.execute("""select count(*) from information_schema.columns where table_schema = 'marts'
+                                    and table_name = 'mart_reminders' and column_name = 'reason'""").fetchone()[0]
+        cur = con.execute(f"""select region, unit, contact, email, task_id, task_title, period, due_date, kind,
+                                     days_late, periods_open, {'reason' if has_reason else 'null::varchar as reason'}
+                              from marts.mart_reminders
+                              order by region, unit, kind <> 'resubmit', kind = 'due_soon', due_date, task_id""")
         cols = [d[0] for d in cur.description]
         return as_of, [dict(zip(cols, r)) for r in cur.fetchall()]
     finally:
@@ -90,24 +94,39 @@ def _safe(name: str) -> str:
     return re.sub(r'[\\/:*?"<>|\x00-\x1f]', "_", name).strip() or "_"
 
 
+def _line_zh(r: dict) -> str:
+    if r["kind"] == "resubmit":  # a report the supervising office returned: the reason is what to fix
+        more = f"（另有 {r['periods_open'] - 1} 期被退回）" if r["periods_open"] > 1 else ""
+        return (f"【退回待重报】{r['task_title']}（{r['task_id']}）— {r['period']} 期报告被退回{more}，"
+                f"退回理由：{r.get('reason') or '（未写明）'}；请按意见修改后重新报送")
+    tag = f"已逾期 {r['days_late']} 天" if r["kind"] == "late" else "即将到期"
+    more = f"，共 {r['periods_open']} 期未报" if r["periods_open"] > 1 else ""
+    return f"【{tag}】{r['task_title']}（{r['task_id']}）— {r['period']} 期报告，截止 {r['due_date']:%Y-%m-%d}{more}"
+
+
+def _line_en(r: dict) -> str:
+    if r["kind"] == "resubmit":
+        return (f"[returned: resubmit] {r['task_id']}, period {r['period']}, returned by the supervising office: "
+                f"{r.get('reason') or '(no reason given)'}")
+    tag = f"late by {r['days_late']} days" if r["kind"] == "late" else "due soon"
+    return f"[{tag}] {r['task_id']}, period {r['period']}, due {r['due_date']:%Y-%m-%d}"
+
+
 def letter_text(letter: Letter, as_of: date) -> str:
     late = [r for r in letter.rows if r["kind"] == "late"]
     soon = [r for r in letter.rows if r["kind"] == "due_soon"]
+    returned = [r for r in letter.rows if r["kind"] == "resubmit"]
+    again_zh = f"，退回待重报 {len(returned)} 项" if returned else ""
+    again_en = f", {len(returned)} returned to resubmit" if returned else ""
     lines = [f"{letter.contact or letter.unit}：", "",
              f"截至 {as_of:%Y年%m月%d日}，{letter.region}{letter.unit} 有 {len(letter.rows)} 项任务的进展情况待报送"
-             f"（已逾期 {len(late)} 项，即将到期 {len(soon)} 项）：", ""]
-    for i, r in enumerate(letter.rows, 1):
-        tag = f"已逾期 {r['days_late']} 天" if r["kind"] == "late" else "即将到期"
-        more = f"，共 {r['periods_open']} 期未报" if r["periods_open"] > 1 else ""
-        lines.append(f"{i}. 【{tag}】{r['task_title']}（{r['task_id']}）— {r['period']} 期报告，"
-                     f"截止 {r['due_date']:%Y-%m-%d}{more}")
+             f"（已逾期 {len(late)} 项，即将到期 {len(soon)} 项{again_zh}）：", ""]
+    lines += [f"{i}. {_line_zh(r)}" for i, r in enumerate(letter.rows, 1)]
     lines += ["", "请登录 PlanKPI 下载本单位填报模板，填报后上传。", "",
               "—— English ——",
               f"As of {as_of:%Y-%m-%d}, {letter.unit} ({letter.region}) has {len(letter.rows)} progress report(s) "
-              f"to send ({len(late)} late, {len(soon)} due soon):"]
-    for i, r in enumerate(letter.rows, 1):
-        tag = f"late by {r['days_late']} days" if r["kind"] == "late" else "due soon"
-        lines.append(f"{i}. [{tag}] {r['task_id']}, period {r['period']}, due {r['due_date']:%Y-%m-%d}")
+              f"to send ({len(late)} late, {len(soon)} due soon{again_en}):"]
+    lines += [f"{i}. {_line_en(r)}" for i, r in enumerate(letter.rows, 1)]
     lines += ["Please download your template from PlanKPI, fill it in and upload it.", ""]
     return "\n".join(lines)
 
@@ -140,8 +159,8 @@ def _write_csv(folder: Path, letters: list[Letter]) -> None:
     for letter in letters:
         for r in letter.rows:
             w.writerow([r["region"], r["unit"], r["contact"] or "", r["email"] or "", r["task_id"], r["task_title"],
-                        r["period"], r["due_date"], r["kind"], r["days_late"], r["periods_open"],
-                        letter.path.name, "yes" if letter.mailed else "no"])
+                        r["period"], r["due_date"] or "", r["kind"], r["days_late"], r["periods_open"],
+                        r.get("reason") or "", letter.path.name, "yes" if letter.mailed else "no"])
     (folder / CSV_NAME).write_text(buf.getvalue(), encoding="utf-8-sig")
 
 

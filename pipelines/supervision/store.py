@@ -70,9 +70,15 @@ class EvidenceRecord:
 _EVIDENCE_COLUMNS = ", ".join(EvidenceRecord.__dataclass_fields__)
 
 
+def now() -> datetime:
+    """The time a record is made at when none is given (the clock of every record; a test world dated in the
+    past replaces it, as decisions made after a build's as-of date are not read)."""
+    return datetime.now(timezone.utc)
+
+
 def _utc(at: datetime | None) -> str:
     """A UTC ISO time; ``at`` (tests, back-filled records) must be timezone-aware."""
-    at = at or datetime.now(timezone.utc)
+    at = at or now()
     if at.tzinfo is None:
         raise ValueError("时间须带时区 / the time must be timezone-aware")
     return at.astimezone(timezone.utc).isoformat(timespec="seconds")

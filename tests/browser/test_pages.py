@@ -101,7 +101,7 @@ def test_a_task_opens_down_to_its_printed_sentence(world, app, dash_duo, passwor
     assert source not in dash_duo.find_element("#task-source-ref").text
     assert printed.strip()[:20] in dash_duo.find_element("#task-source").text
     assert f"task={task_id}" in dash_duo.driver.current_url
-    rows = dash_duo.find_elements("#task-reports tbody tr")
+    rows = dash_duo.find_elements("#task-reports .ag-center-cols-container .ag-row")  # a grid of every report
     assert len(rows) == reports > 0
 
 

@@ -58,7 +58,12 @@ def test_a_yangquan_supervisor_sees_yangquan_only_and_not_the_accounts(world, ap
     assert rows and {r["region"] for r in rows} <= scope and len(rows) == in_scope
     assert "该任务不在您的查看范围" in _rendered(supervisor, f"/tasks?task={other}")
     assert "task-supervision" in _rendered(supervisor, f"/tasks?task={own}")  # review, evidence, 督办 of its own
-    assert "review-queue" in _rendered(supervisor, "/review") or "count-review-queue" in _rendered(supervisor, "/review")
+    assert "grid-review_queue" in _rendered(supervisor, "/review") and "grid-escalations" in _rendered(supervisor, "/review")
+    listed = supervisor.post("/_dash-update-component", json=grid_rows_body("escalations", end=5000)).get_json()
+    listed = listed["response"]["grid-escalations"]["getRowsResponse"]["rowData"]
+    in_scope = _snapshot(world.paths, "select count(*) from marts.mart_escalations where region in (select unnest(?))",
+                         [sorted(scope)])[0][0]
+    assert {r["region"] for r in listed} <= scope and len(listed) == in_scope  # the 督办 of its regions only
     refused = _rendered(supervisor, "/accounts")
     assert "forbidden" in refused and "account-add" not in refused
     assert supervisor.get("/download/accounts.csv").status_code == 403
@@ -255,12 +260,18 @@ def _switch(dash_duo, username: str, password: str, landing: str) -> None:
     login(dash_duo, username, password, landing)
 
 
-def _open_task_and_decide(dash_duo, task_id: str, button: str, reason: str = "") -> None:
+def _open_task_and_decide(dash_duo, task_id: str, title: str, button: str, reason: str = "") -> None:
     """The supervisor opens the task from the review queue, sees the evidence, and decides."""
     from selenium.webdriver.common.by import By
     dash_duo.driver.get(f"{dash_duo.server_url}/review")
-    dash_duo.wait_for_element("#review-queue", timeout=15)
-    dash_duo.driver.find_element(By.CSS_SELECTOR, f"#review-queue a[title='{task_id}']").click()
+    # the queue is a grid: the supervisor filters it by the task's title, as a reader does, and its row (row id
+    # <task_id>:<report key>) opens the task's detail
+    row = f"#grid-review_queue .ag-row[row-id^='{task_id}:'] .ag-cell[col-id='task']"
+    dash_duo.wait_for_element("#grid-review_queue .ag-row", timeout=15)
+    dash_duo.driver.execute_script("""dash_ag_grid.getApi('grid-review_queue').setFilterModel(
+        {title: {filterType: 'text', type: 'contains', filter: arguments[0]}});""", title)
+    dash_duo.wait_for_element(row, timeout=15)
+    dash_duo.driver.find_element(By.CSS_SELECTOR, row).click()
     dash_duo.wait_for_contains_text("#task-evidence", "完成情况说明.pdf", timeout=15)
     if reason:
         dash_duo.find_element(".review-reason").send_keys(reason)
@@ -268,11 +279,16 @@ def _open_task_and_decide(dash_duo, task_id: str, button: str, reason: str = "")
     dash_duo.wait_for_contains_text("#review-recorded", "已记录，约 1 分钟后生效", timeout=15)
 
 
-def test_the_review_loop_from_report_to_closed_task(world, app_for, dash_duo, tmp_path):
-    from datetime import datetime, timedelta
+def test_the_review_loop_from_report_to_closed_task(world, app_for, dash_duo, tmp_path, monkeypatch):
+    from datetime import datetime, timedelta, timezone
     from dashboards import formats
+    from pipelines.supervision import store as supervision_store
     from tests.browser.conftest import login, start
     from tests.conftest import AS_OF
+    # the world is as of AS_OF and a build never reads a decision made after its as-of date: the
+    # supervisor's clicks happen on the world's days (the dashboard runs in this process)
+    today = [datetime.fromisoformat(AS_OF).replace(hour=2, tzinfo=timezone.utc) - timedelta(days=8)]
+    monkeypatch.setattr(supervision_store, "now", lambda: today[0])
     paths, _ = world_after_a_good_run(world, tmp_path / "data")
     _with_policy(paths, REVIEW_FROM)
     pw = passwords_for(paths.root)
@@ -308,8 +324,8 @@ def test_the_review_loop_from_report_to_closed_task(world, app_for, dash_duo, tm
 
     # 3. the supervisor opens the task, sees the evidence, returns it with a reason
     reason = "佐证材料缺少验收意见原件，请补充后重新报送"
-    _switch(dash_duo, "yq_supervisor", pw["yq_supervisor"], "#review-queue")
-    _open_task_and_decide(dash_duo, task_id, "review-return", reason)
+    _switch(dash_duo, "yq_supervisor", pw["yq_supervisor"], "#grid-review_queue")
+    _open_task_and_decide(dash_duo, task_id, title, "review-return", reason)
     href = dash_duo.find_element("#task-evidence a").get_attribute("href")
     download = _browser_session(dash_duo).get(href)
     assert download.status_code == 200 and download.content == pdf
@@ -325,9 +341,10 @@ def test_the_review_loop_from_report_to_closed_task(world, app_for, dash_duo, tm
     assert second != first
     _sensor_run(paths)
 
-    # 5. the supervisor approves; after the sensor's run the task is complete (销号)
-    _switch(dash_duo, "yq_supervisor", pw["yq_supervisor"], "#review-queue")
-    _open_task_and_decide(dash_duo, task_id, "review-approve")
+    # 5. the supervisor approves, the day before as_of; after the sensor's run the task is complete (销号)
+    today[0] = datetime.fromisoformat(AS_OF).replace(hour=2, tzinfo=timezone.utc) - timedelta(days=1)
+    _switch(dash_duo, "yq_supervisor", pw["yq_supervisor"], "#grid-review_queue")
+    _open_task_and_decide(dash_duo, task_id, title, "review-approve")
     _sensor_run(paths)
     [(status, completed, awaiting, closed_on)] = _snapshot(paths, """
         select s.status_class, h.tasks_completed, h.tasks_awaiting_review, s.closed_on

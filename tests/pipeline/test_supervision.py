@@ -7,7 +7,7 @@ import csv
 import shutil
 import socket
 import subprocess
-from datetime import date, datetime
+from datetime import date, datetime, timezone
 
 import dagster as dg
 import duckdb
@@ -124,8 +124,12 @@ def test_review_decisions_reach_the_marts_on_the_sensors_run(world, tmp_path, mo
     monkeypatch.setenv("PLANKPI_DATA", str(paths.root))
     from pipelines.defs.automation import supervision_sensor
     cursor = str(store.max_seq())
-    store.decide(reported[0], unit, "2024-05", queue[reported[0]][0], "approve", None, "sup_demo")
-    store.decide(reported[1], unit, "2024-05", queue[reported[1]][0], "return", "缺少验收报告，请补充后重报", "sup_demo")
+    decided = datetime(2024, 6, 30, 2, 0, tzinfo=timezone.utc)  # the world's last day (its as-of)
+    store.decide(reported[0], unit, "2024-05", queue[reported[0]][0], "approve", None, "sup_demo", at=decided)
+    store.decide(reported[1], unit, "2024-05", queue[reported[1]][0], "return", "缺少验收报告，请补充后重报", "sup_demo",
+                 at=decided)
+    store.decide(reported[0], unit, "2024-05", queue[reported[0]][0], "return", "（次日误点）", "sup_demo",
+                 at=datetime(2024, 7, 1, 2, 0, tzinfo=timezone.utc))  # after as_of: not read by this world
     request = supervision_sensor(dg.build_sensor_context(cursor=cursor))
     assert isinstance(request, dg.RunRequest)
     assert isinstance(supervision_sensor(dg.build_sensor_context(cursor=str(store.max_seq()))), dg.SkipReason)
@@ -135,7 +139,7 @@ def test_review_decisions_reach_the_marts_on_the_sensors_run(world, tmp_path, mo
     status = {r[0]: r[1:] for r in con.execute(
         """select task_id, status_class, review_state, is_completed, closed_on
            from marts.mart_task_status where task_id in (?, ?)""", reported).fetchall()}
-    # decided in 2026 in a world as of 2024-06-30: a decision counts at as_of at the latest
+    # decided on as_of; the later return of reported[0] (2024-07-01) is not read as of 2024-06-30
     assert status[reported[0]][1:] == ("approved", True, date(2024, 6, 30))
     assert status[reported[0]][0] in ("completed_on_time", "completed_late")
     assert status[reported[1]][:3] == ("overdue", "returned", False)  # back to the unit: overdue again
@@ -148,9 +152,20 @@ def test_review_decisions_reach_the_marts_on_the_sensors_run(world, tmp_path, mo
                        "order by seq").fetchall() == [
         (reported[0], "approve", None, "sup_demo", date(2024, 6, 30)),
         (reported[1], "return", "缺少验收报告，请补充后重报", "sup_demo", date(2024, 6, 30))]
+    # the returned report is a reminder to resubmit, with the supervisor's reason, in the outbox's letter
+    assert con.execute("select task_id, unit, period, reason from marts.mart_reminders where kind = 'resubmit'"
+                       ).fetchall() == [(reported[1], unit, "2024-05", "缺少验收报告，请补充后重报")]
     con.close()
+    result = send_reminders(current_snapshot_path(paths.serving), tmp_path / "outbox", date.fromisoformat(AS_OF))
+    [letter] = [x for x in result.letters if (x.region, x.unit) == (region, unit)]
+    text = letter.path.read_text(encoding="utf-8")
+    assert "【退回待重报】" in text and "退回理由：缺少验收报告，请补充后重报" in text and reported[1] in text
+    assert "[returned: resubmit]" in text
+    with open(result.folder / CSV_NAME, encoding="utf-8-sig") as f:
+        listed = [r for r in csv.DictReader(f) if r["kind"] == "resubmit"]
+    assert [(r["task_id"], r["reason"]) for r in listed] == [(reported[1], "缺少验收报告，请补充后重报")]
     actions = [r["action"] for r in accounts_for(paths.root).audit_log()]
-    assert actions[:3] == ["review_return", "review_approve", "evidence_upload"]
+    assert actions[:4] == ["review_return", "review_return", "review_approve", "evidence_upload"]
 
 
 class _Inbox:

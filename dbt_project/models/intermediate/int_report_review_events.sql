@@ -4,9 +4,8 @@
 -- it arrived, or its period began if later): not_required when it does not say 已完成 or arrived before
 -- review_policy.csv's review_required_from, else pending_review. Each later row is a day with a decision
 -- on it (the day's last decision wins): approved or returned. Decisions on a report that needs no review
--- change nothing. A decision is known from its day; one recorded after as_of (a rebuild for a past date,
--- or a test world whose as-of is in the past) counts at as_of — a decision is never in the future of the
--- run that reads it, and the dashboard shows it after the next run.
+-- change nothing. A decision is known from its day; one made after as_of is not read at all
+-- (stg_review_events keeps the decisions made by as_of).
 with policy as (select review_required_from from {{ ref('stg_review_policy') }}),
 reports as (
     select
@@ -20,7 +19,7 @@ reports as (
 decided as (
     select
         e.report_key,
-        greatest(r.known_from, least(e.decided_at::date, {{ as_of() }})) as on_day,
+        greatest(r.known_from, e.decided_at::date) as on_day,
         arg_max(e, e.seq) as last
     from {{ ref('stg_review_events') }} e
     join reports r using (report_key)

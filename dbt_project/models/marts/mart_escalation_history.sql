@@ -5,8 +5,8 @@
 -- it is overdue by at least escalation_rules.days_overdue days, or its report in force has said 滞后/未启动
 -- for escalation_rules.lagging_periods consecutive reporting periods; the rule's 督办 closes at the first
 -- month end at which neither holds (completed, or reporting progress again). Manual events are the
--- supervisors' issue / close with a note (raw.escalation_events, known from their day; one recorded after
--- as_of counts at as_of, as review decisions do).
+-- supervisors' issue / close with a note (stg_escalation_events: known from their day; one made after
+-- as_of is not read, as review decisions are not).
 with rules as (select * from {{ ref('stg_escalation_rules') }}),
 m as (
     select
@@ -51,7 +51,7 @@ rule_events as (
     where rule_holds <> held_before
 ),
 manual_events as (
-    select task_id, least(event_at::date, {{ as_of() }}) as on_day, 'manual' as origin, seq, action, note, actor
+    select task_id, event_at::date as on_day, 'manual' as origin, seq, action, note, actor
     from {{ ref('stg_escalation_events') }}
 )
 select e.*, t.title as task_title, t.region
