@@ -1,5 +1,5 @@
 -- The review state of every report row over time, as of var as_of: THE rule of review (issue 26), read by
--- int_report_review (the state at as_of) and the completion timeline (macro task_completion_timeline).
+-- int_report_review (the state at as_of) and the completion timeline (int_task_completion_timeline).
 -- Grain: report_key × version (0 = the arrival, else the seq of the day's last decision). The first row is the report's arrival (on_day = the day it became known:
 -- it arrived, or its period began if later): not_required when it does not say 已完成 or arrived before
 -- review_policy.csv's review_required_from, else pending_review. Each later row is a day with a decision

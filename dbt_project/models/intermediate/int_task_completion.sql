@@ -1,5 +1,5 @@
 -- Who may complete a task, and when it is complete, as of var as_of — the authority rule is written once,
--- in macro task_completion_timeline (only lead units complete a task, all of them; a report counts from
+-- in int_task_completion_timeline (only lead units complete a task, all of them; a report counts from
 -- its arrival). This is the timeline's last row per task: the state with every report known by as_of.
 -- mart_task_status_monthly reads the same timeline at each month end, so the history's last month end
 -- equals the headline.
@@ -9,5 +9,5 @@
 -- (is_completed) and int_reporting_obligations (a task is not expected after the period that completed it).
 select task_id, lead_units_total, lead_units_done, is_complete, completed_on, done_period,
        is_awaiting_review, reported_complete_on, approved_on, review_state
-from {{ task_completion_timeline() }} t
+from {{ ref('int_task_completion_timeline') }}
 qualify row_number() over (partition by task_id order by known_from desc) = 1

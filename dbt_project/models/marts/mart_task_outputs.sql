@@ -4,7 +4,7 @@
 -- Which report counts: as int_task_latest_report, a report known by as_of (its period begun, the file
 -- arrived) — the latest period, then the latest file and row — among the rows that carry a figure (a
 -- blank 累计完成量 is "not reported this period", not zero); and, as the completion authority rule
--- (macro task_completion_timeline), the lead units' reports when the task names lead units.
+-- (int_task_completion_timeline), the lead units' reports when the task names lead units.
 -- The template asks one 累计完成量 per task "in 计划量's unit": with one output quantity the figure is that
 -- quantity's; a task with several has no figure to put against any one of them (reported_value null,
 -- reported_for_task keeps what was written). Grain: output quantity (target_id), stored in task order (a

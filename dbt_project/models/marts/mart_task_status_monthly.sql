@@ -4,35 +4,34 @@
 -- the end of the month it arrived in (and never before its period began), so a report sent late for June
 -- does not change the end of June. Among the reports known by a month end, the one in force is chosen as
 -- int_task_latest_report chooses (latest period, then the latest file and row). Whether the task is
--- completed is not that report's word: it is the authority rule (macro task_completion_timeline: only lead
+-- completed is not that report's word: it is the authority rule (int_task_completion_timeline: only lead
 -- units, all of them, each by its own report known then) read at the month end, the same timeline
 -- int_task_completion reads at as_of — so the last month end equals mart_headline.
--- Set-based at province scale (141,600 tasks × months, 3M report rows): the best report per task and
--- arrival month (one aggregate), a running arg_max over those months (one window), and an ASOF join of
--- the month grid onto it — never tasks × months × reports.
+-- Set-based at province scale (141,600 tasks × months, 3M report rows): reports ranked per task, the
+-- highest rank per task and arrival month (one aggregate) carried forward by a running max (one window),
+-- and an ASOF join of the month grid onto it — never tasks × months × reports.
 {{ config(materialized='table') }}
 with r as (
     select
         task_id, status_code, percent, completed_on, period, file_name, row_number, is_sample,
         greatest(last_day(received_at::date), last_day(period_start)) as known_from,
-        (period, ingested_at, received_at, file_checksum, sheet, row_number) as sort_key
+        -- which report supersedes which, as one integer per task (a later one ranks higher): the aggregate
+        -- and the running window compare this number, not a 6-field struct per row
+        row_number() over (partition by task_id
+                           order by period, ingested_at, received_at, file_checksum, sheet, row_number) as rank_in_task
     from {{ ref('stg_progress_reports') }}
     where received_at::date <= {{ as_of() }}
 ),
-per_month as (
-    select task_id, known_from, arg_max(r, sort_key) as best, max(sort_key) as best_key
+per_month as (  -- from each arrival month on: the highest-ranked report known by its end (a running max)
+    select task_id, known_from, max(max(rank_in_task)) over (partition by task_id order by known_from
+                                                            rows between unbounded preceding and current row) as in_force_rank
     from r
     group by task_id, known_from
 ),
 running as (
-    select
-        task_id, known_from,
-        arg_max(best, best_key) over (partition by task_id order by known_from
-                                      rows between unbounded preceding and current row) as in_force
-    from per_month
-),
-completion as (
-    select * from {{ task_completion_timeline() }}
+    select p.task_id, p.known_from, r.status_code, r.percent, r.period, r.file_name, r.row_number, r.is_sample
+    from per_month p
+    join r on r.task_id = p.task_id and r.rank_in_task = p.in_force_rank
 ),
 tasks as (
     select
@@ -57,19 +56,19 @@ months as (
 known as (
     select
         m.*,
-        k.in_force.status_code as latest_status_code,
-        k.in_force.percent as latest_percent,
-        k.in_force.period as latest_period,
+        k.status_code as latest_status_code,
+        k.percent as latest_percent,
+        k.period as latest_period,
         c.completed_on,
-        k.in_force.file_name as report_file,
-        k.in_force.row_number as report_row,
-        coalesce(k.in_force.is_sample, false) as is_sample,
+        k.file_name as report_file,
+        k.row_number as report_row,
+        coalesce(k.is_sample, false) as is_sample,
         coalesce(c.is_complete and c.completed_on <= m.month_end, false) as is_completed,
         coalesce(c.is_awaiting_review, false) as is_awaiting_review,
         coalesce(m.due_date <= m.month_end, false) as is_due
     from months m
     asof left join running k on k.task_id = m.task_id and m.month_end >= k.known_from
-    asof left join completion c on c.task_id = m.task_id and m.month_end >= c.known_from
+    asof left join {{ ref('int_task_completion_timeline') }} c on c.task_id = m.task_id and m.month_end >= c.known_from
 )
 select
     task_id, plan_id, region, month_end, due_date, due_basis, is_ongoing,
