@@ -33,11 +33,11 @@ def _figure(chart: dict, lang: str) -> dict:
     target = chart["target_threshold"] if chart["target_threshold"] is not None else chart["stretch_threshold"]
     colours = [{True: COLOURS["green"], False: COLOURS["red"], None: "#9aa5b1"}[_meets(v, target, chart["direction"])]
                for v in values]
-    # the columns as numpy arrays: Dash's JSON writer takes an array whole (numbers, and text as one list),
-    # where it visits a list's values one by one — a page of 30 charts has thousands
-    periods = np.array([formats.month(m["period"], lang) for m in months])
+    # numbers as float arrays and text as lists: orjson (Dash's JSON writer) takes both whole, but refuses a
+    # numpy array of text — and one refusal sends the whole page through plotly's value-by-value clean-up
+    periods = [formats.month(m["period"], lang) for m in months]
     traces = [{"type": "bar", "x": periods, "y": np.array(values, dtype=float), "name": t("monthly", lang),
-               "marker": {"color": np.array(colours)},
+               "marker": {"color": colours},
                # each bar traces to its submission row (file and row in the hover)
                "customdata": [[m["file_name"], m["row_number"]] for m in months],
                "hovertemplate": "%{x}: %{y}<br>%{customdata[0]} #%{customdata[1]}<extra></extra>"}]
