@@ -145,6 +145,13 @@ def pct(x) -> str:
     return formats.percent(x)
 
 
+def list_link(children: list, link: str, class_name: str) -> dcc.Link:
+    """One row of a short list (the overview's lists, /tasks' phone cards): the row is a link (opened in the
+    page, as dbc.ListGroupItem's href was) with Bootstrap's list-group classes on plain elements — dbc
+    components cost several times an html one to build, and a list of ten rows was 40–60 of them."""
+    return dcc.Link(children, href=link, className=f"list-group-item list-group-item-action {class_name}")
+
+
 def card(label: str, value: str, test_id: str, level: str | None = "none", link: str | None = None,
          lang: str = "zh", note: str | None = None) -> dbc.Col:
     """A headline figure; with a ``level`` (thresholds.py) in its colour and its word, with ``link`` a way

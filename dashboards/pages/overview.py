@@ -8,7 +8,7 @@ from dash import dcc, html
 
 from dashboards import access, data, formats, region_map, supervision, thresholds
 from dashboards.bulletin_links import bulletin_links
-from dashboards.components import BOOTSTRAP_HEX, TASK_STATUS_COLOR, card, frame, guarded, href, table_block
+from dashboards.components import BOOTSTRAP_HEX, TASK_STATUS_COLOR, card, frame, guarded, href, list_link, table_block
 from dashboards.i18n import TASK_STATUS, lang_of, pick, t
 
 PATH = "/"
@@ -130,13 +130,6 @@ def _months_chart(scope: str | None, lang: str) -> html.Div:
     ], id="months-chart", className="mt-3")
 
 
-def _link_item(children: list, link: str, class_name: str) -> dcc.Link:
-    """One row of a short list: the row is a link (opened in the page, as dbc.ListGroupItem's href was) with
-    Bootstrap's list-group classes on plain elements — dbc components cost several times an html one to
-    build, and a list of ten rows was 40–60 of them."""
-    return dcc.Link(children, href=link, className=f"list-group-item list-group-item-action {class_name}")
-
-
 def _overdue_list(lang: str, keep: dict) -> html.Div:
     """The most overdue tasks of the reader's regions (scoped before the cut), each a link to its detail,
     and a link to all of them."""
@@ -144,7 +137,7 @@ def _overdue_list(lang: str, keep: dict) -> html.Div:
     listed = int(rows[0]["listed"]) if rows else 0
     if not listed:
         return html.Div(t("none_overdue", lang), className="text-muted small", id="overdue-list")
-    items = [_link_item([
+    items = [list_link([
         html.Span(formats.task_name(r["plan_title"], r["no"], lang), className="fw-semibold me-2", title=r["task_id"]),
         html.Span(t("days_overdue_n", lang, n=formats.number(r["days_overdue"])), className="badge bg-danger"),
         html.Div(r["title"], className="small overdue-title"),
@@ -180,7 +173,7 @@ def _outputs(lang: str, keep: dict) -> html.Div:
         reported = (t("output_reported_n", lang, n=formats.number(r["reported_value"]), unit=r["measure_unit"],
                       when=formats.month(r["reported_period"], lang))
                     if not formats.missing(r["reported_value"]) else t("output_not_reported", lang))
-        items.append(_link_item([
+        items.append(list_link([
             html.Span(formats.task_name(r["plan_title"], r["no"], lang), className="fw-semibold me-2",
                       title=r["task_id"]),
             html.Span(r["indicator"], className="small"),

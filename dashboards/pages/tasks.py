@@ -8,8 +8,8 @@ from dash import dcc, html
 
 from dashboards import access, data, formats, supervision, tables
 from dashboards.grid_model import Window
-from dashboards.components import (TASK_STATUS_COLOR, colon, filter_dropdown, frame, guarded, href, searched_dropdown,
-                                   rows_grid, searched_options, table_block)
+from dashboards.components import (TASK_STATUS_COLOR, colon, filter_dropdown, frame, guarded, href, list_link,
+                                   searched_dropdown, rows_grid, searched_options, table_block)
 from dashboards.i18n import COMPARATOR, DEADLINE_KIND, DOMAIN, DUE_BASIS, ROLE, TASK_STATUS, column, lang_of, pick, t
 
 PATH = "/tasks"
@@ -181,7 +181,7 @@ def _phone_list(query: dict, lang: str) -> html.Div:
         shown = min(PHONE_CARDS, len(block))
     # each card a link of four plain elements with Bootstrap's list-group classes (built on every /tasks
     # page, desktop too: 20 cards of dbc components were ≈ 160 components, the page's costliest part)
-    cards = [dcc.Link([
+    cards = [list_link([
         html.Span(r["task"], className="fw-semibold me-2"),
         html.Span(r["status"], className=f"badge bg-{TASK_STATUS_COLOR.get(r['status_code'], 'secondary')} "
                                          "task-card-status"),
@@ -190,7 +190,7 @@ def _phone_list(query: dict, lang: str) -> html.Div:
             f"{column('due_date', lang)}{colon(lang)}{r['due_date'] or t('none', lang)}",
             t("days_overdue_n", lang, n=formats.number(r["days_overdue"])) if r["days_overdue"] else "",
             r["lead_units"] or "") if x), className="small text-muted"),
-    ], href=href(PATH, query, task=r["task_id"], cards=None), className="list-group-item list-group-item-action task-card")
+    ], href(PATH, query, task=r["task_id"], cards=None), "task-card")
         for r in block[:shown]]
     more = (dcc.Link(t("show_more", lang), href=href(PATH, query, cards=shown + PHONE_CARDS),
                      className="btn btn-outline-success btn-sm", id="task-cards-more")
