@@ -292,10 +292,12 @@ def searched_options(path: str, name: str, source: Callable[[], tuple[str, dict]
     _option_sources[(path, name)] = source
 
 
-def searched_dropdown(path: str, name: str, label_key: str, value, lang: str) -> dbc.Col:
+def searched_dropdown(path: str, name: str, label_key: str, value, lang: str,
+                      listed: tuple[list[dict], int] | None = None) -> dbc.Col:
     """A filter over many values (registered by searched_options): the page carries the chosen one and
-    the first OPTIONS_INLINE others."""
-    options, total = data.listed_options(_option_sources[(path, name)](), value, limit=OPTIONS_INLINE)
+    the first OPTIONS_INLINE others — ``listed`` when the page has read them already (with its other
+    filters', in one query: data.task_filter_options), else read here."""
+    options, total = listed or data.listed_options(_option_sources[(path, name)](), value, limit=OPTIONS_INLINE)
     placeholder = t("all", lang) if total <= OPTIONS_INLINE else t("type_to_search", lang, n=total)
     return _filter_col(label_key, lang, dcc.Dropdown(id={"type": "filter-search", "name": name},
                                                      options=options, value=value,

@@ -8,8 +8,8 @@ from dash import dcc, html
 
 from dashboards import access, data, formats, supervision, tables
 from dashboards.grid_model import Window
-from dashboards.components import (TASK_STATUS_COLOR, colon, filter_dropdown, frame, guarded, href, list_link,
-                                   searched_dropdown, rows_grid, searched_options, table_block)
+from dashboards.components import (OPTIONS_INLINE, TASK_STATUS_COLOR, colon, filter_dropdown, frame, guarded, href,
+                                   list_link, searched_dropdown, rows_grid, searched_options, table_block)
 from dashboards.i18n import COMPARATOR, DEADLINE_KIND, DOMAIN, DUE_BASIS, ROLE, TASK_STATUS, column, lang_of, pick, t
 
 PATH = "/tasks"
@@ -20,18 +20,25 @@ def _options(values, table: dict, lang: str) -> list[dict]:
     return [{"label": pick(table, v, lang), "value": v} for v in values]
 
 
-for facet in ("region", "plan", "category", "unit"):  # a province has thousands of each (domains: four)
+SEARCHED = ("region", "plan", "category", "unit")  # a province has thousands of each (domains: four)
+for facet in SEARCHED:
     searched_options(PATH, facet, functools.partial(data.task_facet, facet))
 
 
 def _filters(query: dict, lang: str) -> dbc.Row:
-    domains, _ = data.listed_values(data.task_facet("domain"))
+    # every filter's first options in one query (domains: all four)
+    listed = data.task_filter_options({f: query.get(f) for f in SEARCHED},
+                                      {**{f: OPTIONS_INLINE for f in SEARCHED}, "domain": None})
+    domains = [o["value"] for o in listed["domain"][0]]
+
+    def searched(name: str) -> dbc.Col:
+        return searched_dropdown(PATH, name, f"filter_{name}", query.get(name), lang, listed[name])
     return dbc.Row([
-        searched_dropdown(PATH, "region", "filter_region", query.get("region"), lang),
-        searched_dropdown(PATH, "plan", "filter_plan", query.get("plan"), lang),
+        searched("region"),
+        searched("plan"),
         filter_dropdown("domain", "filter_domain", _options(domains, DOMAIN, lang), query.get("domain"), lang),
-        searched_dropdown(PATH, "category", "filter_category", query.get("category"), lang),
-        searched_dropdown(PATH, "unit", "filter_unit", query.get("unit"), lang),
+        searched("category"),
+        searched("unit"),
         filter_dropdown("role", "filter_role", _options(ROLE, ROLE, lang), query.get("role"), lang),
         filter_dropdown("status", "filter_status", _options(TASK_STATUS, TASK_STATUS, lang),
                         query.get("status"), lang),

@@ -57,3 +57,4 @@ manual_events as (
 select e.*, t.title as task_title, t.region
 from (select * from rule_events union all select * from manual_events) e
 join {{ ref('int_task_status') }} t using (task_id)
+order by e.task_id, e.on_day, e.seq  -- task order: the detail's lookup by task_id reads one block

@@ -9,3 +9,4 @@ select
 from {{ ref('stg_evidence') }} e
 left join {{ ref('stg_tasks') }} t using (task_id)
 qualify row_number() over (partition by e.sha256, e.task_id order by e.seq) = 1
+order by e.task_id, e.seq  -- task order: the detail's lookup by task_id reads one block

@@ -10,3 +10,4 @@ from {{ ref('stg_review_events') }} e
 -- the version a decision belongs to: its day's row (version = the day's last decision's seq, so the smallest
 -- version at or after this seq)
 asof left join {{ ref('int_report_review_events') }} v on v.report_key = e.report_key and v.version >= e.seq
+order by e.task_id, e.seq  -- task order: the detail's lookup by task_id reads one block

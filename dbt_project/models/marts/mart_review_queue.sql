@@ -43,3 +43,4 @@ join {{ ref('int_report_review') }} v using (report_key)
 join {{ ref('int_task_status') }} s on s.task_id = l.task_id
 left join evidence e on e.task_id = l.task_id and e.unit is not distinct from l.unit
 where v.review_state in ('pending_review', 'returned')
+order by l.task_id, l.unit  -- task order: the detail's lookup by task_id reads one block

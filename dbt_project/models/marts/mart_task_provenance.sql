@@ -25,3 +25,6 @@ select
 from {{ ref('stg_progress_reports') }} r
 left join {{ ref('int_task_latest_report') }} l
     on l.task_id = r.task_id and l.file_checksum = r.file_checksum and l.sheet = r.sheet and l.row_number = r.row_number
+-- stored in task order: the detail's lookup by task_id reads one block (DuckDB's zone maps), not a scan of a
+-- province's 3M report rows on every task opened
+order by r.task_id, r.period, r.file_checksum, r.sheet, r.row_number
