@@ -77,14 +77,14 @@ def in_words(view: data.View, labels: dict[str, dict], lang: str) -> data.View:
     words = ", ".join(f"coalesce({_label_sql(quoted(c), table, lang)}, {quoted(c)}::varchar) as {quoted(c)}"
                       for c, table in labels.items())
     codes = ", ".join(f"{quoted(c)} as {quoted(c + '_code')}" for c in labels)
-    return data.View(f"select * replace ({words}), {codes} from ({view.sql})", view.params, view.order, view.unique)
+    return data.worded(view, f"select * replace ({words}), {codes} from ({view.sql})")
 
 
 def tasks_for_people(view: data.View, lang: str) -> data.View:
     """The task view as people read it (formats.py): the task as 计划 第5条, dates and periods in words, the
     source as 计划 第304行 with the file reference kept for the tooltip and the download; the raw date and
     period kept to sort by."""
-    shown = data.View(f"""select * replace ({formats.day_sql('due_date', lang)} as due_date,
+    shown = data.worded(view, f"""select * replace ({formats.day_sql('due_date', lang)} as due_date,
                                              {formats.month_sql('latest_period', lang)} as latest_period,
                                              coalesce({_label_sql('latest_status_code', PROGRESS_STATUS, lang)},
                                                       latest_status) as latest_status,
@@ -92,7 +92,7 @@ def tasks_for_people(view: data.View, lang: str) -> data.View:
                                  {formats.task_name_sql('plan_title', 'no', lang)} as task,
                                  source as source_reference, due_date as due_date_raw,
                                  latest_period as latest_period_raw
-                          from ({view.sql})""", view.params, view.order, view.unique)
+                          from ({view.sql})""")
     return in_words(shown, TASK_LABELS, lang)
 
 
@@ -245,8 +245,7 @@ def formatted(view: data.View, kinds: dict[str, str], labels: dict[str, dict], l
     shown += [f"coalesce({_label_sql(quoted(c), table, lang)}, {quoted(c)}::varchar) as {quoted(c)}"
               for c, table in labels.items()]
     raws = ", ".join(f"{quoted(c)} as {quoted(c + '_raw')}" for c in [*kinds, *labels])
-    return data.View(f"select * replace ({', '.join(shown)}), {raws} from ({view.sql})", view.params,
-                     view.order, view.unique)
+    return data.worded(view, f"select * replace ({', '.join(shown)}), {raws} from ({view.sql})")
 
 
 # How the views' values are written for people: (kinds of formats.py, code tables of i18n.py).
@@ -273,8 +272,8 @@ def _view_for_people(name: str, view: data.View, lang: str) -> data.View:
 
 def _tasks_named(name: str, view: data.View, lang: str) -> data.View:
     """A view of rows about tasks (task_id, plan_title, no) for people, the task as 计划 第5条."""
-    named = data.View(f"""select *, coalesce({formats.task_name_sql('plan_title', 'no', lang)}, task_id) as task
-                          from ({view.sql})""", view.params, view.order, view.unique)
+    named = data.worded(view, f"""select *, coalesce({formats.task_name_sql('plan_title', 'no', lang)}, task_id) as task
+                          from ({view.sql})""")
     return _view_for_people(name, named, lang)
 
 

@@ -36,3 +36,5 @@ select
     includes_sample_data, as_of
 from by_scope
 window scope_month as (partition by scope, month_end)
+-- stored in scope order: the overview reads one scope's months (a point lookup, not a scan of every scope)
+order by scope, month_end, status_class
