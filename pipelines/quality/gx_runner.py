@@ -62,6 +62,10 @@ def load_suite_json(name: str) -> dict:
 def _context(docs_dir: str):
     """One ephemeral context per process and Data Docs folder, so the site lists every suite run."""
     ctx = gx.get_context(mode="ephemeral")
+    # An ephemeral context comes with a default site (local_site) in a temporary folder: every checkpoint
+    # would render each page twice, once there, where nobody reads it and nothing removes it.
+    for site in list(ctx.variables.data_docs_sites or {}):
+        ctx.delete_data_docs_site(site)
     # GX draws a progress bar per validation on stderr; in pipeline logs it is only noise.
     ctx.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
     ctx.add_data_docs_site(site_name="plankpi", site_config={

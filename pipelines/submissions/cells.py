@@ -104,9 +104,11 @@ def percent_cells(series: pd.Series, percent_formatted: pd.Series | None = None)
         return t if n is None else _plain(n)
 
     out = _by_value(series, convert)
-    scaled = formatted & series.map(lambda v: isinstance(v, (int, float)) and not isinstance(v, bool))
-    if scaled.any():
-        out[scaled] = [_plain(float(v) * 100) for v in series[scaled]]
+    if formatted.any():  # only percent-formatted cells are looked at one by one (an .xlsx's few)
+        candidates = series[formatted]
+        scaled = candidates[candidates.map(lambda v: isinstance(v, (int, float)) and not isinstance(v, bool))]
+        if len(scaled):
+            out[scaled.index] = [_plain(float(v) * 100) for v in scaled]
     return out
 
 

@@ -56,7 +56,11 @@ class IngestContext:
                     join raw.tasks t using (task_id)
                     join raw.ref_unit_aliases a on a.unit = tu.unit and a.region = t.region
             """).df(), con.sql("select task_id, region from raw.tasks").df(),
-                con.sql("select task_id, unit from raw.task_units").df()),
+                # each task's units as a unit-mismatch reason lists them: distinct, in code-point order
+                con.sql("""
+                    select task_id, string_agg(distinct unit, '、' order by unit) as units
+                    from raw.task_units group by task_id
+                """).df()),
             canonical=dict(con.sql("""
                 select alias, any_value(unit) from raw.ref_unit_aliases
                 group by alias having count(distinct unit) = 1

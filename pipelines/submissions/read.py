@@ -15,8 +15,10 @@ import io
 import re
 import zipfile
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from . import cells
@@ -177,9 +179,10 @@ def _header_key(value) -> str:
     return re.sub(r"\s+", "", cells.text(value, normalised=False)).replace("（", "(").replace("）", ")").replace("％", "%")
 
 
-def _to_sheet(rows: list[list], name: str, percent_cells: set | None = None) -> Sheet | None:
+def _to_sheet(rows: list[list], name: str, percent_cells: set | None = None, empty_is_missing: bool = False
+              ) -> Sheet | None:
     """The sheet's rows from its header row on; columns named by the contract; ``row_number`` the row
-    Excel shows (header row + k)."""
+    Excel shows (header row + k). ``empty_is_missing``: an empty cell ("") becomes None (a CSV's)."""
     for h, row in enumerate(rows[:HEADER_SEARCH_ROWS]):
         cols = [_header_key(c) for c in row]
         for kind, spec in (("progress", PROGRESS_COLUMNS), ("observations", OBSERVATION_COLUMNS)):
@@ -188,10 +191,20 @@ def _to_sheet(rows: list[list], name: str, percent_cells: set | None = None) -> 
         else:
             continue
         spec = {**spec, **OPTIONAL_COLUMNS[kind]}
-        where = {c: cols.index(c) if c in cols else 10_000 for c in spec}
         body = rows[h + 1:]
-        frame = pd.DataFrame({code: [r[where[zh]] if where[zh] < len(r) else None for r in body]
-                              for zh, code in spec.items()}, dtype=object)
+        # The body as one grid of cells, with an empty column last for a column the sheet lacks (or a row
+        # shorter than the header): columns are cut from it at once, not read cell by cell.
+        width = max(map(len, body), default=0)
+        grid = np.full((len(body), width + 1), None, dtype=object)
+        if all(len(r) == width for r in body):
+            grid[:, :width] = body
+        else:
+            for i, r in enumerate(body):
+                grid[i, :len(r)] = r
+        if empty_is_missing:
+            grid[grid == ""] = None
+        where = {c: cols.index(c) if c in cols and cols.index(c) < width else width for c in spec}
+        frame = pd.DataFrame(grid[:, [where[zh] for zh in spec]], columns=list(spec.values()), dtype=object)
         frame.insert(0, "row_number", range(h + 2, h + 2 + len(body)))
         if kind == "progress" and percent_cells:
             letter = _column_letter(where["完成进度(%)"])
@@ -216,21 +229,20 @@ def tidy(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _read_csv(raw: bytes) -> list[list]:
-    """The rows of a CSV (ragged rows allowed: the header decides the columns), empty cells as None."""
+    """The rows of a CSV (ragged rows allowed: the header decides the columns); empty cells are ""
+    here and missing in the sheet (``_to_sheet(empty_is_missing=True)``)."""
     for enc in CSV_ENCODINGS:
         try:
             text = raw.decode(enc)
         except UnicodeDecodeError:
             continue
         try:
-            rows = []
-            for row in csv.reader(io.StringIO(text, newline="")):
-                rows.append([c if c != "" else None for c in row])
-                if len(rows) > MAX_SHEET_ROWS:
-                    raise UnreadableFile(f"文件超过 {MAX_SHEET_ROWS} 行，不是填报模板",
-                                         f"more than {MAX_SHEET_ROWS} rows; not a report template")
+            rows = list(islice(csv.reader(io.StringIO(text, newline="")), MAX_SHEET_ROWS + 1))
         except csv.Error as exc:
             raise UnreadableFile("CSV 文件格式错误，无法读取，请另存为 .xlsx", f"malformed CSV: {exc}") from exc
+        if len(rows) > MAX_SHEET_ROWS:
+            raise UnreadableFile(f"文件超过 {MAX_SHEET_ROWS} 行，不是填报模板",
+                                 f"more than {MAX_SHEET_ROWS} rows; not a report template")
         return rows
     raise UnreadableFile("无法识别CSV编码（支持UTF-8、UTF-8-BOM、GBK）",
                          "cannot decode the CSV as UTF-8, UTF-8-BOM or GBK")
@@ -272,7 +284,7 @@ def read_submission(path: Path, tidied: bool = True) -> list[Sheet]:
     preferred = [PROGRESS_SHEET, OBSERVATION_SHEET]
     ordered = sorted(books.items(), key=lambda kv: preferred.index(kv[0]) if kv[0] in preferred else 9)
     sheets = [s for name, rows in ordered
-              if (s := _to_sheet(rows, name, inspection.percent_cells.get(name))) is not None]
+              if (s := _to_sheet(rows, name, inspection.percent_cells.get(name), suffix == ".csv")) is not None]
     if not sheets:
         raise UnreadableFile("表头不符合填报模板（缺少必需列：" + "、".join(PROGRESS_COLUMNS) + "）",
                              "header does not match the template (required columns missing)")

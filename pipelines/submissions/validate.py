@@ -1,11 +1,14 @@
 """Row rules of the submissions contract, set-wise over a frame: each failure names its column and rule.
 
 Every rule is (column, rule code, Chinese reason, English reason, mask of failing rows). A row that
-fails any rule is quarantined once per failure; the rest land.
+fails any rule is quarantined once per failure; the rest land. A reason that quotes the row (what was found,
+the units expected) is a function of the failing rows, written for those rows only: a batch holds millions of
+rows and few of them fail, so texts are never built for the rows that land.
 """
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -24,9 +27,16 @@ class Validated:
     bad: pd.DataFrame  # row_number, column_name, rule, reason_zh, reason_en, original (index: the row's label)
 
 
-def _per_row(text, hit: pd.DataFrame):
-    """A reason is one text, or a Series of texts (one per row: it names the row's own sender)."""
-    return text.loc[hit.index].to_numpy() if isinstance(text, pd.Series) else text
+Reason = str | Callable[[pd.DataFrame], pd.Series]  # one text, or the text of each failing row
+
+
+def _per_row(text: Reason, hit: pd.DataFrame):
+    """A reason is one text, or a function giving the text of each failing row (it quotes the row)."""
+    return text(hit).to_numpy() if callable(text) else text
+
+
+def _text(part: Reason, rows: pd.DataFrame):
+    return part(rows) if callable(part) else part
 
 
 def _failures(frame: pd.DataFrame, rules: list[tuple]) -> pd.DataFrame:
@@ -78,8 +88,8 @@ class Responsibilities:
     @classmethod
     def of(cls, pairs: pd.DataFrame, task_regions: pd.DataFrame, task_units: pd.DataFrame | None = None
            ) -> "Responsibilities":
-        units = (task_units.groupby("task_id")["unit"].agg(lambda u: "、".join(sorted(set(u))))
-                 if task_units is not None else None)
+        """``task_units``: (task_id, units), the task's units already listed as the reason names them."""
+        units = task_units.set_index("task_id")["units"] if task_units is not None else None
         return cls(pd.Index(task_regions["task_id"].unique()),
                    pd.MultiIndex.from_frame(pairs[["task_id", "unit"]].drop_duplicates()),
                    task_regions.set_index("task_id")["region"], units)
@@ -94,19 +104,31 @@ def _shown_en(values: pd.Series) -> pd.Series:
     return ("found \"" + values.astype("string").fillna("") + "\"").where(values.notna(), "found nothing")
 
 
-def _found(f: pd.DataFrame, column: str, header: str, expected_zh: str, expected_en: str):
-    """(zh, en) per row: ``完成日期：读到"下周"，应为日期，如 2024-03-31`` — the template's header, what was
-    found, what is expected."""
-    return (header + "：" + _shown(f[column]) + "，" + expected_zh,
-            column + " (" + header + "): " + _shown_en(f[column]) + ", " + expected_en)
+def _found(column: str, header: str, expected_zh: Reason, expected_en: Reason) -> tuple[Reason, Reason]:
+    """(zh, en) of each failing row: ``完成日期：读到"下周"，应为日期，如 2024-03-31`` — the template's header,
+    what was found, what is expected (a text, or a function of the rows when it depends on the row)."""
+    return (lambda rows: header + "：" + _shown(rows[column]) + "，" + _text(expected_zh, rows),
+            lambda rows: column + " (" + header + "): " + _shown_en(rows[column]) + ", " + _text(expected_en, rows))
 
 
-def _duplicate_reason(f: pd.DataFrame, keys: list[str], column: str, header: str, what_zh: str, what_en: str):
-    """Duplicates name both rows: the repeated row and the first row with the same keys."""
+def _duplicate_reason(f: pd.DataFrame, keys: list[str], column: str, header: str, what_zh: str, what_en: str
+                      ) -> tuple[Reason, Reason]:
+    """Duplicates name both rows: the repeated row and the first row with the same keys (of the whole
+    frame ``f``: the first row is not a failing one)."""
     group = [c for c in ("_file", "sheet") if c in f] + keys
-    first = f.groupby(group, dropna=False, sort=False)["row_number"].transform("first").astype("Int64").astype("string")
-    return (header + "：与第" + first + "行重复（" + what_zh + "相同），只保留第" + first + "行",
-            column + " (" + header + "): repeats row " + first + " (same " + what_en + "); row " + first + " is kept")
+
+    def first(rows: pd.DataFrame) -> pd.Series:
+        firsts = f.groupby(group, dropna=False, sort=False)["row_number"].transform("first")
+        return firsts.loc[rows.index].astype("Int64").astype("string")
+
+    def zh(rows: pd.DataFrame) -> pd.Series:
+        n = first(rows)
+        return header + "：与第" + n + "行重复（" + what_zh + "相同），只保留第" + n + "行"
+
+    def en(rows: pd.DataFrame) -> pd.Series:
+        n = first(rows)
+        return column + " (" + header + "): repeats row " + n + " (same " + what_en + "); row " + n + " is kept"
+    return zh, en
 
 
 def _sender_rule(f: pd.DataFrame, known_task: pd.Series, responsibilities: Responsibilities) -> tuple | None:
@@ -116,12 +138,12 @@ def _sender_rule(f: pd.DataFrame, known_task: pd.Series, responsibilities: Respo
         return None
     sent = f["_sender_unit"].notna()
     in_region = f["task_id"].map(responsibilities.task_regions).eq(f["_sender_region"])
-    who = f["_sender_region"].fillna("") + f["_sender_unit"].fillna("")
-    who_en = f["_sender_region"].fillna("") + " " + f["_sender_unit"].fillna("")
     return ("reporting_unit", "sender_unit",
-            "填报单位：" + _shown(f["reporting_unit"]) + "，只能以登录单位（" + who + "）的身份填报本单位负责的任务",
-            "reporting_unit (填报单位): " + _shown_en(f["reporting_unit"]) + ", you may report only as your own unit ("
-            + who_en + ") and for its tasks",
+            lambda rows: "填报单位：" + _shown(rows["reporting_unit"]) + "，只能以登录单位（"
+            + rows["_sender_region"].fillna("") + rows["_sender_unit"].fillna("") + "）的身份填报本单位负责的任务",
+            lambda rows: "reporting_unit (填报单位): " + _shown_en(rows["reporting_unit"])
+            + ", you may report only as your own unit (" + rows["_sender_region"].fillna("") + " "
+            + rows["_sender_unit"].fillna("") + ") and for its tasks",
             sent & known_task & (f["unit"].ne(f["_sender_unit"]) | ~in_region.fillna(False)))
 
 
@@ -151,28 +173,31 @@ def validate_progress(frame: pd.DataFrame, responsibilities: Responsibilities, c
     responsible = pd.Series(pd.MultiIndex.from_arrays([f["task_id"], f["unit"]]).isin(responsibilities.pairs),
                             index=f.index)
     done = f["status_code"].eq("done")
-    expected_units = (f["task_id"].map(responsibilities.task_units).fillna("") if responsibilities.task_units
-                      is not None else pd.Series("", index=f.index))
+
+    def expected_units(rows: pd.DataFrame):
+        return (rows["task_id"].map(responsibilities.task_units).fillna("") if responsibilities.task_units
+                is not None else "")
     statuses = "/".join(STATUS_CODES)
     rules = [
         ("task_id", "task_exists",
-         *_found(f, "task_id", "任务编号", "不是已解析计划中的任务编号（请勿修改模板预填的任务编号）",
+         *_found("task_id", "任务编号", "不是已解析计划中的任务编号（请勿修改模板预填的任务编号）",
                  "not a task of the parsed plans (keep the template's task ids)"), ~known_task),
         ("reporting_unit", "unit_responsible",
-         "填报单位：" + _shown(f["reporting_unit"]) + "，不是该任务的责任单位；该任务的责任单位是：" + expected_units,
-         "reporting_unit (填报单位): " + _shown_en(f["reporting_unit"]) + ", not responsible for this task; expected one of: "
-         + expected_units, known_task & ~responsible),
-        ("period", "period_format", *_found(f, "period", "报告期", "应为年-月，如 2023-12", "expected year-month such as 2023-12"),
+         lambda rows: "填报单位：" + _shown(rows["reporting_unit"]) + "，不是该任务的责任单位；该任务的责任单位是："
+         + expected_units(rows),
+         lambda rows: "reporting_unit (填报单位): " + _shown_en(rows["reporting_unit"])
+         + ", not responsible for this task; expected one of: " + expected_units(rows), known_task & ~responsible),
+        ("period", "period_format", *_found("period", "报告期", "应为年-月，如 2023-12", "expected year-month such as 2023-12"),
          ~f["period"].fillna("").str.match(PERIOD_MONTHLY)),
-        ("status", "status_value", *_found(f, "status", "进展状态", f"应为以下之一：{statuses}", f"expected one of {statuses}"),
+        ("status", "status_value", *_found("status", "进展状态", f"应为以下之一：{statuses}", f"expected one of {statuses}"),
          f["status_code"].isna()),
         ("percent", "percent_range",
-         *_found(f, "percent", "完成进度(%)", "应为 0–100 的数字，如 40（推进中、滞后须填写）",
+         *_found("percent", "完成进度(%)", "应为 0–100 的数字，如 40（推进中、滞后须填写）",
                  "expected a number from 0 to 100 such as 40 (required for 推进中 and 滞后)"),
          f["status_code"].notna() & (f["percent_num"].isna() | (f["percent_num"] < 0) | (f["percent_num"] > 100))),
-        ("percent", "done_is_100", *_found(f, "percent", "完成进度(%)", "状态为已完成时应为 100", "status 已完成 requires 100"),
+        ("percent", "done_is_100", *_found("percent", "完成进度(%)", "状态为已完成时应为 100", "status 已完成 requires 100"),
          done & f["percent_num"].notna() & (f["percent_num"] != 100)),
-        ("completed_on", "completed_on_format", *_found(f, "completed_on", "完成日期", "应为日期，如 2024-03-31",
+        ("completed_on", "completed_on_format", *_found("completed_on", "完成日期", "应为日期，如 2024-03-31",
                                                         "expected a date such as 2024-03-31"),
          f["completed_on"].notna() & f["completed_date"].isna()),
         ("completed_on", "completed_on_required",
@@ -180,10 +205,10 @@ def validate_progress(frame: pd.DataFrame, responsibilities: Responsibilities, c
          "completed_on (完成日期): status 已完成 requires the completion date, such as 2024-03-31",
          done & f["completed_on"].isna()),
         ("completed_on", "completed_on_not_future",
-         *_found(f, "completed_on", "完成日期", f"不能晚于今天（{today.isoformat()}）", f"must not be after today ({today.isoformat()})"),
+         *_found("completed_on", "完成日期", f"不能晚于今天（{today.isoformat()}）", f"must not be after today ({today.isoformat()})"),
          f["completed_date"].notna() & (f["completed_date"] > pd.Timestamp(today))),
         ("output_done", "output_done_number",
-         *_found(f, "output_done", "累计完成量", "应为不小于 0 的数字（单位见计划量），如 12",
+         *_found("output_done", "累计完成量", "应为不小于 0 的数字（单位见计划量），如 12",
                  "expected a number of at least 0 (in 计划量's unit) such as 12"),
          f["output_done"].notna() & ~(f["output_num"] >= 0).fillna(False)),
         ("task_id", "duplicate_in_file", *_duplicate_reason(f, ["task_id", "period", "unit"], "task_id", "任务编号",
@@ -239,28 +264,34 @@ def validate_observations(frame: pd.DataFrame, catalogue: pd.DataFrame, regions:
     low_of = dict(zip(catalogue["kpi"], pd.to_numeric(catalogue["min_value"], errors="coerce")))
     high_of = dict(zip(catalogue["kpi"], pd.to_numeric(catalogue["max_value"], errors="coerce")))
     low, high = f["kpi"].map(low_of), f["kpi"].map(high_of)
-    plausible = f["kpi"].map({k: f"{_plain(low_of[k])}–{_plain(high_of[k])} {unit_of[k]}".rstrip() for k in unit_of})
+    plausible_of = {k: f"{_plain(low_of[k])}–{_plain(high_of[k])} {unit_of[k]}".rstrip() for k in unit_of}
     expected_unit = f["kpi"].map(unit_of).fillna("")
+
+    def plausible(rows: pd.DataFrame) -> pd.Series:
+        return rows["kpi"].map(plausible_of).fillna("")
+
+    def unit_should_be(rows: pd.DataFrame, lang: str) -> pd.Series:
+        unit = rows["kpi"].map(unit_of).fillna("")
+        if lang == "zh":
+            return ("该指标的单位应为“" + unit + "”").where(unit.ne(""), "该指标没有计量单位，单位应留空")
+        return ("the indicator's unit is \"" + unit + "\"").where(unit.ne(""), "the indicator has no unit: leave it empty")
     valid_kpis = "、".join(sorted(unit_of))
     rules = [
-        ("kpi", "kpi_known", *_found(f, "kpi", "指标代码", "应为指标目录中的代码之一：" + valid_kpis,
+        ("kpi", "kpi_known", *_found("kpi", "指标代码", "应为指标目录中的代码之一：" + valid_kpis,
                                      "expected one of the catalogue's codes: " + valid_kpis), ~known),
-        ("region", "region_known", *_found(f, "region", "地区", "应为本单位所在的行政区（市/县/区）名称",
+        ("region", "region_known", *_found("region", "地区", "应为本单位所在的行政区（市/县/区）名称",
                                            "expected your own region (city / county / district)"), ~region_ok),
-        ("period", "period_format", *_found(f, "period", "报告期", "应为年-月（如 2023-12）或年份（如 2023）",
+        ("period", "period_format", *_found("period", "报告期", "应为年-月（如 2023-12）或年份（如 2023）",
                                             "expected year-month (2023-12) or a year (2023)"),
          ~f["period"].fillna("").str.match(PERIOD_ANY)),
-        ("value", "value_numeric", *_found(f, "value", "数值", "应为数字，如 35.2", "expected a number such as 35.2"),
+        ("value", "value_numeric", *_found("value", "数值", "应为数字，如 35.2", "expected a number such as 35.2"),
          f["value_num"].isna()),
         ("value", "value_plausible",
-         *_found(f, "value", "数值", "超出该指标的合理范围 " + plausible.fillna(""),
-                 "outside the indicator's plausible range " + plausible.fillna("")),
+         *_found("value", "数值", lambda rows: "超出该指标的合理范围 " + plausible(rows),
+                 lambda rows: "outside the indicator's plausible range " + plausible(rows)),
          known & f["value_num"].notna() & ((f["value_num"] < low) | (f["value_num"] > high)).fillna(False)),
         ("measure_unit", "unit_matches_catalogue",
-         *_found(f, "measure_unit", "单位", ("该指标的单位应为“" + expected_unit + "”").where(expected_unit.ne(""),
-                                                                              "该指标没有计量单位，单位应留空"),
-                 ("the indicator's unit is \"" + expected_unit + "\"").where(expected_unit.ne(""),
-                                                                            "the indicator has no unit: leave it empty")),
+         *_found("measure_unit", "单位", lambda rows: unit_should_be(rows, "zh"), lambda rows: unit_should_be(rows, "en")),
          known & (f["measure_unit"].fillna("") != expected_unit)),
         ("period_kind", "period_kind_known", "期间类型应为当月、累计或年度", "period kind must be 当月, 累计 or 年度",
          ~kind_ok),
@@ -280,12 +311,12 @@ def validate_observations(frame: pd.DataFrame, catalogue: pd.DataFrame, regions:
     ]
     if reporters is not None and sent.any():
         who = f.assign(unit=f["_sender_unit"])[["kpi", "region", "unit"]]
-        named = reporters_named(reporters, f)
         rules.append(("kpi", "reporter_allowed",
-                      "指标代码：" + f["_sender_unit"].fillna("") + " 不是" + f["region"].fillna("")
-                      + "该指标的数据报送单位（应由 " + named + " 报送）",
-                      "kpi (指标代码): " + f["_sender_unit"].fillna("") + " does not report this indicator for "
-                      + f["region"].fillna("") + " (reported by " + named + ")",
+                      lambda rows: "指标代码：" + rows["_sender_unit"].fillna("") + " 不是" + rows["region"].fillna("")
+                      + "该指标的数据报送单位（应由 " + reporters_named(reporters, rows) + " 报送）",
+                      lambda rows: "kpi (指标代码): " + rows["_sender_unit"].fillna("")
+                      + " does not report this indicator for " + rows["region"].fillna("")
+                      + " (reported by " + reporters_named(reporters, rows) + ")",
                       sent & known & ~may_report(who, reporters)))
     result = _split(f, rules)
     result.good = result.good.assign(value=result.good["value_num"],
