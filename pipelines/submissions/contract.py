@@ -44,7 +44,8 @@ CELL_KINDS = {
     "task_id": "code", "task_text": "text", "deadline": "text", "period": "month", "reporting_unit": "code",
     "status": "word", "percent": "percent", "completed_on": "date", "narrative": "text", "evidence": "text",
     "output_done": "number",
-    "kpi": "code", "region": "code", "value": "number", "unit": "code", "source": "text",
+    "kpi": "code", "region": "code", "value": "number", "measure_unit": "code", "source": "text",
+    "period_kind": "word", "valid_days": "number", "good_days": "number",
 }
 # The cells a clerk fills in: a row with all of them empty is 未填 (not reported this period), not an error.
 PROGRESS_INPUTS = ["status", "percent", "completed_on", "narrative", "evidence", "output_done"]

@@ -353,3 +353,50 @@ def test_observations_only_from_the_units_indicator_reporters_names(paths):
         "财政局.csv": (0, 1), "生态环境局.csv": (1, 0), "水务局.csv": (1, 0), "生态环境局_用水.csv": (0, 1)}
     assert "市财政局 不是阳泉市该指标的数据报送单位（应由 本地区生态环境局 报送）" in reports["财政局.csv"].reasons[0][2]
     assert "应由 市水务局 报送" in reports["生态环境局_用水.csv"].reasons[0][2]
+
+
+# --- monitoring values as a station's spreadsheet holds them ------------------------------------------
+
+def test_observations_in_excel_with_blank_optional_cells_land_as_the_same_rows_in_csv(paths, tmp_path):
+    """A monitoring table kept in a spreadsheet (issue 23's columns): numbers as number cells, 期间类型 /
+    有效天数 / 优良天数 left blank where they don't apply, a padded 期间类型, then re-saved by LibreOffice Calc.
+    Excel's empty cells are blanks, not values: every row lands exactly as the same rows sent as CSV."""
+    from openpyxl import Workbook
+    header = ["指标代码", "地区", "报告期", "期间类型", "数值", "单位", "有效天数", "优良天数", "数据来源"]
+    rows = [["good_air_days_ratio", "晋城市", "2022-02", "当月", 71.4, "%", 28, 20, "市监测站"],
+            ["good_air_days_ratio", "晋城市", "2022-03", " 累计 ", 70.2, "%", 59.0, 41, "市监测站"],
+            ["pm25_concentration", "晋城市", "2022-03", None, 45, "µg/m³", 31, None, "市监测站"],
+            ["pm25_concentration", "晋城市", "2022-04", None, 38.5, "µg/m³", None, None, "市监测站"],
+            ["surface_water_class_iii_ratio", "晋城市", "2022", None, 80, "%", None, None, "市监测站"]]
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "监测数据"
+    ws.append(header)
+    for r in rows:
+        ws.append(r)
+    made = tmp_path / "晋城市_监测数据_2022.xlsx"
+    wb.save(made)
+    resaved = _soffice_resave(made, tmp_path / "calc")
+    with zipfile.ZipFile(resaved) as z:
+        assert b"LibreOffice" in z.read("docProps/app.xml")
+
+    def landed(path):
+        shutil.copy2(path, paths.inbox / path.name)
+        [report] = ingest_submissions(paths, today=TODAY)
+        with connect(paths.build_db, read_only=True) as con:
+            got = con.execute("""select kpi, period, period_kind, value, measure_unit, valid_days, good_days
+                                 from raw.observations where file_name like ? order by period, kpi""",
+                              [f"%{path.suffix}"]).fetchall()
+        return report, got
+
+    report, from_excel = landed(resaved)
+    assert (report.rows_landed, report.rows_rejected) == (5, 0), report.reason_lines()
+    csv = tmp_path / "晋城市_监测数据_2022_csv.csv"
+    pd.DataFrame(rows, columns=header).to_csv(csv, index=False, encoding="utf-8-sig")
+    _, from_csv = landed(csv)
+    assert from_excel == from_csv
+    assert from_excel == [("surface_water_class_iii_ratio", "2022", "年度", 80.0, "%", None, None),
+                          ("good_air_days_ratio", "2022-02", "当月", 71.4, "%", 28, 20),
+                          ("good_air_days_ratio", "2022-03", "累计", 70.2, "%", 59, 41),
+                          ("pm25_concentration", "2022-03", "当月", 45.0, "µg/m³", 31, None),
+                          ("pm25_concentration", "2022-04", "当月", 38.5, "µg/m³", None, None)]
