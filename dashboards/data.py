@@ -310,8 +310,9 @@ _STATUS_RANK = "case status " + " ".join(f"when '{s}' then {i}" for i, s in enum
 
 
 def targets_view(region: str | None = None, kpi: str | None = None, status: str | None = None) -> View:
-    """Every target with its attainment and the sentence it was printed in, of one region, KPI and status
-    or all; missed first, then at risk, on track, met, binding targets before stretch ones."""
+    """Every target with its attainment and the sentence it was printed in (an allocated 省下达 target: its
+    document and the plan sentence that took it on, mart_target_attainment.commitment_*), of one region,
+    KPI and status or all; missed first, then at risk, on track, met, binding targets before stretch ones."""
     conditions = [c for c, given in (("region = $region", region), ("kpi = $kpi", kpi), ("status = $status", status))
                   if given]
     return View(f"""select target_id, region, year, kpi, kpi_name_zh, kpi_name_en, indicator, comparator,
@@ -319,6 +320,10 @@ def targets_view(region: str | None = None, kpi: str | None = None, status: str 
                            baseline_year, actual, months_reported, gap, progress_from_baseline, status,
                            status_reason, source, line, line_text, {_reference('source', 'line', 'location')} as reference,
                            (select p.plan_title from marts.mart_plans p where p.plan_id = t.plan_id) as plan_title,
+                           value_source, allocated_document, commitment_text, commitment_line,
+                           {_reference('commitment_source', 'commitment_line', 'commitment_location')} as commitment_reference,
+                           (select p.plan_title from marts.mart_plans p where p.plan_id = t.commitment_plan_id)
+                               as commitment_plan_title,
                            {_STATUS_RANK} as status_rank
                     from marts.mart_target_attainment t {'where ' + ' and '.join(conditions) if conditions else ''}""",
                 {k: v for k, v in (("region", region), ("kpi", kpi), ("status", status)) if v},
@@ -636,10 +641,14 @@ def trend_keys(region: str | None = None, kpi: str | None = None, regions: froze
     return keys, int(found["charts"].iat[0]) if len(found) else 0
 
 
+# What traces an allocated (省下达) target (targets_view's columns): its document, the plan sentence that took
+# it on and where that sentence is printed.
+ALLOCATION_FIELDS = ("value_source", "allocated_document", "commitment_text", "commitment_plan_title",
+                     "commitment_line", "commitment_reference")
 # What a target's note under its chart is made of (targets_view's columns).
 _CHART_TARGET_FIELDS = ("kpi", "region", "year", "status_rank", "stretch", "target_id", "status", "comparator",
                         "target_value", "unit", "direction", "threshold", "kpi_unit", "kpi_name_zh", "kpi_name_en",
-                        "line_text", "plan_title", "line", "reference")
+                        "line_text", "plan_title", "line", "reference", *ALLOCATION_FIELDS)
 
 
 def target_charts(region: str | None = None, kpi: str | None = None,
