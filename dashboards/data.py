@@ -200,6 +200,10 @@ class View:
     params: dict
     order: tuple[str, ...]
     unique: bool = False
+    # a column numbering the rows 1..n in the view's own order (a mart's list_order): a block of the view
+    # in that order, of every row, is a range of it — a filter DuckDB takes down to the table's scan, so
+    # the words of a view are written for the rows shown, not for every row before the cut
+    position: str | None = None
 
 
 def view_sql(view: View, columns: list[str], where: str = "", sort: list[str] | tuple = ()) -> str:
@@ -220,8 +224,13 @@ def view_block(view: View, columns: list[str], window: SqlWindow, start: int, en
     """Rows [start, end) of the view as the grid's ``window`` (grid_model.sql_window) filters and sorts
     it, and how many rows pass; with ``regions``, a leader's, only the rows of those regions."""
     where, params = in_regions(window.where, {**view.params, **window.params}, regions)
-    rows = _records(f"""select {', '.join(map(quoted, columns))} from ({view_sql(view, columns, where, window.order)})
-                        limit $limit offset $offset""", {**params, "limit": end - start, "offset": start})
+    if view.position and not where and not window.order:  # the view's own order, every row: a range
+        rows = _records(f"""select {', '.join(map(quoted, columns))} from ({view.sql})
+                            where {quoted(view.position)} between $first and $last order by {quoted(view.position)}""",
+                        {**params, "first": start + 1, "last": end})
+    else:
+        rows = _records(f"""select {', '.join(map(quoted, columns))} from ({view_sql(view, columns, where, window.order)})
+                            limit $limit offset $offset""", {**params, "limit": end - start, "offset": start})
     if 0 < len(rows) < end - start or start == 0 and not len(rows):
         return rows, start + len(rows)  # the last block: the count is known without counting
     return rows, int(_query(f"select count(*) as n from ({view.sql}) {where}", params)["n"].iat[0])
@@ -700,7 +709,8 @@ def trend_regions() -> tuple[str, dict]:
 def unit_scorecard_view(region: str | None = None) -> View:
     """One row per unit: tasks by role, the lead role's completion and timeliness, reporting compliance."""
     return View("select * from marts.mart_unit_scorecard" + (" where region = $region" if region else ""),
-                {"region": region} if region else {}, ("list_order",))
+                {"region": region} if region else {}, ("list_order",), unique=True,
+                position=None if region else "list_order")  # one region's rows are not 1..n
 
 
 def scorecard_regions() -> tuple[str, dict]:
@@ -838,22 +848,19 @@ def review_queue(task_id: str) -> pd.DataFrame:
 
 def review_queue_view() -> View:
     """/review's grid of reports awaiting review or returned (mart_review_queue: each unit's latest report
-    row per task), awaiting review first, oldest arrival first (list_order, unique)."""
-    return View("""select q.task_id, q.report_key, q.task_title as title, s.plan_title, s.no, q.region, q.unit,
-                          q.period, q.review_state, q.received_at, q.evidence_count, q.returned_reason,
-                          row_number() over (order by q.review_state <> 'pending_review', q.received_at, q.task_id,
-                                                      q.unit, q.report_key) as list_order
-                   from marts.mart_review_queue q left join marts.mart_task_status s using (task_id)""",
-                {}, ("list_order",), unique=True)
+    row per task, its task's plan and number), in the mart's list_order: awaiting review first, oldest
+    arrival first."""
+    return View("""select task_id, report_key, task_title as title, plan_title, no, region, unit, period, review_state,
+                          received_at, evidence_count, returned_reason, list_order
+                   from marts.mart_review_queue""", {}, ("list_order",), unique=True, position="list_order")
 
 
 def escalations_view() -> View:
-    """/review's grid of 督办 (mart_escalations: one per task), open ones first, oldest first (list_order)."""
-    return View("""select e.task_id, e.task_title as title, s.plan_title, s.no, e.region, e.lead_units, e.origin,
-                          e.reason, e.opened_on, e.closed_on, e.last_note,
-                          row_number() over (order by e.is_open desc, e.opened_on, e.task_id) as list_order
-                   from marts.mart_escalations e left join marts.mart_task_status s using (task_id)""",
-                {}, ("list_order",), unique=True)
+    """/review's grid of 督办 (mart_escalations: one per task, its task's plan and number), in the mart's
+    list_order: open ones first, oldest first."""
+    return View("""select task_id, task_title as title, plan_title, no, region, lead_units, origin, reason, opened_on,
+                          closed_on, last_note, list_order
+                   from marts.mart_escalations""", {}, ("list_order",), unique=True, position="list_order")
 
 
 def unit_returned(region: str, unit: str) -> pd.DataFrame:

@@ -79,7 +79,7 @@ def _target_notes(targets: list[dict], lang: str) -> list:
         + (stretch if r["stretch"] else ""),
         html.Blockquote(formats.plain(_sentence(r)), className="small border-start ps-2 mt-1 mb-1",
                         title=_sentence(r)),
-        html.Div(target_source(r, lang)[0], className="text-muted small target-source",
+        html.Div(target_source(r, lang)[0], className="text-muted small",
                  title=target_source(r, lang)[1]),
     ], className="mb-2 target-note") for r in targets]
 
