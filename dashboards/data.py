@@ -246,19 +246,17 @@ def in_regions(where: str, params: dict, regions: frozenset | None) -> tuple[str
 
 def inputs_view(lang: str = "zh") -> View:
     """Every input file the snapshot was built from, with its checksum and how it landed: the manifest's
-    inputs (publish writes them from these two tables), read from the snapshot itself — a province's
-    28,000 files are a query, not a frame built from megabytes of JSON. Each named as people name it
-    (mart_input_files: a plan file by its notice, a submission by its region, unit and periods), the file
-    name beside it."""
-    return View(f"""select 0 as part, 'plan' as kind, coalesce(m.document_name, f.source) as source,
-                          f.source as source_reference, f.checksum as sha256, f.status,
-                          null::integer as rows_landed, null::integer as rows_rejected, null::timestamp as landed_at
-                   from raw.plan_files f left join marts.mart_input_files m on m.file_checksum = f.checksum
-                   union all
-                   select 1, 'submission', coalesce(nullif({_submission_name('m', lang)}, ''), i.file_name),
-                          i.file_name, i.file_checksum, i.status, i.rows_landed, i.rows_rejected, i.ingested_at
-                   from raw.ingested_files i left join marts.mart_input_files m using (file_checksum)""",
-                {}, ("part", "landed_at", "source_reference"))
+    inputs (publish writes them from raw.plan_files and raw.ingested_files, which mart_input_files holds
+    whole), read from the snapshot itself — a province's 28,000 files are a query, not a frame built from
+    megabytes of JSON. Each named as people name it (a plan file by its notice, a submission by its
+    region, unit and periods), the file name beside it; in the mart's list_order (plan files, then
+    submissions as they landed), whose ranges are the grid's first blocks: only the rows shown are named."""
+    return View(f"""select input as kind,
+                          case when input = 'plan' then coalesce(document_name, file_name)
+                               else coalesce(nullif({_submission_name('m', lang)}, ''), file_name) end as source,
+                          file_name as source_reference, file_checksum as sha256, status, rows_landed, rows_rejected,
+                          landed_at, list_order
+                   from marts.mart_input_files m""", {}, ("list_order",), unique=True, position="list_order")
 
 
 def _submission_name(alias: str, lang: str) -> str:
@@ -790,12 +788,13 @@ def dbt_view(run_id: str) -> View:
 
 
 def quarantine_view(lang: str = "zh") -> View:
-    """Every refused row and file with its reason: where it came from as people name it (阳泉市 市生态环境局
-    2023年12月 报表 第5行; the file and row kept as source_reference) and what it held, in the template's
-    headers (进展状态：已完成；完成进度(%)：100), ids and working fields left to the JSON kept beside it."""
+    """Every refused row and file with its reason (mart_quarantine, newest first): where it came from as people
+    name it (阳泉市 市生态环境局 2023年12月 报表 第5行; the file and row kept as source_reference) and what it held,
+    in the template's headers (进展状态：已完成；完成进度(%)：100), ids and working fields left to the JSON kept
+    beside it; the grid's first blocks are ranges of the mart's list_order, named for the rows shown only."""
     shown = {code: header for code, (header, _) in TEMPLATE_HEADER.items() if code not in ("task_id", "task_text")}
     headers = "map {" + ", ".join(f"'{code}': '{header}'" for code, header in shown.items()) + "}"
-    named = f"coalesce(nullif({_submission_name('m', lang)}, ''), q.file_name)"
+    named = f"coalesce(nullif({_submission_name('q', lang)}, ''), q.file_name)"
     return View(f"""select {formats.source_name_sql(named, 'q.row_number', lang)} as source,
                           q.column_name, q.rule, q.reason_zh, q.reason_en,
                           case when json_valid(q.original) and json_type(q.original::json) = 'OBJECT' then
@@ -806,9 +805,8 @@ def quarantine_view(lang: str = "zh") -> View:
                           else q.original end as original,
                           q.quarantined_at,
                           q.file_name || coalesce('#' || q.row_number::varchar, '') as source_reference,
-                          q.original as original_json, q.file_name, q.row_number
-                   from raw.quarantine q left join marts.mart_input_files m using (file_checksum)""", {},
-                ("quarantined_at desc", "file_name", "row_number"))
+                          q.original as original_json, q.file_name, q.row_number, q.list_order
+                   from marts.mart_quarantine q""", {}, ("list_order",), unique=True, position="list_order")
 
 
 # --- supervision (issue 26): review queue, 督办, evidence --------------------------------------------
