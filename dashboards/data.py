@@ -204,6 +204,9 @@ class View:
     # in that order, of every row, is a range of it — a filter DuckDB takes down to the table's scan, so
     # the words of a view are written for the rows shown, not for every row before the cut
     position: str | None = None
+    # a relation holding exactly the view's rows (the mart it reads): how many the view has is its count,
+    # asked without the view's words (and, for a first block read by position, in the same query)
+    rows_of: str | None = None
 
 
 def view_sql(view: View, columns: list[str], where: str = "", sort: list[str] | tuple = ()) -> str:
@@ -224,7 +227,15 @@ def view_block(view: View, columns: list[str], window: SqlWindow, start: int, en
     """Rows [start, end) of the view as the grid's ``window`` (grid_model.sql_window) filters and sorts
     it, and how many rows pass; with ``regions``, a leader's, only the rows of those regions."""
     where, params = in_regions(window.where, {**view.params, **window.params}, regions)
-    if view.position and not where and not window.order:  # the view's own order, every row: a range
+    whole = not where and not window.order  # every row, in the view's own order
+    if whole and view.position and view.rows_of:  # a range of the position, and the count beside it
+        found = _records(f"""select {', '.join(map(quoted, columns))}, (select count(*) from {view.rows_of}) as "__rows"
+                             from ({view.sql}) where {quoted(view.position)} between $first and $last
+                             order by {quoted(view.position)}""", {**params, "first": start + 1, "last": end})
+        if found:
+            return [{c: r[c] for c in columns} for r in found], int(found[0]["__rows"])
+        rows = []
+    elif whole and view.position:
         rows = _records(f"""select {', '.join(map(quoted, columns))} from ({view.sql})
                             where {quoted(view.position)} between $first and $last order by {quoted(view.position)}""",
                         {**params, "first": start + 1, "last": end})
@@ -233,7 +244,9 @@ def view_block(view: View, columns: list[str], window: SqlWindow, start: int, en
                             limit $limit offset $offset""", {**params, "limit": end - start, "offset": start})
     if 0 < len(rows) < end - start or start == 0 and not len(rows):
         return rows, start + len(rows)  # the last block: the count is known without counting
-    return rows, int(_query(f"select count(*) as n from ({view.sql}) {where}", params)["n"].iat[0])
+    counted = f"select count(*) as n from {view.rows_of}" if view.rows_of and not where else \
+        f"select count(*) as n from ({view.sql}) {where}"
+    return rows, int(_query(counted, params if not view.rows_of or where else {})["n"].iat[0])
 
 
 def in_regions(where: str, params: dict, regions: frozenset | None) -> tuple[str, dict]:
@@ -256,7 +269,8 @@ def inputs_view(lang: str = "zh") -> View:
                                else coalesce(nullif({_submission_name('m', lang)}, ''), file_name) end as source,
                           file_name as source_reference, file_checksum as sha256, status, rows_landed, rows_rejected,
                           landed_at, list_order
-                   from marts.mart_input_files m""", {}, ("list_order",), unique=True, position="list_order")
+                   from marts.mart_input_files m""", {}, ("list_order",), unique=True, position="list_order",
+                rows_of="marts.mart_input_files")
 
 
 def _submission_name(alias: str, lang: str) -> str:
@@ -708,7 +722,8 @@ def unit_scorecard_view(region: str | None = None) -> View:
     """One row per unit: tasks by role, the lead role's completion and timeliness, reporting compliance."""
     return View("select * from marts.mart_unit_scorecard" + (" where region = $region" if region else ""),
                 {"region": region} if region else {}, ("list_order",), unique=True,
-                position=None if region else "list_order")  # one region's rows are not 1..n
+                # one region's rows are not 1..n, nor the table's count
+                position=None if region else "list_order", rows_of=None if region else "marts.mart_unit_scorecard")
 
 
 def scorecard_regions() -> tuple[str, dict]:
@@ -806,7 +821,8 @@ def quarantine_view(lang: str = "zh") -> View:
                           q.quarantined_at,
                           q.file_name || coalesce('#' || q.row_number::varchar, '') as source_reference,
                           q.original as original_json, q.file_name, q.row_number, q.list_order
-                   from marts.mart_quarantine q""", {}, ("list_order",), unique=True, position="list_order")
+                   from marts.mart_quarantine q""", {}, ("list_order",), unique=True, position="list_order",
+                rows_of="marts.mart_quarantine")
 
 
 # --- supervision (issue 26): review queue, 督办, evidence --------------------------------------------
@@ -850,7 +866,8 @@ def review_queue_view() -> View:
     arrival first."""
     return View("""select task_id, report_key, task_title as title, plan_title, no, region, unit, period, review_state,
                           received_at, evidence_count, returned_reason, list_order
-                   from marts.mart_review_queue""", {}, ("list_order",), unique=True, position="list_order")
+                   from marts.mart_review_queue""", {}, ("list_order",), unique=True, position="list_order",
+                rows_of="marts.mart_review_queue")
 
 
 def escalations_view() -> View:
@@ -858,7 +875,8 @@ def escalations_view() -> View:
     list_order: open ones first, oldest first."""
     return View("""select task_id, task_title as title, plan_title, no, region, lead_units, origin, reason, opened_on,
                           closed_on, last_note, list_order
-                   from marts.mart_escalations""", {}, ("list_order",), unique=True, position="list_order")
+                   from marts.mart_escalations""", {}, ("list_order",), unique=True, position="list_order",
+                rows_of="marts.mart_escalations")
 
 
 def unit_returned(region: str, unit: str) -> pd.DataFrame:

@@ -78,7 +78,7 @@ def in_words(view: data.View, labels: dict[str, dict], lang: str) -> data.View:
                       for c, table in labels.items())
     codes = ", ".join(f"{quoted(c)} as {quoted(c + '_code')}" for c in labels)
     return data.View(f"select * replace ({words}), {codes} from ({view.sql})", view.params, view.order, view.unique,
-                     view.position if view.position not in labels else None)
+                     view.position if view.position not in labels else None, view.rows_of)
 
 
 def tasks_for_people(view: data.View, lang: str) -> data.View:
@@ -259,7 +259,8 @@ def formatted(view: data.View, kinds: dict[str, str], labels: dict[str, dict], l
               for c, table in labels.items()]
     raws = ", ".join(f"{quoted(c)} as {quoted(c + '_raw')}" for c in [*kinds, *labels])
     return data.View(f"select * replace ({', '.join(shown)}), {raws} from ({view.sql})", view.params,
-                     view.order, view.unique, view.position if view.position not in [*kinds, *labels] else None)
+                     view.order, view.unique, view.position if view.position not in [*kinds, *labels] else None,
+                     view.rows_of)
 
 
 # How the views' values are written for people: (kinds of formats.py, code tables of i18n.py).
@@ -287,7 +288,7 @@ def _view_for_people(name: str, view: data.View, lang: str) -> data.View:
 def _tasks_named(name: str, view: data.View, lang: str) -> data.View:
     """A view of rows about tasks (task_id, plan_title, no) for people, the task as 计划 第5条."""
     named = data.View(f"""select *, coalesce({formats.task_name_sql('plan_title', 'no', lang)}, task_id) as task
-                          from ({view.sql})""", view.params, view.order, view.unique, view.position)
+                          from ({view.sql})""", view.params, view.order, view.unique, view.position, view.rows_of)
     return _view_for_people(name, named, lang)
 
 
