@@ -738,7 +738,6 @@ def gx_view(run_id: str, lang: str = "zh") -> View:
     the tooltip and the download) written as people cite them — a task as 计划 第5条, a target as 计划 第304行,
     a submission row as 阳泉市 市生态环境局 2023年12月 报表 第5行 — each with its unexpected value (a failed
     yes/no check is the row alone), 等 N 项 when GX counted more than it listed."""
-    row_file, row_no = r"regexp_extract(e ->> 'row_ref', '^(.*)#(\d+)$', 1)", r"regexp_extract(e ->> 'row_ref', '^(.*)#(\d+)$', 2)"
     return View(f"""
         with results as (
             select row_number() over () as result_no, * from raw.validation_results where run_id = $run_id
@@ -748,27 +747,41 @@ def gx_view(run_id: str, lang: str = "zh") -> View:
             from (select result_no, column_name, from_json(sample_unexpected, '["json"]') as items
                   from results where json_valid(sample_unexpected))
         ),
-        named as (
-            select x.result_no, x.ord,
-                   coalesce({formats.task_name_sql('t.plan_title', 't.no', lang)},
-                            {formats.source_name_sql('g.plan_title', 'g.line', lang)},
-                            {formats.source_name_sql(f"coalesce(nullif({_submission_name('m', lang)}, ''), {row_file})",
-                                                     f"try_cast({row_no} as integer)", lang)},
-                            dp.plan_label, x.e ->> 'dimension_value',
-                            case when json_type(x.e) <> 'OBJECT' then x.e ->> '$' end,
-                            {"'(row not located)'" if lang == "en" else "'（未能定位的行）'"}) as who,
-                   case when json_type(x.e) = 'OBJECT' then x.e ->> x.column_name end as found
-            from samples x
-            left join marts.mart_task_status t on t.task_id = x.e ->> 'task_id'
+        refs as (  -- what each named row is, read once
+            select result_no, ord, column_name, e, e ->> 'task_id' as task_id, e ->> 'target_id' as target_id,
+                   e ->> 'dimension_value' as dimension_value,
+                   regexp_extract(e ->> 'row_ref', '^(.*)#(\d+)$', 1) as row_file,
+                   try_cast(regexp_extract(e ->> 'row_ref', '^(.*)#(\d+)$', 2) as integer) as row_no
+            from samples
+        ),
+        files as (  -- the submissions named (a province has 28,000 files; a run's results name a few)
+            select file_name, any_value(region) as region, any_value(unit) as unit, any_value(kind) as kind,
+                   min(period_first) as period_first, max(period_last) as period_last
+            from marts.mart_input_files where file_name in (select row_file from refs) group by file_name
+        ),
+        located as (
+            select x.*, t.plan_title as task_plan, t.no as task_no, g.plan_title as target_plan, g.line as target_line,
+                   coalesce(nullif({_submission_name('m', lang)}, ''), x.row_file) as file_named, dp.plan_label
+            from refs x
+            left join marts.mart_task_status t on t.task_id = x.task_id
             left join (select target_id, p.plan_title, line from marts.mart_target_attainment
                        join marts.mart_plans p using (plan_id)
                        union all
                        select target_id, plan_title, line from marts.mart_task_outputs) g
-                   on g.target_id = x.e ->> 'target_id'
-            left join (select file_name, any_value(region) as region, any_value(unit) as unit, any_value(kind) as kind,
-                              min(period_first) as period_first, max(period_last) as period_last
-                       from marts.mart_input_files group by file_name) m on m.file_name = {row_file}
-            left join marts.mart_plans dp on dp.plan_id = x.e ->> 'dimension_value'
+                   on g.target_id = x.target_id
+            left join files m on m.file_name = x.row_file
+            left join marts.mart_plans dp on dp.plan_id = x.dimension_value
+        ),
+        named as (
+            select result_no, ord,
+                   coalesce({formats.task_name_sql('task_plan', 'task_no', lang)},
+                            {formats.source_name_sql('target_plan', 'target_line', lang)},
+                            {formats.source_name_sql('file_named', 'row_no', lang)},
+                            plan_label, dimension_value,
+                            case when json_type(e) <> 'OBJECT' then e ->> '$' end,
+                            {"'(row not located)'" if lang == "en" else "'（未能定位的行）'"}) as who,
+                   case when json_type(e) = 'OBJECT' then e ->> column_name end as found
+            from located
         ),
         listed as (
             select result_no, count(*) as listed,
