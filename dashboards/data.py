@@ -201,14 +201,24 @@ class View:
     params: dict
     order: tuple[str, ...]
     unique: bool = False
-    rows: str = ""
+    # a column numbering the rows 1..n in the view's own order (a mart's list_order): a block of the view
+    # in that order, of every row, is a range of it — a filter DuckDB takes down to the table's scan, so
+    # the words of a view are written for the rows shown, not for every row before the cut
+    position: str | None = None
+    # a relation holding exactly the view's rows (the mart it reads, no parameters): how many the view has
+    # is its count, asked without the view's words (and, for a first block read by position, in the same query)
+    rows_of: str | None = None
+    # the view's SQL before words were written for people (see worded): the same rows, what a count reads
+    unworded: str = ""
 
 
-def worded(view: View, sql: str) -> View:
+def worded(view: View, sql: str, relabeled=()) -> View:
     """The view as ``sql`` writes it for people — the same rows (a select * replace … over view.sql), each
     with its words — keeping what its rows are made of: a grid's count reads those, not the words
-    (DuckDB wrote every row's words for a count of a province's 141,600 tasks)."""
-    return View(sql, view.params, view.order, view.unique, view.rows or view.sql)
+    (DuckDB wrote every row's words for a count of a province's 141,600 tasks). A position column whose
+    values ``relabeled`` rewrites no longer numbers the rows."""
+    return View(sql, view.params, view.order, view.unique, view.position if view.position not in relabeled else None,
+                view.rows_of, view.unworded or view.sql)
 
 
 def view_sql(view: View, columns: list[str], where: str = "", sort: list[str] | tuple = ()) -> str:
@@ -229,21 +239,34 @@ def view_block(view: View, columns: list[str], window: SqlWindow, start: int, en
     """Rows [start, end) of the view as the grid's ``window`` (grid_model.sql_window) filters and sorts
     it, and how many rows pass; with ``regions``, a leader's, only the rows of those regions."""
     where, params = in_regions(window.where, {**view.params, **window.params}, regions)
-    ordered = view_sql(view, columns, where, window.order)
-    if view.unique and len(view.order) == 1 and view.order[0].isidentifier():
+    whole = not where and not window.order  # every row, in the view's own order
+    if whole and view.position and view.rows_of:  # a range of the position, and the count beside it
+        found = _records(f"""select {', '.join(map(quoted, columns))}, (select count(*) from {view.rows_of}) as "__rows"
+                             from ({view.sql}) where {quoted(view.position)} between $first and $last
+                             order by {quoted(view.position)}""", {**params, "first": start + 1, "last": end})
+        if found:
+            return [{c: r[c] for c in columns} for r in found], int(found[0]["__rows"])
+        rows = []
+    elif whole and view.position:
+        rows = _records(f"""select {', '.join(map(quoted, columns))} from ({view.sql})
+                            where {quoted(view.position)} between $first and $last order by {quoted(view.position)}""",
+                        {**params, "first": start + 1, "last": end})
+    elif view.unique and len(view.order) == 1 and view.order[0].isidentifier():
         # the block's keys first, then its rows: DuckDB computes a view's words (dates, names, labels: the
         # columns made in SQL for people) below its top-N, for every row of the view — a province's
         # 141,600 tasks for a block of 100. The keys' query needs none of them, so none are made.
         key = quoted(view.order[0])
-        block = f"where {key} in (select {key} from ({ordered}) limit $limit offset $offset)"
+        block = f"where {key} in (select {key} from ({view_sql(view, columns, where, window.order)}) limit $limit offset $offset)"
         rows = _records(f"select {', '.join(map(quoted, columns))} from ({view_sql(view, columns, block, window.order)})",
                         {**params, "limit": end - start, "offset": start})
     else:
-        rows = _records(f"""select {', '.join(map(quoted, columns))} from ({ordered})
+        rows = _records(f"""select {', '.join(map(quoted, columns))} from ({view_sql(view, columns, where, window.order)})
                             limit $limit offset $offset""", {**params, "limit": end - start, "offset": start})
     if 0 < len(rows) < end - start or start == 0 and not len(rows):
         return rows, start + len(rows)  # the last block: the count is known without counting
-    counted = view.rows if view.rows and not window.where else view.sql  # a grid filter may read the words
+    if view.rows_of and not where:
+        return rows, int(_query(f"select count(*) as n from {view.rows_of}")["n"].iat[0])
+    counted = view.unworded if view.unworded and not window.where else view.sql  # a grid filter may read the words
     return rows, int(_query(f"select count(*) as n from ({counted}) {where}", params)["n"].iat[0])
 
 
@@ -257,19 +280,18 @@ def in_regions(where: str, params: dict, regions: frozenset | None) -> tuple[str
 
 def inputs_view(lang: str = "zh") -> View:
     """Every input file the snapshot was built from, with its checksum and how it landed: the manifest's
-    inputs (publish writes them from these two tables), read from the snapshot itself — a province's
-    28,000 files are a query, not a frame built from megabytes of JSON. Each named as people name it
-    (mart_input_files: a plan file by its notice, a submission by its region, unit and periods), the file
-    name beside it."""
-    return View(f"""select 0 as part, 'plan' as kind, coalesce(m.document_name, f.source) as source,
-                          f.source as source_reference, f.checksum as sha256, f.status,
-                          null::integer as rows_landed, null::integer as rows_rejected, null::timestamp as landed_at
-                   from raw.plan_files f left join marts.mart_input_files m on m.file_checksum = f.checksum
-                   union all
-                   select 1, 'submission', coalesce(nullif({_submission_name('m', lang)}, ''), i.file_name),
-                          i.file_name, i.file_checksum, i.status, i.rows_landed, i.rows_rejected, i.ingested_at
-                   from raw.ingested_files i left join marts.mart_input_files m using (file_checksum)""",
-                {}, ("part", "landed_at", "source_reference"))
+    inputs (publish writes them from raw.plan_files and raw.ingested_files, which mart_input_files holds
+    whole), read from the snapshot itself — a province's 28,000 files are a query, not a frame built from
+    megabytes of JSON. Each named as people name it (a plan file by its notice, a submission by its
+    region, unit and periods), the file name beside it; in the mart's list_order (plan files, then
+    submissions as they landed), whose ranges are the grid's first blocks: only the rows shown are named."""
+    return View(f"""select input as kind,
+                          case when input = 'plan' then coalesce(document_name, file_name)
+                               else coalesce(nullif({_submission_name('m', lang)}, ''), file_name) end as source,
+                          file_name as source_reference, file_checksum as sha256, status, rows_landed, rows_rejected,
+                          landed_at, list_order
+                   from marts.mart_input_files m""", {}, ("list_order",), unique=True, position="list_order",
+                rows_of="marts.mart_input_files")
 
 
 def _submission_name(alias: str, lang: str) -> str:
@@ -339,8 +361,9 @@ _STATUS_RANK = "case status " + " ".join(f"when '{s}' then {i}" for i, s in enum
 
 
 def targets_view(region: str | None = None, kpi: str | None = None, status: str | None = None) -> View:
-    """Every target with its attainment and the sentence it was printed in, of one region, KPI and status
-    or all; missed first, then at risk, on track, met, binding targets before stretch ones."""
+    """Every target with its attainment and the sentence it was printed in (an allocated 省下达 target: its
+    document and the plan sentence that took it on, mart_target_attainment.commitment_*), of one region,
+    KPI and status or all; missed first, then at risk, on track, met, binding targets before stretch ones."""
     conditions = [c for c, given in (("region = $region", region), ("kpi = $kpi", kpi), ("status = $status", status))
                   if given]
     return View(f"""select target_id, region, year, kpi, kpi_name_zh, kpi_name_en, indicator, comparator,
@@ -348,6 +371,10 @@ def targets_view(region: str | None = None, kpi: str | None = None, status: str 
                            baseline_year, actual, months_reported, gap, progress_from_baseline, status,
                            status_reason, source, line, line_text, {_reference('source', 'line', 'location')} as reference,
                            (select p.plan_title from marts.mart_plans p where p.plan_id = t.plan_id) as plan_title,
+                           value_source, allocated_document, commitment_text, commitment_line,
+                           {_reference('commitment_source', 'commitment_line', 'commitment_location')} as commitment_reference,
+                           (select p.plan_title from marts.mart_plans p where p.plan_id = t.commitment_plan_id)
+                               as commitment_plan_title,
                            {_STATUS_RANK} as status_rank
                     from marts.mart_target_attainment t {'where ' + ' and '.join(conditions) if conditions else ''}""",
                 {k: v for k, v in (("region", region), ("kpi", kpi), ("status", status)) if v},
@@ -704,10 +731,14 @@ def trend_keys(region: str | None = None, kpi: str | None = None, regions: froze
     return keys, int(found["charts"].iat[0]) if len(found) else 0
 
 
+# What traces an allocated (省下达) target (targets_view's columns): its document, the plan sentence that took
+# it on and where that sentence is printed.
+ALLOCATION_FIELDS = ("value_source", "allocated_document", "commitment_text", "commitment_plan_title",
+                     "commitment_line", "commitment_reference")
 # What a target's note under its chart is made of (targets_view's columns).
 _CHART_TARGET_FIELDS = ("kpi", "region", "year", "status_rank", "stretch", "target_id", "status", "comparator",
                         "target_value", "unit", "direction", "threshold", "kpi_unit", "kpi_name_zh", "kpi_name_en",
-                        "line_text", "plan_title", "line", "reference")
+                        "line_text", "plan_title", "line", "reference", *ALLOCATION_FIELDS)
 
 
 def target_charts(region: str | None = None, kpi: str | None = None,
@@ -759,7 +790,9 @@ def trend_regions() -> tuple[str, dict]:
 def unit_scorecard_view(region: str | None = None) -> View:
     """One row per unit: tasks by role, the lead role's completion and timeliness, reporting compliance."""
     return View("select * from marts.mart_unit_scorecard" + (" where region = $region" if region else ""),
-                {"region": region} if region else {}, ("list_order",))
+                {"region": region} if region else {}, ("list_order",), unique=True,
+                # one region's rows are not 1..n, nor the table's count
+                position=None if region else "list_order", rows_of=None if region else "marts.mart_unit_scorecard")
 
 
 def scorecard_regions() -> tuple[str, dict]:
@@ -774,7 +807,6 @@ def gx_view(run_id: str, lang: str = "zh") -> View:
     the tooltip and the download) written as people cite them — a task as 计划 第5条, a target as 计划 第304行,
     a submission row as 阳泉市 市生态环境局 2023年12月 报表 第5行 — each with its unexpected value (a failed
     yes/no check is the row alone), 等 N 项 when GX counted more than it listed."""
-    row_file, row_no = r"regexp_extract(e ->> 'row_ref', '^(.*)#(\d+)$', 1)", r"regexp_extract(e ->> 'row_ref', '^(.*)#(\d+)$', 2)"
     return View(f"""
         with results as (
             select row_number() over () as result_no, * from raw.validation_results where run_id = $run_id
@@ -784,27 +816,41 @@ def gx_view(run_id: str, lang: str = "zh") -> View:
             from (select result_no, column_name, from_json(sample_unexpected, '["json"]') as items
                   from results where json_valid(sample_unexpected))
         ),
-        named as (
-            select x.result_no, x.ord,
-                   coalesce({formats.task_name_sql('t.plan_title', 't.no', lang)},
-                            {formats.source_name_sql('g.plan_title', 'g.line', lang)},
-                            {formats.source_name_sql(f"coalesce(nullif({_submission_name('m', lang)}, ''), {row_file})",
-                                                     f"try_cast({row_no} as integer)", lang)},
-                            dp.plan_label, x.e ->> 'dimension_value',
-                            case when json_type(x.e) <> 'OBJECT' then x.e ->> '$' end,
-                            {"'(row not located)'" if lang == "en" else "'（未能定位的行）'"}) as who,
-                   case when json_type(x.e) = 'OBJECT' then x.e ->> x.column_name end as found
-            from samples x
-            left join marts.mart_task_status t on t.task_id = x.e ->> 'task_id'
+        refs as (  -- what each named row is, read once
+            select result_no, ord, column_name, e, e ->> 'task_id' as task_id, e ->> 'target_id' as target_id,
+                   e ->> 'dimension_value' as dimension_value,
+                   regexp_extract(e ->> 'row_ref', '^(.*)#(\d+)$', 1) as row_file,
+                   try_cast(regexp_extract(e ->> 'row_ref', '^(.*)#(\d+)$', 2) as integer) as row_no
+            from samples
+        ),
+        files as (  -- the submissions named (a province has 28,000 files; a run's results name a few)
+            select file_name, any_value(region) as region, any_value(unit) as unit, any_value(kind) as kind,
+                   min(period_first) as period_first, max(period_last) as period_last
+            from marts.mart_input_files where file_name in (select row_file from refs) group by file_name
+        ),
+        located as (
+            select x.*, t.plan_title as task_plan, t.no as task_no, g.plan_title as target_plan, g.line as target_line,
+                   coalesce(nullif({_submission_name('m', lang)}, ''), x.row_file) as file_named, dp.plan_label
+            from refs x
+            left join marts.mart_task_status t on t.task_id = x.task_id
             left join (select target_id, p.plan_title, line from marts.mart_target_attainment
                        join marts.mart_plans p using (plan_id)
                        union all
                        select target_id, plan_title, line from marts.mart_task_outputs) g
-                   on g.target_id = x.e ->> 'target_id'
-            left join (select file_name, any_value(region) as region, any_value(unit) as unit, any_value(kind) as kind,
-                              min(period_first) as period_first, max(period_last) as period_last
-                       from marts.mart_input_files group by file_name) m on m.file_name = {row_file}
-            left join marts.mart_plans dp on dp.plan_id = x.e ->> 'dimension_value'
+                   on g.target_id = x.target_id
+            left join files m on m.file_name = x.row_file
+            left join marts.mart_plans dp on dp.plan_id = x.dimension_value
+        ),
+        named as (
+            select result_no, ord,
+                   coalesce({formats.task_name_sql('task_plan', 'task_no', lang)},
+                            {formats.source_name_sql('target_plan', 'target_line', lang)},
+                            {formats.source_name_sql('file_named', 'row_no', lang)},
+                            plan_label, dimension_value,
+                            case when json_type(e) <> 'OBJECT' then e ->> '$' end,
+                            {"'(row not located)'" if lang == "en" else "'（未能定位的行）'"}) as who,
+                   case when json_type(e) = 'OBJECT' then e ->> column_name end as found
+            from located
         ),
         listed as (
             select result_no, count(*) as listed,
@@ -839,12 +885,13 @@ def dbt_view(run_id: str) -> View:
 
 
 def quarantine_view(lang: str = "zh") -> View:
-    """Every refused row and file with its reason: where it came from as people name it (阳泉市 市生态环境局
-    2023年12月 报表 第5行; the file and row kept as source_reference) and what it held, in the template's
-    headers (进展状态：已完成；完成进度(%)：100), ids and working fields left to the JSON kept beside it."""
+    """Every refused row and file with its reason (mart_quarantine, newest first): where it came from as people
+    name it (阳泉市 市生态环境局 2023年12月 报表 第5行; the file and row kept as source_reference) and what it held,
+    in the template's headers (进展状态：已完成；完成进度(%)：100), ids and working fields left to the JSON kept
+    beside it; the grid's first blocks are ranges of the mart's list_order, named for the rows shown only."""
     shown = {code: header for code, (header, _) in TEMPLATE_HEADER.items() if code not in ("task_id", "task_text")}
     headers = "map {" + ", ".join(f"'{code}': '{header}'" for code, header in shown.items()) + "}"
-    named = f"coalesce(nullif({_submission_name('m', lang)}, ''), q.file_name)"
+    named = f"coalesce(nullif({_submission_name('q', lang)}, ''), q.file_name)"
     return View(f"""select {formats.source_name_sql(named, 'q.row_number', lang)} as source,
                           q.column_name, q.rule, q.reason_zh, q.reason_en,
                           case when json_valid(q.original) and json_type(q.original::json) = 'OBJECT' then
@@ -855,9 +902,9 @@ def quarantine_view(lang: str = "zh") -> View:
                           else q.original end as original,
                           q.quarantined_at,
                           q.file_name || coalesce('#' || q.row_number::varchar, '') as source_reference,
-                          q.original as original_json, q.file_name, q.row_number
-                   from raw.quarantine q left join marts.mart_input_files m using (file_checksum)""", {},
-                ("quarantined_at desc", "file_name", "row_number"))
+                          q.original as original_json, q.file_name, q.row_number, q.list_order
+                   from marts.mart_quarantine q""", {}, ("list_order",), unique=True, position="list_order",
+                rows_of="marts.mart_quarantine")
 
 
 # --- supervision (issue 26): review queue, 督办, evidence --------------------------------------------
@@ -897,22 +944,21 @@ def review_queue(task_id: str) -> pd.DataFrame:
 
 def review_queue_view() -> View:
     """/review's grid of reports awaiting review or returned (mart_review_queue: each unit's latest report
-    row per task), awaiting review first, oldest arrival first (list_order, unique)."""
-    return View("""select q.task_id, q.report_key, q.task_title as title, s.plan_title, s.no, q.region, q.unit,
-                          q.period, q.review_state, q.received_at, q.evidence_count, q.returned_reason,
-                          row_number() over (order by q.review_state <> 'pending_review', q.received_at, q.task_id,
-                                                      q.unit, q.report_key) as list_order
-                   from marts.mart_review_queue q left join marts.mart_task_status s using (task_id)""",
-                {}, ("list_order",), unique=True)
+    row per task, its task's plan and number), in the mart's list_order: awaiting review first, oldest
+    arrival first."""
+    return View("""select task_id, report_key, task_title as title, plan_title, no, region, unit, period, review_state,
+                          received_at, evidence_count, returned_reason, list_order
+                   from marts.mart_review_queue""", {}, ("list_order",), unique=True, position="list_order",
+                rows_of="marts.mart_review_queue")
 
 
 def escalations_view() -> View:
-    """/review's grid of 督办 (mart_escalations: one per task), open ones first, oldest first (list_order)."""
-    return View("""select e.task_id, e.task_title as title, s.plan_title, s.no, e.region, e.lead_units, e.origin,
-                          e.reason, e.opened_on, e.closed_on, e.last_note,
-                          row_number() over (order by e.is_open desc, e.opened_on, e.task_id) as list_order
-                   from marts.mart_escalations e left join marts.mart_task_status s using (task_id)""",
-                {}, ("list_order",), unique=True)
+    """/review's grid of 督办 (mart_escalations: one per task, its task's plan and number), in the mart's
+    list_order: open ones first, oldest first."""
+    return View("""select task_id, task_title as title, plan_title, no, region, lead_units, origin, reason, opened_on,
+                          closed_on, last_note, list_order
+                   from marts.mart_escalations""", {}, ("list_order",), unique=True, position="list_order",
+                rows_of="marts.mart_escalations")
 
 
 def unit_returned(region: str, unit: str) -> pd.DataFrame:

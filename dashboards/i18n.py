@@ -210,6 +210,10 @@ LABELS = {
     "none": ("无", "None"),
     "propagated": ("（由“以下各项任务均需……负责”推定）", "(from a standing clause)"),
     "target_sentence": ("目标原文", "Target as printed"),
+    # an allocated target (省下达目标): printed without a number, its value from the allocating document
+    "allocated_by": ("省下达目标，下达文件：{doc}", "Allocated by the higher level (省下达), document: {doc}"),
+    "commitment_sentence": ("计划承接语句", "Plan sentence taking it on"),
+    "no_commitment": ("计划中未见承接此目标的语句", "No plan sentence takes this target on"),
     "no_target": ("计划未设定数值目标", "No numeric target set"),
     "monthly": ("月度值", "Monthly value"),
     "ytd": ("年内累计均值", "Year-to-date mean"),

@@ -19,7 +19,7 @@ from dashboards.grid_model import Window, quoted
 from dashboards.i18n import (DBT_STATUS, DOMAIN, DUE_BASIS, ESCALATION_ORIGIN, GX_EXPECTATION, GX_SEVERITY, GX_SUCCESS,
                              INPUT_KIND, INPUT_STATUS, TEMPLATE_HEADER,
                              PLAN_FILE_STATUS, PROGRESS_STATUS, REVIEW_STATE, ROLE, ROLE_OF_ACCOUNT, STATUS, TASK_STATUS,
-                             YES_NO, column, lang_of, pick, target_label)
+                             YES_NO, column, lang_of, pick, t, target_label)
 
 
 # What each table shows, in order: the grid's columns (known before any row is fetched) and the download's.
@@ -77,7 +77,7 @@ def in_words(view: data.View, labels: dict[str, dict], lang: str) -> data.View:
     words = ", ".join(f"coalesce({_label_sql(quoted(c), table, lang)}, {quoted(c)}::varchar) as {quoted(c)}"
                       for c, table in labels.items())
     codes = ", ".join(f"{quoted(c)} as {quoted(c + '_code')}" for c in labels)
-    return data.worded(view, f"select * replace ({words}), {codes} from ({view.sql})")
+    return data.worded(view, f"select * replace ({words}), {codes} from ({view.sql})", relabeled=labels)
 
 
 def tasks_for_people(view: data.View, lang: str) -> data.View:
@@ -129,12 +129,24 @@ _TARGET_SORT = {"kpi_name_zh": ["kpi"], "target": ["target_value"], "status": ["
                 "status_code": ["status_rank"], "source": ["source", "line"], "source_reference": ["source", "line"]}
 _TARGET_FIELDS = ["region", "year", "kpi_name_zh", "kpi_name_en", "comparator", "target_value", "unit", "direction",
                   "threshold", "kpi_unit", "stretch", "baseline", "actual", "gap", "progress_from_baseline", "status",
-                  "reference", "plan_title", "line"]  # what a target's row in the grid is made of
+                  "reference", "plan_title", "line", *data.ALLOCATION_FIELDS]  # what a target's row in the grid is made of
 
 
 # The targets' numbers (kept as numbers: sorted and filtered as such; written by the grid and the workbook)
 _TARGET_NUMBERS = {"baseline": "number", "actual": "number", "gap": "number", "progress_from_baseline": "percent"}
 GRID_NUMBERS = {"targets": _TARGET_NUMBERS}
+
+
+def target_source(r: dict, lang: str) -> tuple[str, str]:
+    """Where a target comes from, as people cite it, and its file reference (the tooltip): the plan line it is
+    printed on; for a value allocated by the higher level (省下达, mart_target_attainment.value_source), its
+    document and the plan line that took it on (commitment_*), when a plan has one."""
+    if r["value_source"] != "allocated":
+        return formats.source_name(r["plan_title"] or "", r["line"], lang), r["reference"]
+    line = (formats.source_name(r["commitment_plan_title"] or "", r["commitment_line"], lang)
+            if r["commitment_reference"] else t("no_commitment", lang))
+    return (t("allocated_by", lang, doc=r["allocated_document"] or "") + ("；" if lang == "zh" else "; ") + line,
+            r["commitment_reference"] or "")
 
 
 def _target_in_words(r: dict, lang: str) -> dict:
@@ -143,13 +155,13 @@ def _target_in_words(r: dict, lang: str) -> dict:
     stay numbers, missing ones None (the grid writes them: formats.GRID_FORMATTERS). A row at a time, no
     frame: the grid's block is DuckDB's rows."""
     stretch = ("（力争）" if lang == "zh" else " (stretch)") if r["stretch"] else ""
+    source, reference = target_source(r, lang)
     return {"kpi_name_zh": r["kpi_name_en"] if lang == "en" else r["kpi_name_zh"], "region": r["region"],
             "year": r["year"], "status": None if formats.missing(r["status"]) else pick(STATUS, r["status"], lang),
             "target": target_label(r["comparator"], r["target_value"], r["unit"], r["direction"], r["threshold"],
                                    r["kpi_unit"], lang) + stretch,
             **{n: None if formats.missing(r[n]) else r[n] for n in _TARGET_NUMBERS},
-            "source": formats.source_name(r["plan_title"] or "", r["line"], lang),
-            "status_code": r["status"], "source_reference": r["reference"]}
+            "source": source, "status_code": r["status"], "source_reference": reference}
 
 
 def targets_table(query: dict) -> pd.DataFrame:
@@ -245,7 +257,8 @@ def formatted(view: data.View, kinds: dict[str, str], labels: dict[str, dict], l
     shown += [f"coalesce({_label_sql(quoted(c), table, lang)}, {quoted(c)}::varchar) as {quoted(c)}"
               for c, table in labels.items()]
     raws = ", ".join(f"{quoted(c)} as {quoted(c + '_raw')}" for c in [*kinds, *labels])
-    return data.worded(view, f"select * replace ({', '.join(shown)}), {raws} from ({view.sql})")
+    return data.worded(view, f"select * replace ({', '.join(shown)}), {raws} from ({view.sql})",
+                       relabeled=[*kinds, *labels])
 
 
 # How the views' values are written for people: (kinds of formats.py, code tables of i18n.py).

@@ -10,6 +10,7 @@ from dashboards import access, data, formats
 from dashboards.components import (filter_dropdown, frame, guarded, searched_dropdown, searched_options,
                                    table_block)
 from dashboards.i18n import STATUS, STATUS_COLOR, column, lang_of, pick, t, target_label
+from dashboards.tables import target_source
 from dashboards.thresholds import COLOURS
 
 PATH = "/targets"
@@ -76,11 +77,17 @@ def _target_notes(targets: list[dict], lang: str) -> list:
         dbc.Badge(pick(STATUS, r["status"], lang), color=STATUS_COLOR.get(r["status"], "secondary"), className="me-2"),
         target_label(r["comparator"], r["target_value"], r["unit"], r["direction"], r["threshold"], r["kpi_unit"], lang)
         + (stretch if r["stretch"] else ""),
-        html.Blockquote(formats.plain(r["line_text"]), className="small border-start ps-2 mt-1 mb-1",
-                        title=r["line_text"] or ""),
-        html.Div(formats.source_name(r["plan_title"] or "", r["line"], lang), className="text-muted small",
-                 title=r["reference"]),
+        html.Blockquote(formats.plain(_sentence(r)), className="small border-start ps-2 mt-1 mb-1",
+                        title=_sentence(r)),
+        html.Div(target_source(r, lang)[0], className="text-muted small",
+                 title=target_source(r, lang)[1]),
     ], className="mb-2 target-note") for r in targets]
+
+
+def _sentence(r: dict) -> str:
+    """The plan sentence a target stands on: where it is printed, or for a value allocated by the higher
+    level (省下达), the sentence that took it on (none when no plan has one)."""
+    return (r["commitment_text"] if r["value_source"] == "allocated" else r["line_text"]) or ""
 
 
 def _panel(key: tuple, chart: dict, targets: list[dict], lang: str) -> html.Div:
@@ -132,7 +139,8 @@ def _panels(query: dict, lang: str) -> list:
             column("target", lang): target_label(r["comparator"], r["target_value"], r["unit"], r["direction"],
                                                  r["threshold"], r["kpi_unit"], lang),
             column("status", lang): pick(STATUS, r["status"], lang),
-            t("target_sentence", lang): formats.plain(r["line_text"])} for r in without_number])
+            t("target_sentence", lang): formats.plain(_sentence(r)),
+            column("source", lang): target_source(r, lang)[0]} for r in without_number])
         out += [html.H5(t("targets_without_number", lang), className="mt-3"),
                 dbc.Table.from_dataframe(table, size="sm", bordered=True, striped=True, className="small",
                                          responsive=True, id="targets-without-number")]

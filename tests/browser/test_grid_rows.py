@@ -187,3 +187,23 @@ def test_the_targets_grid_is_cut_by_duckdb_and_worded_for_its_rows(auditor, worl
     assert got == [tuple(e) for e in expected]
     assert rows["rowCount"] == _sql(world, "select count(*) from marts.mart_target_attainment")[0][0]
     assert all(r["status"] == STATUS[r["status_code"]][0] and r["target"] for r in rows["rowData"])
+
+
+@pytest.mark.parametrize("table", ["units", "inputs", "quarantine", "review_queue", "escalations"])
+def test_a_block_read_by_position_is_the_block_the_sorted_view_gives(auditor, world, table):
+    """Lists read from a mart by its list_order (a range of it, and the mart's count: data.View.position,
+    rows_of) give the rows, in the same order, and the count that sorting and cutting the whole view gives
+    (the way every other block is read); a later block continues it and the last one ends it."""
+    from dashboards import data, tables
+    from dashboards.grid_model import SqlWindow
+    with auditor.application.test_request_context():
+        view = tables.QUERIES[table]({})
+        assert view.position and view.rows_of  # else this test pins nothing
+        columns = tables.COLUMNS[table]
+        whole = data.view_frame(view, columns)
+        general = data.View(view.sql, view.params, view.order, view.unique)  # sorted and cut, counted over the view
+        for start, end in ((0, 3), (3, 7), (max(len(whole) - 2, 0), len(whole) + 5)):
+            by_position = data.view_block(view, columns, SqlWindow("", [], {}), start, end)
+            by_sorting = data.view_block(general, columns, SqlWindow("", [], {}), start, end)
+            assert by_position == by_sorting and by_position[1] == len(whole)
+            assert len(by_position[0]) == len(whole.iloc[start:end])

@@ -143,3 +143,58 @@ def test_the_charts_go_by_status_coloured_against_the_line_saying_which_way_is_b
     target_ids = {t for (t,) in _sql(world, "select target_id from marts.mart_target_attainment")}
     assert not any(t in "".join(_texts(page)) for t in target_ids)
     assert charts > 10 and 0 < lower < charts  # both kinds are on the page, or the 越低越好 check pins nothing
+
+
+def _notes(node, out=None) -> list[dict]:
+    """Every target note under a chart (className target-note)."""
+    out = [] if out is None else out
+    if isinstance(node, dict):
+        if "target-note" in str(node.get("props", {}).get("className", "")):
+            out.append(node)
+        for value in node.values():
+            _notes(value, out)
+    elif isinstance(node, list):
+        for child in node:
+            _notes(child, out)
+    return out
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_an_allocated_target_shows_its_document_and_the_plan_sentence_that_took_it_on(world, app_for, passwords, lang):
+    """省下达 targets (printed without a number, the value from data/reference/allocated_targets.csv): under
+    their chart and in the grid, the allocating document as the table has it and the plan sentence that
+    says 完成省下达…指标 with its plan and line (the file and line in the tooltip), in the reader's language;
+    a printed target keeps its own sentence."""
+    from dashboards.callback_requests import first_blocks
+    allocated = _sql(world, """select t.kpi, t.region, t.year, t.allocated_document, t.commitment_text,
+                                      p.plan_title, t.commitment_line, t.commitment_source
+                               from marts.mart_target_attainment t join marts.mart_plans p on p.plan_id = t.commitment_plan_id
+                               where t.value_source = 'allocated' and t.source = 'allocated'""")
+    assert len(allocated) >= 2  # the seeds' two 晋城市 2022 targets, each bound to its plan's sentence
+    assert all("完成省下达" in text for *_, text, _, _, _ in allocated)
+    leader = login_client(app_for(world.paths.root), "leader", passwords["leader"])
+    search = f"/targets?region=晋城市&lang={lang}"
+    page = leader.post("/_dash-update-component", json=router_body(search)).get_json()
+    said = "省下达目标，下达文件：" if lang == "zh" else "Allocated by the higher level (省下达), document: "
+    line_word = "第{}行" if lang == "zh" else "line {}"
+    notes = ["".join(_texts(n)) for n in _notes(page)]
+    tooltips = [str(n) for n in _notes(page)]
+    for kpi, region, year, document, text, plan, line, source in allocated:
+        if region != "晋城市":
+            continue
+        cited = f"{plan} {line_word.format(line)}"
+        shown = [n for n in notes if said + document in n]
+        assert shown and all(formats.plain(text) in n and cited in n for n in shown), (kpi, shown)
+        assert any(f"{source}:{line}" in tip for tip in tooltips)
+    # a printed target's note is its own printed line, not an allocation
+    printed = _sql(world, """select line_text from marts.mart_target_attainment
+                             where region = '晋城市' and value_source = 'printed' and line_text is not null""")
+    assert printed and any(formats.plain(printed[0][0]) in n and said not in n for n in notes)
+    # the grid's rows: the source cell cites the document and the sentence's plan line, the tooltip the file
+    rendered = leader.post("/_dash-update-component", json=router_body(search)).get_data(as_text=True)
+    (block,) = [b for b in first_blocks("?" + search.split("?", 1)[1], rendered) if "grid-targets" in b["output"]]
+    rows = leader.post("/_dash-update-component", json=block).get_json()["response"]["grid-targets"]["getRowsResponse"]["rowData"]
+    for kpi, region, year, document, text, plan, line, source in allocated:
+        if region == "晋城市":
+            assert any(r["source"] == f"{said}{document}{'；' if lang == 'zh' else '; '}{plan} {line_word.format(line)}"
+                       and r["source_reference"].startswith(f"{source}:{line}") for r in rows), kpi

@@ -16,6 +16,8 @@ last_issue as (
 select
     l.task_id,
     l.task_title,
+    s.plan_title,
+    s.no,
     l.region,
     s.lead_units,
     i.origin,
@@ -29,7 +31,10 @@ select
     l.note as last_note,
     s.days_overdue,
     s.status_class,
-    {{ as_of() }} as as_of
+    {{ as_of() }} as as_of,
+    -- /review's order, written once here (its grid reads its first rows by it): open first, oldest first
+    row_number() over (order by l.action = 'issue' desc, i.opened_on, l.task_id) as list_order
 from latest l
 join last_issue i using (task_id)
 join {{ ref('int_task_status') }} s using (task_id)
+order by list_order  -- stored in list order: a block of the list is a range of it

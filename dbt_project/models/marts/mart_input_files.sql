@@ -30,31 +30,46 @@ described as (
            max(period) filter (where regexp_full_match(period, '\d{4}(-\d{2})?')) as period_last
     from file_rows
     group by file_checksum
+),
+files as (
+    select
+        'submission' as input,
+        f.file_checksum,
+        f.file_name,
+        f.kind,
+        f.status,
+        d.region,
+        d.unit,
+        d.period_first,
+        d.period_last,
+        null::varchar as document_name,
+        f.rows_landed,
+        f.rows_rejected,
+        f.ingested_at as landed_at
+    from {{ source('raw', 'ingested_files') }} f
+    left join described d using (file_checksum)
+    union all
+    select
+        'plan',
+        f.checksum,
+        f.source,
+        f.format,
+        f.status,
+        n.region,
+        null,
+        null,
+        null,
+        json_extract_string(n.announced_titles, '$[0]') || coalesce('（' || n.doc_number || '）', ''),
+        null,
+        null,
+        null
+    from {{ source('raw', 'plan_files') }} f
+    left join {{ source('raw', 'plan_documents') }} n using (source)
 )
 select
-    'submission' as input,
-    f.file_checksum,
-    f.file_name,
-    f.kind,
-    f.status,
-    d.region,
-    d.unit,
-    d.period_first,
-    d.period_last,
-    null::varchar as document_name
-from {{ source('raw', 'ingested_files') }} f
-left join described d using (file_checksum)
-union all
-select
-    'plan',
-    f.checksum,
-    f.source,
-    f.format,
-    f.status,
-    n.region,
-    null,
-    null,
-    null,
-    json_extract_string(n.announced_titles, '$[0]') || coalesce('（' || n.doc_number || '）', '')
-from {{ source('raw', 'plan_files') }} f
-left join {{ source('raw', 'plan_documents') }} n using (source)
+    *,
+    -- the data-quality page's order (its grid reads its first rows by it): plan files, then submissions as
+    -- they landed, each by file name
+    row_number() over (order by input = 'submission', landed_at, file_name, file_checksum) as list_order
+from files
+order by list_order  -- stored in list order: a block of the page's list is a range of it

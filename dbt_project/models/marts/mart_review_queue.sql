@@ -23,6 +23,8 @@ select
     l.task_id,
     s.title as task_title,
     s.plan_id,
+    s.plan_title,
+    s.no,
     s.region,
     l.unit,
     l.period,
@@ -37,10 +39,15 @@ select
     l.file_name,
     l.row_number,
     l.is_sample,
-    {{ as_of() }} as as_of
+    {{ as_of() }} as as_of,
+    -- /review's order, written once here (its grid reads its first rows by it): awaiting review first,
+    -- oldest arrival first
+    row_number() over (order by v.review_state <> 'pending_review', l.received_at, l.task_id, l.unit, l.report_key)
+        as list_order
 from latest l
 join {{ ref('int_report_review') }} v using (report_key)
 join {{ ref('int_task_status') }} s on s.task_id = l.task_id
 left join evidence e on e.task_id = l.task_id and e.unit is not distinct from l.unit
 where v.review_state in ('pending_review', 'returned')
-order by l.task_id, l.unit  -- task order: the detail's lookup by task_id reads one block
+order by list_order  -- stored in list order: a block of /review's list is a range of it (the task detail's
+                     -- lookup by task_id scans this mart, small beside the task marts)

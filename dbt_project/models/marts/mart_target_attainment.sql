@@ -89,6 +89,17 @@ select
                      || {{ status_zh('p.stretch_status') }}
                 else '' end as binding_stretch_label,
     l.text as line_text,
-    l.location
+    l.location,
+    -- a target whose value the higher level allocated (省下达): the plan sentence that took it on — its
+    -- own printed line when a plan printed it without a number, else the region's 完成省下达…指标 sentence
+    -- (int_allocated_target_commitments, joined to allocated-only targets); the document is allocated_document
+    case when p.value_source = 'allocated' then coalesce(c.plan_id, p.plan_id) end as commitment_plan_id,
+    case when p.value_source = 'allocated' then coalesce(c.source, nullif(p.source, 'allocated')) end
+        as commitment_source,
+    case when p.value_source = 'allocated' then coalesce(c.line, p.line) end as commitment_line,
+    case when p.value_source = 'allocated' then coalesce(c.text, l.text) end as commitment_text,
+    case when p.value_source = 'allocated' then coalesce(c.location, l.location) end as commitment_location
 from paired p
 left join {{ source('raw', 'plan_lines') }} l on l.source = p.source and l.line_no = p.line
+left join {{ ref('int_allocated_target_commitments') }} c
+    on p.source = 'allocated' and c.region = p.region and c.kpi = p.kpi and c.year = p.year

@@ -17,3 +17,4 @@ select c.region, c.unit,
                                    c.region, c.unit) as list_order
 from c left join {{ ref('mart_unit_reporting') }} r using (region, unit)
 group by c.region, c.unit
+order by list_order  -- stored in list order: a block of /units is a range of it

@@ -5,6 +5,8 @@
 -- decimal (a count such as a rank with none).
 select
     kpi, name_zh, name_en, unit as measure_unit, comparator,
+    -- other names plans print the KPI under (PM2.5年均浓度, 细颗粒物浓度 …)
+    list_filter(list_transform(string_split(coalesce(synonyms, ''), '|'), lambda s: trim(s)), lambda s: s <> '') as synonyms,
     min_value::double as min_value, max_value::double as max_value,
     coalesce(nullif(trim(year_rule), ''),
              case when unit in ('µg/m³', 'mg/m³') then 'day_weighted_mean' else 'level_at_date' end) as year_rule,
