@@ -19,12 +19,20 @@ islands as (  -- runs of consecutive lagging month ends
            sum(case when lagging then 0 else 1 end) over (partition by task_id order by month_end) as run_id
     from m
 ),
-streaks as (
+firsts as (  -- a row whose period is new in its run (the first month end that showed that period)
     select *,
-           case when lagging then count(distinct latest_period) over (
+           latest_period is not null and row_number() over (
+               partition by task_id, run_id, latest_period order by month_end) = 1 as new_period
+    from islands
+),
+streaks as (  -- the distinct periods of the run so far: a running count of the rows that brought a new one
+              -- (the same number as count(distinct latest_period) over the run's rows so far, without
+              -- a windowed distinct aggregate, which cost most of this model's time at province scale)
+    select * exclude (new_period),
+           case when lagging then count(*) filter (where new_period) over (
                partition by task_id, run_id order by month_end
                range between unbounded preceding and current row) else 0 end as lagging_periods
-    from islands
+    from firsts
 ),
 holds as (
     select s.*,
