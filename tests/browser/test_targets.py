@@ -68,19 +68,26 @@ def test_a_city_leader_sees_the_charts_of_the_scope_only(world, app_for, passwor
     assert set(panels) == {f"panel-{k}-{r}-{y}" for k, r, y in keys} and len(keys) > 1
 
 
-def _in_order(node, out=None) -> list[tuple[str, dict]]:
-    """(id, node) of every status heading (targets-<status>) and chart panel (panel-…), in page order."""
+def _nodes(node, keep, out=None) -> list[dict]:
+    """Every component of a tree that ``keep`` accepts, in page order."""
     out = [] if out is None else out
     if isinstance(node, dict):
-        node_id = node.get("props", {}).get("id")
-        if isinstance(node_id, str) and (node_id.startswith("panel-") or node_id.startswith("targets-")):
-            out.append((node_id, node))
+        if keep(node):
+            out.append(node)
         for value in node.values():
-            _in_order(value, out)
+            _nodes(value, keep, out)
     elif isinstance(node, list):
         for child in node:
-            _in_order(child, out)
+            _nodes(child, keep, out)
     return out
+
+
+def _in_order(node) -> list[tuple[str, dict]]:
+    """(id, node) of every status heading (targets-<status>) and chart panel (panel-…), in page order."""
+    def headed(n: dict) -> bool:
+        node_id = n.get("props", {}).get("id")
+        return isinstance(node_id, str) and (node_id.startswith("panel-") or node_id.startswith("targets-"))
+    return [(n["props"]["id"], n) for n in _nodes(node, headed)]
 
 
 def _texts(node, out=None) -> list[str]:
@@ -145,18 +152,9 @@ def test_the_charts_go_by_status_coloured_against_the_line_saying_which_way_is_b
     assert charts > 10 and 0 < lower < charts  # both kinds are on the page, or the 越低越好 check pins nothing
 
 
-def _notes(node, out=None) -> list[dict]:
+def _notes(node) -> list[dict]:
     """Every target note under a chart (className target-note)."""
-    out = [] if out is None else out
-    if isinstance(node, dict):
-        if "target-note" in str(node.get("props", {}).get("className", "")):
-            out.append(node)
-        for value in node.values():
-            _notes(value, out)
-    elif isinstance(node, list):
-        for child in node:
-            _notes(child, out)
-    return out
+    return _nodes(node, lambda n: "target-note" in str(n.get("props", {}).get("className", "")))
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
