@@ -195,8 +195,7 @@ class View:
     """A table that is one query of the snapshot: its rows (``sql``, in no order), their ``params``, and
     the view's own order (SQL over the columns of ``sql``, written here, never from a request; ``unique``
     when it tells every two rows apart). A grid's block of it is cut by DuckDB (view_block) and its
-    download written by DuckDB (write_csv). ``rows``: SQL of the same rows before their words were
-    written (worded()), what a count reads."""
+    download written by DuckDB (write_csv)."""
     sql: str
     params: dict
     order: tuple[str, ...]
@@ -240,17 +239,14 @@ def view_block(view: View, columns: list[str], window: SqlWindow, start: int, en
     it, and how many rows pass; with ``regions``, a leader's, only the rows of those regions."""
     where, params = in_regions(window.where, {**view.params, **window.params}, regions)
     whole = not where and not window.order  # every row, in the view's own order
-    if whole and view.position and view.rows_of:  # a range of the position, and the count beside it
-        found = _records(f"""select {', '.join(map(quoted, columns))}, (select count(*) from {view.rows_of}) as "__rows"
-                             from ({view.sql}) where {quoted(view.position)} between $first and $last
+    if whole and view.position:  # a range of the position, and the count of its relation beside it
+        counted = f', (select count(*) from {view.rows_of}) as "__rows"' if view.rows_of else ""
+        found = _records(f"""select {', '.join(map(quoted, columns))}{counted} from ({view.sql})
+                             where {quoted(view.position)} between $first and $last
                              order by {quoted(view.position)}""", {**params, "first": start + 1, "last": end})
-        if found:
+        if found and view.rows_of:
             return [{c: r[c] for c in columns} for r in found], int(found[0]["__rows"])
-        rows = []
-    elif whole and view.position:
-        rows = _records(f"""select {', '.join(map(quoted, columns))} from ({view.sql})
-                            where {quoted(view.position)} between $first and $last order by {quoted(view.position)}""",
-                        {**params, "first": start + 1, "last": end})
+        rows = found
     elif view.unique and len(view.order) == 1 and view.order[0].isidentifier():
         # the block's keys first, then its rows: DuckDB computes a view's words (dates, names, labels: the
         # columns made in SQL for people) below its top-N, for every row of the view — a province's
