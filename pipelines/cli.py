@@ -46,9 +46,13 @@ def cmd_parse(args) -> int:
 
 
 def cmd_sample(args) -> int:
-    from .steps import write_sample
+    from .steps import NoPlansError, write_sample
     paths = data_paths()
-    written = write_sample(paths)
+    try:
+        written = write_sample(paths)
+    except NoPlansError as e:  # the sample is made from the plans: without one there is nothing to report on
+        print(e, file=sys.stderr)
+        return 2
     print(f"示例数据已写入 / sample data written: {len(written)} 个文件 / files -> {paths.inbox}")
     return 0
 

@@ -48,6 +48,22 @@ def step_line(step: str, ok: bool, seconds: float, counts: dict[str, float]) -> 
     return f"  {mark} {step:<48} {seconds:7.1f} s" + (f"   {shown}" if shown else "")
 
 
+def failure_reason(event) -> str | None:
+    """The first line of the error that failed a step — the user's own exception under Dagster's wrapper —
+    so the terminal says why without opening the log."""
+    data = getattr(event, "step_failure_data", None)
+    error = data.error if data else None
+    while error is not None and error.cause is not None:
+        error = error.cause
+    lines = error.message.strip().splitlines() if error and error.message else []
+    if not lines:
+        return None
+    first = lines[0]
+    if error.cls_name and first.split(": ", 1)[0].endswith(error.cls_name):  # "pkg.mod.SomeError: text"
+        first = first.split(": ", 1)[1]
+    return first[:400]
+
+
 class _Progress(threading.Thread):
     """Reads the run's events from the instance while it runs and prints a line per finished step."""
 
@@ -81,6 +97,9 @@ class _Progress(threading.Thread):
                 self.failed += not ok
                 print(step_line(entry.step_key, ok, seconds, _counts(self.by_step[entry.step_key])),
                       file=self.out, flush=True)
+                reason = None if ok else failure_reason(event)
+                if reason:
+                    print(f"      原因 / reason: {reason}", file=self.out, flush=True)
         self.seen = len(entries)
 
     def run(self) -> None:

@@ -23,8 +23,23 @@ class StepResult:
     seconds: float
 
 
+class NoPlansError(ValueError):
+    """The plans folder holds no plan document that could be read: nothing to track (every later step would
+    work on empty tables and show a dashboard of zeros as if it were the truth)."""
+
+
 def parse_plans(paths: DataPaths) -> ParsedFolder:
-    return parse_folder(paths.plans, paths.reference)
+    parsed = parse_folder(paths.plans, paths.reference)
+    if not parsed.docs:
+        failures = parsed.failures
+        if failures:
+            reasons = "；".join(f"{f['source']}: {f['reason']}" for f in failures[:5])
+            more = f" …（共 {len(failures)} 个 / {len(failures)} in all）" if len(failures) > 5 else ""
+            raise NoPlansError(f"{paths.plans} 中的计划文件均无法解析 / none of the plan files in {paths.plans} "
+                               f"could be parsed: {reasons}{more}")
+        raise NoPlansError(f"{paths.plans} 中没有计划文件：请放入印发的计划文件（.txt、.docx、.pdf）/ no plan "
+                           f"documents in {paths.plans}: put the published plans there (.txt, .docx, .pdf)")
+    return parsed
 
 
 def _load_raw(paths: DataPaths, load, source) -> StepResult:

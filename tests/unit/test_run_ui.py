@@ -1,9 +1,14 @@
 """`plankpi run`'s terminal: one line per step with its time and counts; what steps print goes to a file."""
 import os
-
+import sys
 from types import SimpleNamespace
 
-from pipelines.run_ui import _counts, _terminal_to, step_line
+import pytest
+from dagster._utils.error import serializable_error_info_from_exc_info
+
+from pipelines.config import _data_paths_of
+from pipelines.run_ui import _counts, _terminal_to, failure_reason, step_line
+from pipelines.steps import NoPlansError, parse_plans
 
 
 def test_a_step_line_says_what_when_and_how_many():
@@ -39,3 +44,26 @@ def test_a_multi_asset_steps_own_figures_count_once_and_per_table_rows_add_up():
     assert _counts(plans) == {"rows": 443600, "files": 2000, "seconds": 7.5}
     # one asset: its figures as they are
     assert _counts([_materialised(rows=5, files=1)]) == {"rows": 5, "files": 1}
+
+
+def test_a_plans_folder_with_nothing_readable_fails_with_the_reason_in_both_languages(tmp_path):
+    paths = _data_paths_of(str(tmp_path / "data"))
+    paths.plans.mkdir(parents=True)
+    with pytest.raises(NoPlansError, match="没有计划文件.*no plan documents"):
+        parse_plans(paths)
+    # a Word file cut short in transfer, as a mail gateway leaves it: named .docx, not a zip archive
+    (paths.plans / "某县2024年大气污染防治实施方案.docx").write_bytes(b"PK\x03\x04" + bytes(range(200)))
+    with pytest.raises(NoPlansError, match="均无法解析.*could be parsed: 某县2024年大气污染防治实施方案.docx: "):
+        parse_plans(paths)
+
+
+def test_a_failed_step_says_its_reason_on_the_terminal_not_only_in_the_log():
+    try:
+        try:
+            raise NoPlansError("data/plans 中没有计划文件 / no plan documents in data/plans")
+        except NoPlansError as cause:
+            raise RuntimeError('Error occurred while executing op "parsed_plans"') from cause
+    except RuntimeError:
+        error = serializable_error_info_from_exc_info(sys.exc_info())
+    event = SimpleNamespace(step_failure_data=SimpleNamespace(error=error))
+    assert failure_reason(event) == "data/plans 中没有计划文件 / no plan documents in data/plans"
