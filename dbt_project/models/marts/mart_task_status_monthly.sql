@@ -10,10 +10,12 @@
 -- Set-based at province scale (141,600 tasks × months, 3M report rows): reports ranked per task, the
 -- highest rank per task and arrival month (one aggregate) carried forward by a running max (one window),
 -- and an ASOF join of the month grid onto it — never tasks × months × reports.
+-- The report in force is named by its status, 完成进度 and period only: no reader took its file and row from
+-- 4M month rows (a report row's provenance is mart_task_provenance's), so they are not carried.
 {{ config(materialized='table') }}
 with r as (
     select
-        task_id, status_code, percent, completed_on, period, file_name, row_number, is_sample,
+        task_id, status_code, percent, period, is_sample,
         greatest(last_day(received_at::date), last_day(period_start)) as known_from,
         -- which report supersedes which, as one integer per task (a later one ranks higher): the aggregate
         -- and the running window compare this number, not a 6-field struct per row
@@ -29,7 +31,7 @@ per_month as (  -- from each arrival month on: the highest-ranked report known b
     group by task_id, known_from
 ),
 running as (
-    select p.task_id, p.known_from, r.status_code, r.percent, r.period, r.file_name, r.row_number, r.is_sample
+    select p.task_id, p.known_from, r.status_code, r.percent, r.period, r.is_sample
     from per_month p
     join r on r.task_id = p.task_id and r.rank_in_task = p.in_force_rank
 ),
@@ -60,8 +62,6 @@ known as (
         k.percent as latest_percent,
         k.period as latest_period,
         c.completed_on,
-        k.file_name as report_file,
-        k.row_number as report_row,
         coalesce(k.is_sample, false) as is_sample,
         coalesce(c.is_complete and c.completed_on <= m.month_end, false) as is_completed,
         coalesce(c.is_awaiting_review, false) as is_awaiting_review,
@@ -72,7 +72,7 @@ known as (
 )
 select
     task_id, plan_id, region, month_end, due_date, due_basis, is_ongoing,
-    latest_status_code, latest_percent, latest_period, completed_on, report_file, report_row, is_sample,
+    latest_status_code, latest_percent, latest_period, completed_on, is_sample,
     is_completed, is_due, is_awaiting_review,
     {{ task_state('month_end') }},
     {{ as_of() }} as as_of
