@@ -12,6 +12,7 @@ from packaging import version
 
 from ..config import DBT_PROJECT_DIR
 from ..quality import dbt_results
+from ..warehouse.increment import incremental_refusal
 from ..warehouse.schema import connect, ensure_raw_schema
 from .automation import adds_submissions_only
 from .resources import PlanKpiResource
@@ -46,9 +47,13 @@ def plankpi_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, p
     # (tests/pipeline/test_dbt_unit_tests.py runs every one of them), not in the pipeline's builds, as dbt
     # advises for production — at province scale they were ≈ 25 s of every full build.
     args = ["build", "--exclude-resource-type", "unit_test"]
-    if not adds_submissions_only(context):
-        # Incremental models append what the inbox brought; every other run rebuilds them from raw, so
-        # the daily publish never depends on earlier increments.
+    # Incremental models append what the inbox brought and recompute the tasks it changed
+    # (int_changed_tasks), only when the warehouse holds a whole build for the same as-of date; every other
+    # run rebuilds them from raw, so the daily publish never depends on earlier increments.
+    refusal = (incremental_refusal(plankpi.paths.build_db, plankpi.as_of) if adds_submissions_only(context)
+               else "不是只添加报送的运行 / not a run that only adds submissions: full rebuild")
+    if refusal:
+        context.log.info(refusal)
         args.append("--full-refresh")
     if plankpi.as_of:
         args += ["--vars", json.dumps({"as_of": plankpi.as_of})]

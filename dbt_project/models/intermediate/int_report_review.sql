@@ -6,6 +6,7 @@
 -- sorts after the arrival by (on_day, version). So the state is the latest decision when there is one,
 -- else the arrival's: the aggregates run over the decision rows only, and the arrival rows are joined to
 -- them — not a struct arg_max over one group per report row (3M groups at province scale).
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='report_key') }}  -- the submissions_job recomputes the report rows of the changed tasks only (macros/changed_tasks.sql)
 with ev as (select * from {{ ref('int_report_review_events') }}),
 decisions as (
     select
@@ -32,4 +33,4 @@ select
 from ev a
 left join decisions d using (report_key)
 join {{ ref('stg_progress_reports') }} r using (report_key)
-where a.version = 0
+where a.version = 0{{ changed_tasks_filter('r.task_id') }}

@@ -6,6 +6,7 @@
 -- on it (the day's last decision wins): approved or returned. Decisions on a report that needs no review
 -- change nothing. A decision is known from its day; one made after as_of is not read at all
 -- (stg_review_events keeps the decisions made by as_of).
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='report_key') }}  -- the submissions_job recomputes the report rows of the changed tasks only (macros/changed_tasks.sql)
 with policy as (select review_required_from from {{ ref('stg_review_policy') }}),
 reports as (
     select
@@ -14,7 +15,7 @@ reports as (
         r.status_code = 'done' and coalesce(r.received_at::date >= p.review_required_from, false) as review_required
     from {{ ref('stg_progress_reports') }} r
     cross join policy p
-    where r.period_start <= {{ as_of() }} and r.received_at::date <= {{ as_of() }}
+    where r.period_start <= {{ as_of() }} and r.received_at::date <= {{ as_of() }}{{ changed_tasks_filter('r.task_id') }}
 ),
 decided as (
     select

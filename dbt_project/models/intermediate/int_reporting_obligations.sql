@@ -11,10 +11,13 @@
 --     lead units said 已完成).
 -- has_report: any landed report row for the task and period, from any of its units (the task was
 -- reported on); unit_reported: this unit sent one.
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='task_id',
+          pre_hook="{{ delete_changed_tasks() }}") }}  -- the submissions_job recomputes the changed tasks only (macros/changed_tasks.sql)
 with plan_year_periods as (
     select t.task_id, t.region, rp.period, rp.period_start, rp.due_date, false as carried_over
     from {{ ref('stg_tasks') }} t
     join {{ ref('int_reporting_periods') }} rp using (plan_id)
+    {{ changed_tasks_filter('t.task_id', 'where') }}
 ),
 later_months as (  -- the scheduled months after a plan year, up to as_of
     select p.plan_id, make_date(y.year, s.period_month, 1) as period_start, s.due_day
@@ -29,7 +32,7 @@ carried as (
     from {{ ref('stg_tasks') }} t
     join later_months m using (plan_id)
     join {{ ref('int_task_deadline') }} d using (task_id)
-    where d.due_basis <> 'ongoing'
+    where d.due_basis <> 'ongoing'{{ changed_tasks_filter('t.task_id') }}
 ),
 task_periods as (
     select * from plan_year_periods
@@ -37,7 +40,7 @@ task_periods as (
     select * from carried
 ),
 unit_reports as (
-    select distinct task_id, period, unit from {{ ref('stg_progress_reports') }}
+    select distinct task_id, period, unit from {{ ref('stg_progress_reports') }}{{ changed_tasks_filter('task_id', 'where') }}
 ),
 task_reports as (
     select distinct task_id, period from unit_reports

@@ -21,6 +21,8 @@
 -- Set-based: one aggregate per task, unit and day; each task's days × its units, carried forward by one
 -- running window per (task, unit) over an integer rank — never tasks × months × reports.
 -- Grain of the result: task_id × known_from.
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='task_id',
+          pre_hook="{{ delete_changed_tasks() }}") }}  -- the submissions_job recomputes the changed tasks only (macros/changed_tasks.sql)
 with leads as (
     select distinct task_id, unit, unit as reported_as from {{ ref('stg_task_units') }} where role = 'lead'
     union
@@ -50,6 +52,7 @@ reports as (  -- every version of every report row known by as_of: its arrival, 
     from {{ ref('stg_progress_reports') }} r
     join {{ ref('int_report_review_events') }} v using (report_key)
     left join leads l on l.task_id = r.task_id and l.reported_as = r.unit
+    {{ changed_tasks_filter('r.task_id', 'where') }}
 ),
 per_day as (  -- each unit's highest-ranked version among those that became known that day
     select

@@ -7,6 +7,8 @@
 --   completed_on_time : completed on or before the due date
 --   is_awaiting_review: the lead units reported 已完成 and the supervising office's review is pending (issue
 --                  26, int_task_completion): not completed, not overdue, status_class awaiting_review
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='task_id',
+          pre_hook="{{ delete_changed_tasks() }}") }}  -- the submissions_job recomputes the changed tasks only (macros/changed_tasks.sql)
 with lead_units as (
     select task_id, string_agg(unit, '、' order by unit) as lead_units, min(unit) as lead_unit
     from {{ ref('stg_task_units') }}
@@ -61,6 +63,7 @@ joined as (
     left join {{ ref('int_task_deadline') }} d using (task_id)
     left join {{ ref('int_task_latest_report') }} r using (task_id)
     left join {{ ref('int_task_completion') }} c using (task_id)
+    {{ changed_tasks_filter('t.task_id', 'where') }}
 )
 select
     *,

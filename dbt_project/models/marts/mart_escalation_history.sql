@@ -7,12 +7,15 @@
 -- month end at which neither holds (completed, or reporting progress again). Manual events are the
 -- supervisors' issue / close with a note (stg_escalation_events: known from their day; one made after
 -- as_of is not read, as review decisions are not).
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='task_id',
+          pre_hook="{{ delete_changed_tasks() }}") }}  -- the submissions_job recomputes the changed tasks only (macros/changed_tasks.sql)
 with rules as (select * from {{ ref('stg_escalation_rules') }}),
 m as (
     select
         task_id, month_end, is_overdue, days_overdue, latest_period,
         coalesce(latest_status_code in ('delayed', 'not_started'), false) as lagging
     from {{ ref('mart_task_status_monthly') }}
+    {{ changed_tasks_filter('task_id', 'where') }}
 ),
 islands as (  -- runs of consecutive lagging month ends
     select *,
@@ -61,6 +64,7 @@ rule_events as (
 manual_events as (
     select task_id, event_at::date as on_day, 'manual' as origin, seq, action, note, actor
     from {{ ref('stg_escalation_events') }}
+    {{ changed_tasks_filter('task_id', 'where') }}
 )
 select e.*, t.title as task_title, t.region
 from (select * from rule_events union all select * from manual_events) e

@@ -12,7 +12,8 @@
 -- and an ASOF join of the month grid onto it — never tasks × months × reports.
 -- The report in force is named by its status, 完成进度 and period only: no reader took its file and row from
 -- 4M month rows (a report row's provenance is mart_task_provenance's), so they are not carried.
-{{ config(materialized='table') }}
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='task_id',
+          pre_hook="{{ delete_changed_tasks() }}") }}  -- the submissions_job recomputes the changed tasks only (macros/changed_tasks.sql)
 with r as (
     select
         task_id, status_code, percent, period, is_sample,
@@ -22,7 +23,7 @@ with r as (
         row_number() over (partition by task_id
                            order by period, ingested_at, received_at, file_checksum, sheet, row_number) as rank_in_task
     from {{ ref('stg_progress_reports') }}
-    where received_at::date <= {{ as_of() }}
+    where received_at::date <= {{ as_of() }}{{ changed_tasks_filter('task_id') }}
 ),
 per_month as (  -- from each arrival month on: the highest-ranked report known by its end (a running max)
     select task_id, known_from, max(max(rank_in_task)) over (partition by task_id order by known_from
@@ -42,6 +43,7 @@ tasks as (
              else make_date(p.year, 1, 1) end as plan_start
     from {{ ref('int_task_status') }} s
     join {{ ref('stg_plans') }} p using (plan_id)
+    {{ changed_tasks_filter('s.task_id', 'where') }}
 ),
 grid as (
     select t.*, unnest(generate_series(last_day(t.plan_start), last_day({{ as_of() }}), interval 1 month))::date

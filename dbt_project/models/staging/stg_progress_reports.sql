@@ -20,7 +20,9 @@ select
     narrative,
     evidence,
     output_done,  -- 累计完成量: the task's output so far, in the unit of its output target (计划量)
-    {{ submission_provenance() }}
+    {{ submission_provenance() }},
+    -- which dbt invocation appended the row: int_changed_tasks reads this run's rows by it (identity, not clock)
+    '{{ invocation_id }}' as dbt_invocation_id
 from {{ source('raw', 'progress_reports') }}
 {% if is_incremental() %}
 -- by file identity, not by clock: a file lands whole, in one run
