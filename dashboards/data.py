@@ -328,21 +328,33 @@ def default_scope() -> str | None:
     return region if isinstance(region, str) else None
 
 
-def lowest_completion(dimension: str, regions: frozenset | None = None, limit: int = 30) -> pd.DataFrame:
-    """The ``limit`` plans or regions of lowest completion (no rate last), and in ``listed`` how many there
-    are; with ``regions``, only the plans and regions among them."""
-    among = ("true" if regions is None else
-             "dimension = 'region' and dimension_value in (select unnest($regions)) "
-             "or dimension = 'plan' and dimension_value in ("
-             "select plan_id from marts.mart_task_status where region in (select unnest($regions)))")
-    return _query(f"""select dimension_value, dimension_label, tasks_total, tasks_with_due_date, tasks_completed,
-                             completion_rate, tasks_due, due_completion_rate, tasks_overdue, tasks_ongoing,
-                             count(*) over () as listed
-                      from marts.mart_completion
-                      where dimension = $dimension and ({among})
-                      order by completion_rate nulls last, dimension_label, dimension_value
-                      limit $limit""",
-                  {"dimension": dimension, "limit": limit, **({} if regions is None else {"regions": sorted(regions)})})
+# The scope key of a reader of every region in the per-scope marts of the overview (mart_scope_*); a
+# leader's is their own region.
+ALL_REGIONS = "*"
+
+
+def scope_completion(scope: str, limit: int) -> dict[str, pd.DataFrame]:
+    """What the overview draws of completion for ``scope`` (a leader's region; ALL_REGIONS: a reader of
+    every region), in one point lookup of mart_scope_completion: the ``limit`` plans and regions of lowest
+    completion (no rate last; "plan", "region"), with in ``listed`` how many the scope holds, and every
+    region of the scope ("map", the map's colours)."""
+    df = _query("""select dimension, rank, dimension_value, dimension_label, tasks_total, tasks_with_due_date,
+                          tasks_completed, completion_rate, tasks_due, due_completion_rate, tasks_overdue,
+                          tasks_ongoing, listed
+                   from marts.mart_scope_completion
+                   where scope = $scope and (rank <= $limit or dimension = 'region')
+                   order by dimension, rank""", {"scope": scope, "limit": limit})
+    bars = {d: (df[(df["dimension"] == d) & (df["rank"] <= limit)].drop(columns=["dimension", "rank"])
+                .reset_index(drop=True)) for d in ("plan", "region")}
+    regions = (df[df["dimension"] == "region"][["dimension_value", "completion_rate", "tasks_total", "tasks_completed",
+                                                "tasks_with_due_date", "tasks_overdue"]]
+               .rename(columns={"dimension_value": "region"}).reset_index(drop=True))
+    return {**bars, "map": regions}
+
+
+def lowest_completion(dimension: str, scope: str = ALL_REGIONS, limit: int = 30) -> pd.DataFrame:
+    """The ``limit`` plans or regions of lowest completion of ``scope`` (scope_completion)."""
+    return scope_completion(scope, limit)[dimension]
 
 
 def _reference(source: str, line: str, location: str) -> str:
@@ -351,15 +363,16 @@ def _reference(source: str, line: str, location: str) -> str:
     return f"coalesce({source} || ':' || {line}, {source}) || coalesce('（' || nullif({location}, '') || '）', '')"
 
 
-# A target's status as the order people read it in: what is missed first, then at risk, on track, met.
+# A target's status as the order people read it in: what is missed first, then at risk, on track, met (the
+# /targets page's sections; a target's rank in that order is mart_target_attainment.status_rank).
 STATUS_ORDER = ("missed", "at_risk", "on_track", "met", "no_data")
-_STATUS_RANK = "case status " + " ".join(f"when '{s}' then {i}" for i, s in enumerate(STATUS_ORDER)) + " else 9 end"
 
 
 def targets_view(region: str | None = None, kpi: str | None = None, status: str | None = None) -> View:
     """Every target with its attainment and the sentence it was printed in (an allocated 省下达 target: its
     document and the plan sentence that took it on, mart_target_attainment.commitment_*), of one region,
-    KPI and status or all; missed first, then at risk, on track, met, binding targets before stretch ones."""
+    KPI and status or all; missed first, then at risk, on track, met, binding targets before stretch ones (the
+    mart's list_order, which it is stored in: the first block of every target is a range of it)."""
     conditions = [c for c, given in (("region = $region", region), ("kpi = $kpi", kpi), ("status = $status", status))
                   if given]
     return View(f"""select target_id, region, year, kpi, kpi_name_zh, kpi_name_en, indicator, comparator,
@@ -371,10 +384,13 @@ def targets_view(region: str | None = None, kpi: str | None = None, status: str 
                            {_reference('commitment_source', 'commitment_line', 'commitment_location')} as commitment_reference,
                            (select p.plan_title from marts.mart_plans p where p.plan_id = t.commitment_plan_id)
                                as commitment_plan_title,
-                           {_STATUS_RANK} as status_rank
+                           status_rank, list_order
                     from marts.mart_target_attainment t {'where ' + ' and '.join(conditions) if conditions else ''}""",
                 {k: v for k, v in (("region", region), ("kpi", kpi), ("status", status)) if v},
-                ("status_rank", "stretch", "region", "year", "kpi", "target_id"), unique=True)
+                ("list_order",), unique=True,
+                # a filtered view's rows are not 1..n, nor the table's count
+                position=None if conditions else "list_order",
+                rows_of=None if conditions else "marts.mart_target_attainment")
 
 
 def target_attainment(region: str | None = None, kpi: str | None = None, status: str | None = None) -> pd.DataFrame:
@@ -403,46 +419,37 @@ def most_overdue(limit: int = 10, regions: frozenset | None = None) -> pd.DataFr
     return _query(*_most_overdue_sql(limit, regions))
 
 
-def most_overdue_rows(limit: int, regions: frozenset | None = None) -> list[dict]:
-    """most_overdue's rows as dicts, without a frame (the overview's list of ten)."""
-    return _records(*_most_overdue_sql(limit, regions))
+def most_overdue_rows(limit: int, scope: str = ALL_REGIONS) -> list[dict]:
+    """The ``limit`` most overdue tasks of ``scope`` (a leader's region: cut after the scope, a city's leader
+    sees the city's ten; ALL_REGIONS: every region) as dicts, by a point lookup of mart_scope_overdue, and
+    in ``listed`` how many overdue tasks the scope has in all."""
+    return _records(f"""select task_id, region, plan_title, no, title, lead_units, due_date::varchar as due_date,
+                               due_basis, days_overdue, {_reference('source', 'start_line', 'location')} as source,
+                               start_line, listed
+                        from marts.mart_scope_overdue where scope = $scope and rank <= $limit order by rank""",
+                    {"scope": scope, "limit": limit})
 
 
-def task_outputs(limit: int = 10, regions: frozenset | None = None) -> list[dict]:
-    """Output quantities planned against reported (mart_task_outputs) of ``regions`` (a leader's; scoped before
-    the cut): the ``limit`` least advanced of those with a figure put against them, then those without
-    one; in ``listed`` how many outputs there are, in ``reported`` how many have a figure (rows as dicts)."""
-    among, params = _among(regions)
-    return _records(f"""select target_id, task_id, plan_title, no, title, region, indicator, target_value,
-                             target_value_hi, measure_unit, reported_value, reported_period, output_rate,
-                             count(*) over () as listed, count(reported_value) over () as reported
-                      from marts.mart_task_outputs
-                      where {among}
-                      order by reported_value is null, output_rate, plan_title, no, line, target_id
-                      limit $limit""",
-                  {"limit": limit, **params})
+def task_outputs(limit: int, scope: str = ALL_REGIONS) -> list[dict]:
+    """Output quantities planned against reported of ``scope`` (mart_scope_outputs, cut after the scope): the
+    ``limit`` least advanced of those with a figure put against them, then those without one; in ``listed``
+    how many outputs the scope has, in ``reported`` how many have a figure (rows as dicts)."""
+    return _records("""select target_id, task_id, plan_title, no, title, region, indicator, target_value,
+                              target_value_hi, measure_unit, reported_value, reported_period, output_rate,
+                              listed, reported
+                       from marts.mart_scope_outputs where scope = $scope and rank <= $limit order by rank""",
+                    {"scope": scope, "limit": limit})
 
 
-def unit_ranking(ends: int, regions: frozenset | None = None) -> list[dict]:
-    """The ``ends`` first and ``ends`` last of the units with lead tasks due, by on-time completion then
-    reporting (the 红黑榜 of a monthly 通报), each with its ``rank`` in that order and how many are
-    ``ranked``: a province has thousands of units, the page shows ten. Rows as dicts."""
-    among, params = _among(regions)
-    # the first and the last ``ends`` by two top-Ns (the order and its exact reverse), not a rank of every
-    # unit: a province's 51,200 units were sorted whole for ten rows
-    order = "lead_on_time_rate desc, reporting_rate desc nulls last, lead_overdue asc nulls last, region, unit"
-    reverse = "lead_on_time_rate asc, reporting_rate asc nulls first, lead_overdue desc nulls first, region desc, unit desc"
-    shown = "region, unit, lead_tasks, lead_on_time_rate, lead_completion_rate, lead_overdue, reporting_rate"
-    units = f"marts.mart_unit_scorecard where lead_on_time_rate is not null and {among}"
-    return _records(f"""with n as (select count(*) as ranked from {units}),
-                         ends as (
-                             select {shown}, row_number() over (order by {order}) as rank
-                             from (select {shown} from {units} order by {order} limit $ends)
-                             union
-                             select {shown}, n.ranked + 1 - row_number() over (order by {reverse}) as rank
-                             from (select {shown} from {units} order by {reverse} limit $ends) cross join n)
-                     select ends.*, n.ranked from ends cross join n order by rank""",
-                  {"ends": ends, **params})
+def unit_ranking(ends: int, scope: str = ALL_REGIONS) -> list[dict]:
+    """The ``ends`` first and ``ends`` last of the units of ``scope`` with lead tasks due (mart_scope_unit_ranking:
+    by on-time completion then reporting, the 红黑榜 of a monthly 通报), each with its ``rank`` and how many
+    are ``ranked``: a province has thousands of units, the page shows ten. Rows as dicts."""
+    return _records("""select region, unit, lead_tasks, lead_on_time_rate, lead_completion_rate, lead_overdue,
+                              reporting_rate, rank, ranked
+                       from marts.mart_scope_unit_ranking
+                       where scope = $scope and (rank <= $ends or rank > ranked - $ends) order by rank""",
+                    {"scope": scope, "ends": ends})
 
 
 def scope_months(scope: str, states: tuple[str, ...]) -> pd.DataFrame:
@@ -458,15 +465,6 @@ def scope_months(scope: str, states: tuple[str, ...]) -> pd.DataFrame:
                       from marts.mart_scope_status_monthly where scope = $scope
                       group by month_end order by month_end""",
                   {"scope": scope, **{f"state{i}": s for i, s in enumerate(states)}})
-
-
-def region_completion(regions: frozenset | None = None) -> pd.DataFrame:
-    """Completion of every region (as its own row of mart_completion), for the map."""
-    among, params = _among(regions, "dimension_value")
-    return _query(f"""select dimension_value as region, completion_rate, tasks_total, tasks_completed,
-                             tasks_with_due_date, tasks_overdue
-                      from marts.mart_completion
-                      where dimension = 'region' and {among}""", params)
 
 
 # --- plans & tasks --------------------------------------------------------------------------------
