@@ -379,11 +379,10 @@ def targets_view(region: str | None = None, kpi: str | None = None, status: str 
                            target_value, unit, stretch, threshold, direction, kpi_unit, rank_of, baseline,
                            baseline_year, actual, months_reported, gap, progress_from_baseline, status,
                            status_reason, source, line, line_text, {_reference('source', 'line', 'location')} as reference,
-                           (select p.plan_title from marts.mart_plans p where p.plan_id = t.plan_id) as plan_title,
+                           plan_title,
                            value_source, allocated_document, commitment_text, commitment_line,
                            {_reference('commitment_source', 'commitment_line', 'commitment_location')} as commitment_reference,
-                           (select p.plan_title from marts.mart_plans p where p.plan_id = t.commitment_plan_id)
-                               as commitment_plan_title,
+                           commitment_plan_title,
                            status_rank, list_order
                     from marts.mart_target_attainment t {'where ' + ' and '.join(conditions) if conditions else ''}""",
                 {k: v for k, v in (("region", region), ("kpi", kpi), ("status", status)) if v},
@@ -671,7 +670,10 @@ def task_view(f: dict) -> View:
 
 def task(task_id: str) -> dict | None:
     """Everything the detail panel shows about one task."""
-    found = _query("select * from marts.mart_task_status where task_id = ?", [task_id])
+    # the columns the detail shows, not the mart's 47: a point lookup reads one vector of each column
+    found = _query("""select task_id, region, plan_title, no, title, status_class, due_date, due_basis, source,
+                             start_line, end_line, location
+                      from marts.mart_task_status where task_id = ?""", [task_id])
     if found.empty:
         return None
     row = found.iloc[0].to_dict()
