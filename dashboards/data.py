@@ -453,17 +453,12 @@ def unit_ranking(ends: int, scope: str = ALL_REGIONS) -> list[dict]:
 
 def scope_months(scope: str, states: tuple[str, ...]) -> pd.DataFrame:
     """The tasks of ``scope`` (a leader's region and the regions below it) at every month end, one row a
-    month, oldest first (mart_scope_status_monthly): how many in each of ``states`` (a column each, 0 when
-    none), all of them (scope_tasks), the completed and those with a due date, and the scope's rate."""
-    counts = "".join(f"coalesce(sum(tasks) filter (where status_class = $state{i}), 0)::bigint as {quoted(s)}, "
-                     for i, s in enumerate(states))
-    return _query(f"""select month_end::varchar as month_end, {counts}any_value(scope_tasks) as scope_tasks,
-                             sum(tasks_completed)::bigint as tasks_completed,
-                             sum(tasks_with_due_date)::bigint as tasks_with_due_date,
-                             any_value(completion_rate) as completion_rate
-                      from marts.mart_scope_status_monthly where scope = $scope
-                      group by month_end order by month_end""",
-                  {"scope": scope, **{f"state{i}": s for i, s in enumerate(states)}})
+    month, oldest first (mart_scope_months: one point lookup): how many in each of ``states`` (a column
+    each, 0 when none), all of them (scope_tasks), the completed and those with a due date, and the scope's
+    rate."""
+    return _query(f"""select month_end::varchar as month_end, {''.join(quoted(s) + ', ' for s in states)}scope_tasks,
+                             tasks_completed, tasks_with_due_date, completion_rate
+                      from marts.mart_scope_months where scope = $scope order by month_end""", {"scope": scope})
 
 
 # --- plans & tasks --------------------------------------------------------------------------------
@@ -919,7 +914,12 @@ def _relations() -> frozenset:
     """Every (schema, name) the snapshot holds: one query for all of a page's has_relation (the task
     detail asked four times, one query each)."""
     return frozenset((r["table_schema"], r["table_name"])
-                     for r in _records("select table_schema, table_name from information_schema.tables", {}))
+                     # DuckDB's catalogue functions: information_schema.tables is a view over them that
+                     # costs twice as much (the task detail and /review ask it cold)
+                     for r in _records("""select schema_name as table_schema, table_name from duckdb_tables()
+                                          union all
+                                          select schema_name, view_name from duckdb_views() where not internal""",
+                                       {}))
 
 
 def has_relation(schema: str, name: str) -> bool:

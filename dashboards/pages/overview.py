@@ -92,7 +92,7 @@ MONTH_STATES = ("completed_on_time", "completed_late", "awaiting_review", "not_d
 
 
 def _months_chart(scope: str | None, lang: str) -> html.Div:
-    """The reader's tasks at every month end (mart_scope_status_monthly): a leader's region and the regions
+    """The reader's tasks at every month end (mart_scope_months): a leader's region and the regions
     below it (a city and its counties), the province for a reader of every region — stacked by state,
     with the completion rate as a line; one bar per month end."""
     df = data.scope_months(scope, MONTH_STATES) if scope else None
