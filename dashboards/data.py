@@ -209,6 +209,10 @@ class View:
     rows_of: str | None = None
     # the view's SQL before words were written for people (see worded): the same rows, what a count reads
     unworded: str = ""
+    # the view's rows are few (one region's tasks: tens to hundreds): a block of them is cut after writing
+    # every row's words, in one read of the table, not by the block's keys first (two reads of it, which
+    # pays only when a province's 141,600 rows would otherwise all be worded)
+    few: bool = False
 
 
 def worded(view: View, sql: str, relabeled=()) -> View:
@@ -217,7 +221,7 @@ def worded(view: View, sql: str, relabeled=()) -> View:
     (DuckDB wrote every row's words for a count of a province's 141,600 tasks). A position column whose
     values ``relabeled`` rewrites no longer numbers the rows."""
     return View(sql, view.params, view.order, view.unique, view.position if view.position not in relabeled else None,
-                view.rows_of, view.unworded or view.sql)
+                view.rows_of, view.unworded or view.sql, view.few)
 
 
 def view_sql(view: View, columns: list[str], where: str = "", sort: list[str] | tuple = ()) -> str:
@@ -247,7 +251,7 @@ def view_block(view: View, columns: list[str], window: SqlWindow, start: int, en
         if found and view.rows_of:
             return [{c: r[c] for c in columns} for r in found], int(found[0]["__rows"])
         rows = found
-    elif view.unique and len(view.order) == 1 and view.order[0].isidentifier():
+    elif view.unique and len(view.order) == 1 and view.order[0].isidentifier() and not view.few:
         # the block's keys first, then its rows: DuckDB computes a view's words (dates, names, labels: the
         # columns made in SQL for people) below its top-N, for every row of the view — a province's
         # 141,600 tasks for a block of 100. The keys' query needs none of them, so none are made.
@@ -667,7 +671,8 @@ def task_view(f: dict) -> View:
                            s.latest_period, s.days_overdue,
                            {_reference('s.source', 's.start_line', 's.location')} as source,
                            s.source as source_file, s.start_line, s.list_order
-                    from marts.mart_task_status s {where}""", params, ("list_order",), unique=True)
+                    from marts.mart_task_status s {where}""", params, ("list_order",), unique=True,
+                few="region" in params)  # a region's tasks (≈ 70 at 2,000 documents, hundreds at most)
 
 
 def task(task_id: str) -> dict | None:
