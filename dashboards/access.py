@@ -45,6 +45,13 @@ def region_scope() -> frozenset | None:
     return g.plankpi_scope
 
 
+def scope_key() -> str:
+    """The reader's key in the overview's per-scope marts (mart_scope_*): a leader's or supervisor's own
+    region when region_scope() limits them, else data.ALL_REGIONS (a reader of every region)."""
+    from dashboards import data
+    return account().region if region_scope() is not None else data.ALL_REGIONS
+
+
 def may_see_page(path: str) -> bool:
     a = account()
     return a is not None and a.role in PAGE_ROLES.get(path, frozenset())

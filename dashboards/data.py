@@ -209,6 +209,10 @@ class View:
     rows_of: str | None = None
     # the view's SQL before words were written for people (see worded): the same rows, what a count reads
     unworded: str = ""
+    # the view's rows are few (one region's tasks: tens to hundreds): a block of them is cut after writing
+    # every row's words, in one read of the table, not by the block's keys first (two reads of it, which
+    # pays only when a province's 141,600 rows would otherwise all be worded)
+    few: bool = False
 
 
 def worded(view: View, sql: str, relabeled=()) -> View:
@@ -217,7 +221,7 @@ def worded(view: View, sql: str, relabeled=()) -> View:
     (DuckDB wrote every row's words for a count of a province's 141,600 tasks). A position column whose
     values ``relabeled`` rewrites no longer numbers the rows."""
     return View(sql, view.params, view.order, view.unique, view.position if view.position not in relabeled else None,
-                view.rows_of, view.unworded or view.sql)
+                view.rows_of, view.unworded or view.sql, view.few)
 
 
 def view_sql(view: View, columns: list[str], where: str = "", sort: list[str] | tuple = ()) -> str:
@@ -247,7 +251,7 @@ def view_block(view: View, columns: list[str], window: SqlWindow, start: int, en
         if found and view.rows_of:
             return [{c: r[c] for c in columns} for r in found], int(found[0]["__rows"])
         rows = found
-    elif view.unique and len(view.order) == 1 and view.order[0].isidentifier():
+    elif view.unique and len(view.order) == 1 and view.order[0].isidentifier() and not view.few:
         # the block's keys first, then its rows: DuckDB computes a view's words (dates, names, labels: the
         # columns made in SQL for people) below its top-N, for every row of the view — a province's
         # 141,600 tasks for a block of 100. The keys' query needs none of them, so none are made.
@@ -328,21 +332,33 @@ def default_scope() -> str | None:
     return region if isinstance(region, str) else None
 
 
-def lowest_completion(dimension: str, regions: frozenset | None = None, limit: int = 30) -> pd.DataFrame:
-    """The ``limit`` plans or regions of lowest completion (no rate last), and in ``listed`` how many there
-    are; with ``regions``, only the plans and regions among them."""
-    among = ("true" if regions is None else
-             "dimension = 'region' and dimension_value in (select unnest($regions)) "
-             "or dimension = 'plan' and dimension_value in ("
-             "select plan_id from marts.mart_task_status where region in (select unnest($regions)))")
-    return _query(f"""select dimension_value, dimension_label, tasks_total, tasks_with_due_date, tasks_completed,
-                             completion_rate, tasks_due, due_completion_rate, tasks_overdue, tasks_ongoing,
-                             count(*) over () as listed
-                      from marts.mart_completion
-                      where dimension = $dimension and ({among})
-                      order by completion_rate nulls last, dimension_label, dimension_value
-                      limit $limit""",
-                  {"dimension": dimension, "limit": limit, **({} if regions is None else {"regions": sorted(regions)})})
+# The scope key of a reader of every region in the per-scope marts of the overview (mart_scope_*); a
+# leader's is their own region.
+ALL_REGIONS = "*"
+
+
+def scope_completion(scope: str, limit: int) -> dict[str, pd.DataFrame]:
+    """What the overview draws of completion for ``scope`` (a leader's region; ALL_REGIONS: a reader of
+    every region), in one point lookup of mart_scope_completion: the ``limit`` plans and regions of lowest
+    completion (no rate last; "plan", "region"), with in ``listed`` how many the scope holds, and every
+    region of the scope ("map", the map's colours)."""
+    df = _query("""select dimension, rank, dimension_value, dimension_label, tasks_total, tasks_with_due_date,
+                          tasks_completed, completion_rate, tasks_due, due_completion_rate, tasks_overdue,
+                          tasks_ongoing, listed
+                   from marts.mart_scope_completion
+                   where scope = $scope and (rank <= $limit or dimension = 'region')
+                   order by dimension, rank""", {"scope": scope, "limit": limit})
+    bars = {d: (df[(df["dimension"] == d) & (df["rank"] <= limit)].drop(columns=["dimension", "rank"])
+                .reset_index(drop=True)) for d in ("plan", "region")}
+    regions = (df[df["dimension"] == "region"][["dimension_value", "completion_rate", "tasks_total", "tasks_completed",
+                                                "tasks_with_due_date", "tasks_overdue"]]
+               .rename(columns={"dimension_value": "region"}).reset_index(drop=True))
+    return {**bars, "map": regions}
+
+
+def lowest_completion(dimension: str, scope: str = ALL_REGIONS, limit: int = 30) -> pd.DataFrame:
+    """The ``limit`` plans or regions of lowest completion of ``scope`` (scope_completion)."""
+    return scope_completion(scope, limit)[dimension]
 
 
 def _reference(source: str, line: str, location: str) -> str:
@@ -351,30 +367,33 @@ def _reference(source: str, line: str, location: str) -> str:
     return f"coalesce({source} || ':' || {line}, {source}) || coalesce('（' || nullif({location}, '') || '）', '')"
 
 
-# A target's status as the order people read it in: what is missed first, then at risk, on track, met.
+# A target's status as the order people read it in: what is missed first, then at risk, on track, met (the
+# /targets page's sections; a target's rank in that order is mart_target_attainment.status_rank).
 STATUS_ORDER = ("missed", "at_risk", "on_track", "met", "no_data")
-_STATUS_RANK = "case status " + " ".join(f"when '{s}' then {i}" for i, s in enumerate(STATUS_ORDER)) + " else 9 end"
 
 
 def targets_view(region: str | None = None, kpi: str | None = None, status: str | None = None) -> View:
     """Every target with its attainment and the sentence it was printed in (an allocated 省下达 target: its
     document and the plan sentence that took it on, mart_target_attainment.commitment_*), of one region,
-    KPI and status or all; missed first, then at risk, on track, met, binding targets before stretch ones."""
+    KPI and status or all; missed first, then at risk, on track, met, binding targets before stretch ones (the
+    mart's list_order, which it is stored in: the first block of every target is a range of it)."""
     conditions = [c for c, given in (("region = $region", region), ("kpi = $kpi", kpi), ("status = $status", status))
                   if given]
     return View(f"""select target_id, region, year, kpi, kpi_name_zh, kpi_name_en, indicator, comparator,
                            target_value, unit, stretch, threshold, direction, kpi_unit, rank_of, baseline,
                            baseline_year, actual, months_reported, gap, progress_from_baseline, status,
                            status_reason, source, line, line_text, {_reference('source', 'line', 'location')} as reference,
-                           (select p.plan_title from marts.mart_plans p where p.plan_id = t.plan_id) as plan_title,
+                           plan_title,
                            value_source, allocated_document, commitment_text, commitment_line,
                            {_reference('commitment_source', 'commitment_line', 'commitment_location')} as commitment_reference,
-                           (select p.plan_title from marts.mart_plans p where p.plan_id = t.commitment_plan_id)
-                               as commitment_plan_title,
-                           {_STATUS_RANK} as status_rank
+                           commitment_plan_title,
+                           status_rank, list_order
                     from marts.mart_target_attainment t {'where ' + ' and '.join(conditions) if conditions else ''}""",
                 {k: v for k, v in (("region", region), ("kpi", kpi), ("status", status)) if v},
-                ("status_rank", "stretch", "region", "year", "kpi", "target_id"), unique=True)
+                ("list_order",), unique=True,
+                # a filtered view's rows are not 1..n, nor the table's count
+                position=None if conditions else "list_order",
+                rows_of=None if conditions else "marts.mart_target_attainment")
 
 
 def target_attainment(region: str | None = None, kpi: str | None = None, status: str | None = None) -> pd.DataFrame:
@@ -403,70 +422,47 @@ def most_overdue(limit: int = 10, regions: frozenset | None = None) -> pd.DataFr
     return _query(*_most_overdue_sql(limit, regions))
 
 
-def most_overdue_rows(limit: int, regions: frozenset | None = None) -> list[dict]:
-    """most_overdue's rows as dicts, without a frame (the overview's list of ten)."""
-    return _records(*_most_overdue_sql(limit, regions))
+def most_overdue_rows(limit: int, scope: str = ALL_REGIONS) -> list[dict]:
+    """The ``limit`` most overdue tasks of ``scope`` (a leader's region: cut after the scope, a city's leader
+    sees the city's ten; ALL_REGIONS: every region) as dicts, by a point lookup of mart_scope_overdue, and
+    in ``listed`` how many overdue tasks the scope has in all."""
+    return _records(f"""select task_id, region, plan_title, no, title, lead_units, due_date::varchar as due_date,
+                               due_basis, days_overdue, {_reference('source', 'start_line', 'location')} as source,
+                               start_line, listed
+                        from marts.mart_scope_overdue where scope = $scope and rank <= $limit order by rank""",
+                    {"scope": scope, "limit": limit})
 
 
-def task_outputs(limit: int = 10, regions: frozenset | None = None) -> list[dict]:
-    """Output quantities planned against reported (mart_task_outputs) of ``regions`` (a leader's; scoped before
-    the cut): the ``limit`` least advanced of those with a figure put against them, then those without
-    one; in ``listed`` how many outputs there are, in ``reported`` how many have a figure (rows as dicts)."""
-    among, params = _among(regions)
-    return _records(f"""select target_id, task_id, plan_title, no, title, region, indicator, target_value,
-                             target_value_hi, measure_unit, reported_value, reported_period, output_rate,
-                             count(*) over () as listed, count(reported_value) over () as reported
-                      from marts.mart_task_outputs
-                      where {among}
-                      order by reported_value is null, output_rate, plan_title, no, line, target_id
-                      limit $limit""",
-                  {"limit": limit, **params})
+def task_outputs(limit: int, scope: str = ALL_REGIONS) -> list[dict]:
+    """Output quantities planned against reported of ``scope`` (mart_scope_outputs, cut after the scope): the
+    ``limit`` least advanced of those with a figure put against them, then those without one; in ``listed``
+    how many outputs the scope has, in ``reported`` how many have a figure (rows as dicts)."""
+    return _records("""select target_id, task_id, plan_title, no, title, region, indicator, target_value,
+                              target_value_hi, measure_unit, reported_value, reported_period, output_rate,
+                              listed, reported
+                       from marts.mart_scope_outputs where scope = $scope and rank <= $limit order by rank""",
+                    {"scope": scope, "limit": limit})
 
 
-def unit_ranking(ends: int, regions: frozenset | None = None) -> list[dict]:
-    """The ``ends`` first and ``ends`` last of the units with lead tasks due, by on-time completion then
-    reporting (the 红黑榜 of a monthly 通报), each with its ``rank`` in that order and how many are
-    ``ranked``: a province has thousands of units, the page shows ten. Rows as dicts."""
-    among, params = _among(regions)
-    # the first and the last ``ends`` by two top-Ns (the order and its exact reverse), not a rank of every
-    # unit: a province's 51,200 units were sorted whole for ten rows
-    order = "lead_on_time_rate desc, reporting_rate desc nulls last, lead_overdue asc nulls last, region, unit"
-    reverse = "lead_on_time_rate asc, reporting_rate asc nulls first, lead_overdue desc nulls first, region desc, unit desc"
-    shown = "region, unit, lead_tasks, lead_on_time_rate, lead_completion_rate, lead_overdue, reporting_rate"
-    units = f"marts.mart_unit_scorecard where lead_on_time_rate is not null and {among}"
-    return _records(f"""with n as (select count(*) as ranked from {units}),
-                         ends as (
-                             select {shown}, row_number() over (order by {order}) as rank
-                             from (select {shown} from {units} order by {order} limit $ends)
-                             union
-                             select {shown}, n.ranked + 1 - row_number() over (order by {reverse}) as rank
-                             from (select {shown} from {units} order by {reverse} limit $ends) cross join n)
-                     select ends.*, n.ranked from ends cross join n order by rank""",
-                  {"ends": ends, **params})
+def unit_ranking(ends: int, scope: str = ALL_REGIONS) -> list[dict]:
+    """The ``ends`` first and ``ends`` last of the units of ``scope`` with lead tasks due (mart_scope_unit_ranking:
+    by on-time completion then reporting, the 红黑榜 of a monthly 通报), each with its ``rank`` and how many
+    are ``ranked``: a province has thousands of units, the page shows ten. Rows as dicts."""
+    return _records("""select region, unit, lead_tasks, lead_on_time_rate, lead_completion_rate, lead_overdue,
+                              reporting_rate, rank, ranked
+                       from marts.mart_scope_unit_ranking
+                       where scope = $scope and (rank <= $ends or rank > ranked - $ends) order by rank""",
+                    {"scope": scope, "ends": ends})
 
 
 def scope_months(scope: str, states: tuple[str, ...]) -> pd.DataFrame:
     """The tasks of ``scope`` (a leader's region and the regions below it) at every month end, one row a
-    month, oldest first (mart_scope_status_monthly): how many in each of ``states`` (a column each, 0 when
-    none), all of them (scope_tasks), the completed and those with a due date, and the scope's rate."""
-    counts = "".join(f"coalesce(sum(tasks) filter (where status_class = $state{i}), 0)::bigint as {quoted(s)}, "
-                     for i, s in enumerate(states))
-    return _query(f"""select month_end::varchar as month_end, {counts}any_value(scope_tasks) as scope_tasks,
-                             sum(tasks_completed)::bigint as tasks_completed,
-                             sum(tasks_with_due_date)::bigint as tasks_with_due_date,
-                             any_value(completion_rate) as completion_rate
-                      from marts.mart_scope_status_monthly where scope = $scope
-                      group by month_end order by month_end""",
-                  {"scope": scope, **{f"state{i}": s for i, s in enumerate(states)}})
-
-
-def region_completion(regions: frozenset | None = None) -> pd.DataFrame:
-    """Completion of every region (as its own row of mart_completion), for the map."""
-    among, params = _among(regions, "dimension_value")
-    return _query(f"""select dimension_value as region, completion_rate, tasks_total, tasks_completed,
-                             tasks_with_due_date, tasks_overdue
-                      from marts.mart_completion
-                      where dimension = 'region' and {among}""", params)
+    month, oldest first (mart_scope_months: one point lookup): how many in each of ``states`` (a column
+    each, 0 when none), all of them (scope_tasks), the completed and those with a due date, and the scope's
+    rate."""
+    return _query(f"""select month_end::varchar as month_end, {''.join(quoted(s) + ', ' for s in states)}scope_tasks,
+                             tasks_completed, tasks_with_due_date, completion_rate
+                      from marts.mart_scope_months where scope = $scope order by month_end""", {"scope": scope})
 
 
 # --- plans & tasks --------------------------------------------------------------------------------
@@ -541,10 +537,17 @@ def task_filter_options(chosen: dict[str, str | None], limits: dict[str, int | N
     plans once per filter."""
     facets = sorted(limits)
     widest = max((n for n in limits.values() if n is not None), default=0) + 1
+    # three disjoint reads, not one scan with an OR: the first rows of each facet, the facets listed whole,
+    # the chosen values further down (at 2,000 documents 16 ms CPU instead of 23 under load, same rows)
     found = _records("""select facet, value, label, label_order, facet_values from marts.mart_task_facets
-                        where facet in (select unnest($facets))
-                          and (label_order <= $widest or facet in (select unnest($whole))
-                               or value in (select unnest($chosen)))
+                        where facet in (select unnest($facets)) and label_order <= $widest
+                        union all
+                        select facet, value, label, label_order, facet_values from marts.mart_task_facets
+                        where facet in (select unnest($whole)) and label_order > $widest
+                        union all
+                        select facet, value, label, label_order, facet_values from marts.mart_task_facets
+                        where facet in (select unnest($facets)) and facet not in (select unnest($whole))
+                          and label_order > $widest and value in (select unnest($chosen))
                         order by facet, label_order""",
                      {"facets": facets, "widest": widest, "whole": sorted(f for f in facets if limits[f] is None),
                       "chosen": sorted({v for f, v in chosen.items() if f in limits and v})})
@@ -668,12 +671,16 @@ def task_view(f: dict) -> View:
                            s.latest_period, s.days_overdue,
                            {_reference('s.source', 's.start_line', 's.location')} as source,
                            s.source as source_file, s.start_line, s.list_order
-                    from marts.mart_task_status s {where}""", params, ("list_order",), unique=True)
+                    from marts.mart_task_status s {where}""", params, ("list_order",), unique=True,
+                few="region" in params)  # a region's tasks (≈ 70 at 2,000 documents, hundreds at most)
 
 
 def task(task_id: str) -> dict | None:
     """Everything the detail panel shows about one task."""
-    found = _query("select * from marts.mart_task_status where task_id = ?", [task_id])
+    # the columns the detail shows, not the mart's 47: a point lookup reads one vector of each column
+    found = _query("""select task_id, region, plan_title, no, title, status_class, due_date, due_basis, source,
+                             start_line, end_line, location
+                      from marts.mart_task_status where task_id = ?""", [task_id])
     if found.empty:
         return None
     row = found.iloc[0].to_dict()
@@ -912,7 +919,12 @@ def _relations() -> frozenset:
     """Every (schema, name) the snapshot holds: one query for all of a page's has_relation (the task
     detail asked four times, one query each)."""
     return frozenset((r["table_schema"], r["table_name"])
-                     for r in _records("select table_schema, table_name from information_schema.tables", {}))
+                     # DuckDB's catalogue functions: information_schema.tables is a view over them that
+                     # costs twice as much (the task detail and /review ask it cold)
+                     for r in _records("""select schema_name as table_schema, table_name from duckdb_tables()
+                                          union all
+                                          select schema_name, view_name from duckdb_views() where not internal""",
+                                       {}))
 
 
 def has_relation(schema: str, name: str) -> bool:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from dash import dcc, html
 
-from dashboards import access, data, formats, thresholds
+from dashboards import formats, thresholds
 from dashboards.i18n import t
 from pipelines.config import data_paths
 from pipelines.reference import regions as reference_regions
@@ -59,7 +59,7 @@ def _adcodes(reference_dir: str) -> dict[str, tuple[str, str]]:
 def shapes(completion) -> list[dict]:
     """One plotly trace per region of ``completion`` (region, completion_rate, …) that has a boundary."""
     codes = _adcodes(str(data_paths().reference))
-    rows = sorted((r for r in completion.itertuples() if r.region in codes),
+    rows = sorted(completion[completion["region"].isin(list(codes))].itertuples(),  # a province: 2,000 regions
                   key=lambda r: (LEVEL_ORDER.get(codes[r.region][1], 9), r.region))
     traces = []
     for r in rows:
@@ -79,8 +79,9 @@ def shapes(completion) -> list[dict]:
     return traces
 
 
-def figure_block(lang: str) -> html.Div:
-    traces = shapes(data.region_completion(access.region_scope()))
+def figure_block(lang: str, completion) -> html.Div:
+    """The map of ``completion`` (region, completion_rate, …: the reader's regions, data.scope_completion)."""
+    traces = shapes(completion)
     if not traces:
         return html.Div(t("no_map", lang), className="text-muted small", id="region-map")
     lats = [y for tr in traces for y in tr["y"] if y is not None]

@@ -56,9 +56,9 @@ def _legend(lang: str) -> html.Details:
     ], id="legend", className="mb-3")
 
 
-def _completion_chart(dimension: str, lang: str) -> html.Div:
-    """The lowest-completion plans or regions, each bar in its threshold's colour; a click opens its tasks."""
-    df = data.lowest_completion(dimension, access.region_scope(), CHART_MAX_BARS)
+def _completion_chart(dimension: str, df, lang: str) -> html.Div:
+    """The lowest-completion plans or regions (``df``: data.scope_completion's), each bar in its threshold's
+    colour; a click opens its tasks."""
     total = int(df["listed"].iat[0]) if len(df) else 0
     rates = df["completion_rate"].tolist()
     levels = [thresholds.judge("completion_rate", r) for r in rates]
@@ -92,7 +92,7 @@ MONTH_STATES = ("completed_on_time", "completed_late", "awaiting_review", "not_d
 
 
 def _months_chart(scope: str | None, lang: str) -> html.Div:
-    """The reader's tasks at every month end (mart_scope_status_monthly): a leader's region and the regions
+    """The reader's tasks at every month end (mart_scope_months): a leader's region and the regions
     below it (a city and its counties), the province for a reader of every region — stacked by state,
     with the completion rate as a line; one bar per month end."""
     df = data.scope_months(scope, MONTH_STATES) if scope else None
@@ -133,7 +133,7 @@ def _months_chart(scope: str | None, lang: str) -> html.Div:
 def _overdue_list(lang: str, keep: dict) -> html.Div:
     """The most overdue tasks of the reader's regions (scoped before the cut), each a link to its detail,
     and a link to all of them."""
-    rows = data.most_overdue_rows(OVERDUE_SHOWN, access.region_scope())  # rows as dicts: no frame for ten
+    rows = data.most_overdue_rows(OVERDUE_SHOWN, access.scope_key())  # rows as dicts: no frame for ten
     listed = int(rows[0]["listed"]) if rows else 0
     if not listed:
         return html.Div(t("none_overdue", lang), className="text-muted small", id="overdue-list")
@@ -163,7 +163,7 @@ def _progress(rate, colour: str) -> html.Div:
 def _outputs(lang: str, keep: dict) -> html.Div:
     """Planned against reported output quantities (计划 268 个 / 已报 120 个), the least advanced first, each a
     link to its task; the bar in the output_rate threshold's colour."""
-    rows = data.task_outputs(OUTPUTS_SHOWN, access.region_scope())
+    rows = data.task_outputs(OUTPUTS_SHOWN, access.scope_key())
     if not rows:
         return html.Div(t("none", lang), className="text-muted small", id="outputs-list")
     items = []
@@ -190,7 +190,7 @@ def _outputs(lang: str, keep: dict) -> html.Div:
 def _unit_ranking(lang: str) -> dbc.Row:
     """The 红黑榜: the five units with the best and the five with the worst on-time completion of their
     lead tasks (reporting rate breaks ties)."""
-    rows = data.unit_ranking(RANKED, access.region_scope())
+    rows = data.unit_ranking(RANKED, access.scope_key())
 
     def ranked(rows: list[dict], test_id: str, colour: str):
         if not rows:
@@ -219,19 +219,22 @@ def layout(**query):
     acc = access.account()
     keep = {"lang": query.get("lang")}
     h = data.scope_headline(acc.region) if access.region_scope() is not None else data.headline()
+    completion = data.scope_completion(access.scope_key(), CHART_MAX_BARS)  # the bars and the map: one lookup
     return frame(PATH, query,
         bulletin_links(),  # h27's 通报 downloads, beside the figures they report
         _headline_cards(h, lang, keep),
         dbc.Row([supervision.awaiting_review_card(h, lang, keep)], className="g-2"),  # 待审核 (issue 26)
         _legend(lang),
         dbc.Row([
-            dbc.Col([html.H5(t("completion_by_plan", lang)), _completion_chart("plan", lang)], lg=7),
-            dbc.Col([html.H5(t("completion_by_region", lang)), _completion_chart("region", lang)], lg=5),
+            dbc.Col([html.H5(t("completion_by_plan", lang)), _completion_chart("plan", completion["plan"], lang)],
+                    lg=7),
+            dbc.Col([html.H5(t("completion_by_region", lang)),
+                     _completion_chart("region", completion["region"], lang)], lg=5),
         ], className="mt-2"),
         _months_chart(acc.region if access.region_scope() is not None else data.default_scope(), lang),
         dbc.Row([
             dbc.Col([html.H5(t("most_overdue", lang)), _overdue_list(lang, keep)], lg=6, className="mb-3"),
-            dbc.Col([html.H5(t("region_map", lang)), region_map.figure_block(lang)], lg=6, className="mb-3"),
+            dbc.Col([html.H5(t("region_map", lang)), region_map.figure_block(lang, completion["map"])], lg=6, className="mb-3"),
         ], className="mt-3"),
         html.H5(t("units_ranking", lang), className="mt-2"),
         _unit_ranking(lang),

@@ -101,8 +101,9 @@ def _rows(con: duckdb.DuckDBPyConnection, sql: str, params: dict) -> list[dict]:
 
 
 # The scope of a bulletin no region is named for: the province (a province's leader sees every region,
-# int_region_scopes); with several, the first by name — each of them covers every region.
-DEFAULT_SCOPE_SQL = "select min(region) as region from staging.stg_regions where level = 'province'"
+# int_region_scopes); with several, the first by name — each of them covers every region. Read from the
+# mart of scopes (the dashboard reads marts only, and shows the same province's months and bulletins).
+DEFAULT_SCOPE_SQL = "select min(scope) as region from marts.mart_region_scopes where scope_level = 'province'"
 
 
 def default_scope(con: duckdb.DuckDBPyConnection) -> str:

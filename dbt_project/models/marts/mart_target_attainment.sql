@@ -77,9 +77,10 @@ paired as (
     left join stretch s using (target_id)
     left join attainment st on st.target_id = s.stretch_target_id
     left join binding_of b on b.target_id = a.target_id
-)
+),
 -- the printed sentence of each target and where it sits in a .docx/.pdf: the 指标 page shows them beside
 -- every figure, and looking them up in the plans' 1.4M lines per request cost more than the page itself
+described as (
 select
     p.*,
     -- "≥ 80 % 已达标；力争 100 % 未达到": the binding level and its stretch level side by side
@@ -103,3 +104,23 @@ from paired p
 left join {{ source('raw', 'plan_lines') }} l on l.source = p.source and l.line_no = p.line
 left join {{ ref('int_allocated_target_commitments') }} c
     on p.source = 'allocated' and c.region = p.region and c.kpi = p.kpi and c.year = p.year
+),
+ranked as (
+    -- the order people read statuses in: what is missed first, then at risk, on track, met, no data
+    select *,
+        case status when 'missed' then 0 when 'at_risk' then 1 when 'on_track' then 2 when 'met' then 3
+                    when 'no_data' then 4 else 9 end as status_rank
+    from described
+)
+-- the list order (status_rank, binding before stretch, region, year, KPI, target_id), stored in it: the
+-- dashboard's targets grid reads its first block as a range of list_order instead of sorting a province's
+-- 9,200 targets and writing every one's words per page (≈ 30 ms CPU of the overview at 2,000 documents);
+-- the plans' titles ride along (the grid looked each up in mart_plans: two joins of 7,200 plans per block)
+select r.*,
+    p.plan_title,
+    cp.plan_title as commitment_plan_title,
+    row_number() over (order by r.status_rank, r.stretch, r.region, r.year, r.kpi, r.target_id) as list_order
+from ranked r
+left join {{ ref('mart_plans') }} p on p.plan_id = r.plan_id
+left join {{ ref('mart_plans') }} cp on cp.plan_id = r.commitment_plan_id
+order by list_order
