@@ -283,7 +283,7 @@ def inputs_view(lang: str = "zh") -> View:
     submissions as they landed), whose ranges are the grid's first blocks: only the rows shown are named."""
     return View(f"""select input as kind,
                           case when input = 'plan' then coalesce(document_name, file_name)
-                               else coalesce(nullif({_submission_name('m', lang)}, ''), file_name) end as source,
+                               else {_submission_name('m', lang)} end as source,
                           file_name as source_reference, file_checksum as sha256, status, rows_landed, rows_rejected,
                           landed_at, list_order
                    from marts.mart_input_files m""", {}, ("list_order",), unique=True, position="list_order",
@@ -291,9 +291,10 @@ def inputs_view(lang: str = "zh") -> View:
 
 
 def _submission_name(alias: str, lang: str) -> str:
-    """SQL of a submission file as people name it (formats.submission_name) from mart_input_files."""
+    """SQL of a submission file as people name it (formats.submission_name) from mart_input_files (or a
+    mart carrying its fields), or by its file's name when its rows said nothing."""
     return formats.submission_name_sql(f"{alias}.region", f"{alias}.unit", f"{alias}.period_first",
-                                       f"{alias}.period_last", f"{alias}.kind", lang)
+                                       f"{alias}.period_last", f"{alias}.kind", lang, unnamed=f"{alias}.file_name")
 
 
 # --- overview -------------------------------------------------------------------------------------
@@ -819,14 +820,15 @@ def gx_view(run_id: str, lang: str = "zh") -> View:
                    try_cast(regexp_extract(e ->> 'row_ref', '^(.*)#(\d+)$', 2) as integer) as row_no
             from samples
         ),
-        files as (  -- the submissions named (a province has 28,000 files; a run's results name a few)
-            select file_name, any_value(region) as region, any_value(unit) as unit, any_value(kind) as kind,
-                   min(period_first) as period_first, max(period_last) as period_last
-            from marts.mart_input_files where file_name in (select row_file from refs) group by file_name
+        files as (  -- the submissions named (a province has 28,000 files; a run's results name a few), once each
+            select file_name, {_submission_name('m', lang)} as file_named
+            from (select file_name, any_value(region) as region, any_value(unit) as unit, any_value(kind) as kind,
+                         min(period_first) as period_first, max(period_last) as period_last
+                  from marts.mart_input_files where file_name in (select row_file from refs) group by file_name) m
         ),
         located as (
             select x.*, t.plan_title as task_plan, t.no as task_no, g.plan_title as target_plan, g.line as target_line,
-                   coalesce(nullif({_submission_name('m', lang)}, ''), x.row_file) as file_named, dp.plan_label
+                   coalesce(m.file_named, x.row_file) as file_named, dp.plan_label
             from refs x
             left join marts.mart_task_status t on t.task_id = x.task_id
             left join (select target_id, p.plan_title, line from marts.mart_target_attainment
@@ -887,13 +889,13 @@ def quarantine_view(lang: str = "zh") -> View:
     beside it; the grid's first blocks are ranges of the mart's list_order, named for the rows shown only."""
     shown = {code: header for code, (header, _) in TEMPLATE_HEADER.items() if code not in ("task_id", "task_text")}
     headers = "map {" + ", ".join(f"'{code}': '{header}'" for code, header in shown.items()) + "}"
-    named = f"coalesce(nullif({_submission_name('q', lang)}, ''), q.file_name)"
+    named = _submission_name('q', lang)
     return View(f"""select {formats.source_name_sql(named, 'q.row_number', lang)} as source,
                           q.column_name, q.rule, q.reason_zh, q.reason_en,
                           case when json_valid(q.original) and json_type(q.original::json) = 'OBJECT' then
                               array_to_string(list_filter(list_transform(json_keys(q.original),
-                                  lambda k: case when map_contains({headers}, k) and (q.original::json ->> k) is not null
-                                                 then {headers}[k] || '{": " if lang == "en" else "："}' || (q.original::json ->> k) end),
+                                  -- a map gives null for a key it lacks, as ->> for a field without a value
+                                  lambda k: {headers}[k] || '{": " if lang == "en" else "："}' || (q.original::json ->> k)),
                                   lambda x: x is not null), '{"; " if lang == "en" else "；"}')
                           else q.original end as original,
                           q.quarantined_at,
