@@ -204,7 +204,7 @@ class View:
     # in that order, of every row, is a range of it — a filter DuckDB takes down to the table's scan, so
     # the words of a view are written for the rows shown, not for every row before the cut
     position: str | None = None
-    # a relation holding exactly the view's rows (the mart it reads, no parameters): how many the view has
+    # a relation holding exactly the view's rows (the mart it reads, or a subquery of it without parameters): how many the view has
     # is its count, asked without the view's words (and, for a first block read by position, in the same query)
     rows_of: str | None = None
     # the view's SQL before words were written for people (see worded): the same rows, what a count reads
@@ -276,7 +276,7 @@ def in_regions(where: str, params: dict, regions: frozenset | None) -> tuple[str
 
 def inputs_view(lang: str = "zh") -> View:
     """Every input file the snapshot was built from, with its checksum and how it landed: the manifest's
-    inputs (publish writes them from raw.plan_files and raw.ingested_files, which mart_input_files holds
+    inputs (publish writes them from the run's records of plan files and ingested files, which mart_input_files holds
     whole), read from the snapshot itself — a province's 28,000 files are a query, not a frame built from
     megabytes of JSON. Each named as people name it (a plan file by its notice, a submission by its
     region, unit and periods), the file name beside it; in the mart's list_order (plan files, then
@@ -618,12 +618,15 @@ def snapshot_connection() -> duckdb.DuckDBPyConnection:
     return _snapshot_connection().cursor()
 
 
-def plan_files() -> pd.DataFrame:
-    """The plan files read this run, each named by its notice (the file's name kept as source_reference)."""
-    return _query("""select coalesce(m.document_name, f.source) as source, f.format, f.status, f.reason, f.seconds,
-                            f.source as source_reference, f.checksum
-                     from raw.plan_files f left join marts.mart_input_files m on m.file_checksum = f.checksum
-                     order by f.status <> 'rejected', f.source""")
+def plan_files_view() -> View:
+    """The plan files read this run (mart_input_files holds raw.plan_files whole), each named by its notice
+    (the file's name kept as source_reference), the unreadable first: the grid's first blocks are ranges of
+    the mart's plan_list_order, with the count beside them."""
+    return View("""select coalesce(document_name, file_name) as source, kind as format, status, reason,
+                          read_seconds as seconds, file_name as source_reference, file_checksum as checksum,
+                          plan_list_order
+                   from marts.mart_input_files where input = 'plan'""", {}, ("plan_list_order",), unique=True,
+                position="plan_list_order", rows_of="(select * from marts.mart_input_files where input = 'plan')")
 
 
 # One condition per filter the page sets (values stay parameters). Conditions for unset filters are left
