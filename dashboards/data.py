@@ -808,7 +808,9 @@ def gx_view(run_id: str, lang: str = "zh") -> View:
     a submission row as 阳泉市 市生态环境局 2023年12月 报表 第5行 — each with its unexpected value (a failed
     yes/no check is the row alone), 等 N 项 when GX counted more than it listed."""
     return View(f"""
-        with results as (
+        -- materialized: each is read twice, and DuckDB would otherwise bind and optimize its query once per reader
+        -- (on a province's snapshot most of this query's time went to planning it)
+        with results as materialized (
             select row_number() over () as result_no, * from raw.validation_results where run_id = $run_id
         ),
         samples as (
@@ -816,7 +818,7 @@ def gx_view(run_id: str, lang: str = "zh") -> View:
             from (select result_no, column_name, from_json(sample_unexpected, '["json"]') as items
                   from results where json_valid(sample_unexpected))
         ),
-        refs as (  -- what each named row is, read once
+        refs as materialized (  -- what each named row is, read once
             select result_no, ord, column_name, e, e ->> 'task_id' as task_id, e ->> 'target_id' as target_id,
                    e ->> 'dimension_value' as dimension_value,
                    regexp_extract(e ->> 'row_ref', '^(.*)#(\d+)$', 1) as row_file,
