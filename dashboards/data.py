@@ -204,7 +204,7 @@ class View:
     # in that order, of every row, is a range of it — a filter DuckDB takes down to the table's scan, so
     # the words of a view are written for the rows shown, not for every row before the cut
     position: str | None = None
-    # a relation holding exactly the view's rows (the mart it reads, no parameters): how many the view has
+    # a relation holding exactly the view's rows (the mart it reads, or a subquery of it without parameters): how many the view has
     # is its count, asked without the view's words (and, for a first block read by position, in the same query)
     rows_of: str | None = None
     # the view's SQL before words were written for people (see worded): the same rows, what a count reads
@@ -280,14 +280,14 @@ def in_regions(where: str, params: dict, regions: frozenset | None) -> tuple[str
 
 def inputs_view(lang: str = "zh") -> View:
     """Every input file the snapshot was built from, with its checksum and how it landed: the manifest's
-    inputs (publish writes them from raw.plan_files and raw.ingested_files, which mart_input_files holds
+    inputs (publish writes them from the run's records of plan files and ingested files, which mart_input_files holds
     whole), read from the snapshot itself — a province's 28,000 files are a query, not a frame built from
     megabytes of JSON. Each named as people name it (a plan file by its notice, a submission by its
     region, unit and periods), the file name beside it; in the mart's list_order (plan files, then
     submissions as they landed), whose ranges are the grid's first blocks: only the rows shown are named."""
     return View(f"""select input as kind,
                           case when input = 'plan' then coalesce(document_name, file_name)
-                               else coalesce(nullif({_submission_name('m', lang)}, ''), file_name) end as source,
+                               else {_submission_name('m', lang)} end as source,
                           file_name as source_reference, file_checksum as sha256, status, rows_landed, rows_rejected,
                           landed_at, list_order
                    from marts.mart_input_files m""", {}, ("list_order",), unique=True, position="list_order",
@@ -295,9 +295,10 @@ def inputs_view(lang: str = "zh") -> View:
 
 
 def _submission_name(alias: str, lang: str) -> str:
-    """SQL of a submission file as people name it (formats.submission_name) from mart_input_files."""
+    """SQL of a submission file as people name it (formats.submission_name) from mart_input_files (or a
+    mart carrying its fields), or by its file's name when its rows said nothing."""
     return formats.submission_name_sql(f"{alias}.region", f"{alias}.unit", f"{alias}.period_first",
-                                       f"{alias}.period_last", f"{alias}.kind", lang)
+                                       f"{alias}.period_last", f"{alias}.kind", lang, unnamed=f"{alias}.file_name")
 
 
 # --- overview -------------------------------------------------------------------------------------
@@ -620,12 +621,15 @@ def snapshot_connection() -> duckdb.DuckDBPyConnection:
     return _snapshot_connection().cursor()
 
 
-def plan_files() -> pd.DataFrame:
-    """The plan files read this run, each named by its notice (the file's name kept as source_reference)."""
-    return _query("""select coalesce(m.document_name, f.source) as source, f.format, f.status, f.reason, f.seconds,
-                            f.source as source_reference, f.checksum
-                     from raw.plan_files f left join marts.mart_input_files m on m.file_checksum = f.checksum
-                     order by f.status <> 'rejected', f.source""")
+def plan_files_view() -> View:
+    """The plan files read this run (mart_input_files holds raw.plan_files whole), each named by its notice
+    (the file's name kept as source_reference), the unreadable first: the grid's first blocks are ranges of
+    the mart's plan_list_order, with the count beside them."""
+    return View("""select coalesce(document_name, file_name) as source, kind as format, status, reason,
+                          read_seconds as seconds, file_name as source_reference, file_checksum as checksum,
+                          plan_list_order
+                   from marts.mart_input_files where input = 'plan'""", {}, ("plan_list_order",), unique=True,
+                position="plan_list_order", rows_of="(select * from marts.mart_input_files where input = 'plan')")
 
 
 # One condition per filter the page sets (values stay parameters). Conditions for unset filters are left
@@ -811,7 +815,9 @@ def gx_view(run_id: str, lang: str = "zh") -> View:
     a submission row as 阳泉市 市生态环境局 2023年12月 报表 第5行 — each with its unexpected value (a failed
     yes/no check is the row alone), 等 N 项 when GX counted more than it listed."""
     return View(f"""
-        with results as (
+        -- materialized: each is read twice, and DuckDB would otherwise bind and optimize its query once per reader
+        -- (on a province's snapshot most of this query's time went to planning it)
+        with results as materialized (
             select row_number() over () as result_no, * from raw.validation_results where run_id = $run_id
         ),
         samples as (
@@ -819,21 +825,22 @@ def gx_view(run_id: str, lang: str = "zh") -> View:
             from (select result_no, column_name, from_json(sample_unexpected, '["json"]') as items
                   from results where json_valid(sample_unexpected))
         ),
-        refs as (  -- what each named row is, read once
+        refs as materialized (  -- what each named row is, read once
             select result_no, ord, column_name, e, e ->> 'task_id' as task_id, e ->> 'target_id' as target_id,
                    e ->> 'dimension_value' as dimension_value,
                    regexp_extract(e ->> 'row_ref', '^(.*)#(\d+)$', 1) as row_file,
                    try_cast(regexp_extract(e ->> 'row_ref', '^(.*)#(\d+)$', 2) as integer) as row_no
             from samples
         ),
-        files as (  -- the submissions named (a province has 28,000 files; a run's results name a few)
-            select file_name, any_value(region) as region, any_value(unit) as unit, any_value(kind) as kind,
-                   min(period_first) as period_first, max(period_last) as period_last
-            from marts.mart_input_files where file_name in (select row_file from refs) group by file_name
+        files as (  -- the submissions named (a province has 28,000 files; a run's results name a few), once each
+            select file_name, {_submission_name('m', lang)} as file_named
+            from (select file_name, any_value(region) as region, any_value(unit) as unit, any_value(kind) as kind,
+                         min(period_first) as period_first, max(period_last) as period_last
+                  from marts.mart_input_files where file_name in (select row_file from refs) group by file_name) m
         ),
         located as (
             select x.*, t.plan_title as task_plan, t.no as task_no, g.plan_title as target_plan, g.line as target_line,
-                   coalesce(nullif({_submission_name('m', lang)}, ''), x.row_file) as file_named, dp.plan_label
+                   coalesce(m.file_named, x.row_file) as file_named, dp.plan_label
             from refs x
             left join marts.mart_task_status t on t.task_id = x.task_id
             left join (select target_id, p.plan_title, line from marts.mart_target_attainment
@@ -894,13 +901,13 @@ def quarantine_view(lang: str = "zh") -> View:
     beside it; the grid's first blocks are ranges of the mart's list_order, named for the rows shown only."""
     shown = {code: header for code, (header, _) in TEMPLATE_HEADER.items() if code not in ("task_id", "task_text")}
     headers = "map {" + ", ".join(f"'{code}': '{header}'" for code, header in shown.items()) + "}"
-    named = f"coalesce(nullif({_submission_name('q', lang)}, ''), q.file_name)"
+    named = _submission_name('q', lang)
     return View(f"""select {formats.source_name_sql(named, 'q.row_number', lang)} as source,
                           q.column_name, q.rule, q.reason_zh, q.reason_en,
                           case when json_valid(q.original) and json_type(q.original::json) = 'OBJECT' then
                               array_to_string(list_filter(list_transform(json_keys(q.original),
-                                  lambda k: case when map_contains({headers}, k) and (q.original::json ->> k) is not null
-                                                 then {headers}[k] || '{": " if lang == "en" else "："}' || (q.original::json ->> k) end),
+                                  -- a map gives null for a key it lacks, as ->> for a field without a value
+                                  lambda k: {headers}[k] || '{": " if lang == "en" else "："}' || (q.original::json ->> k)),
                                   lambda x: x is not null), '{"; " if lang == "en" else "；"}')
                           else q.original end as original,
                           q.quarantined_at,

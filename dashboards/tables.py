@@ -182,13 +182,6 @@ def targets_block(query: dict, window: Window) -> tuple[list[dict], int]:
     return [_target_in_words(r, lang) for r in block], total
 
 
-def plan_files_table(query: dict) -> pd.DataFrame:
-    lang = lang_of(query)
-    df = data.plan_files()
-    df["status"] = _labels(df["status"], PLAN_FILE_STATUS, lang)
-    return for_people(df, {"seconds": "number"}, lang)
-
-
 def my_tasks_table(query: dict) -> pd.DataFrame:
     """The logged-in unit's tasks: the unit comes from the session, never from the query."""
     lang, acc = lang_of(query), access.account()
@@ -270,6 +263,7 @@ VIEW_FORMATS: dict[str, tuple[dict, dict]] = {
                                             "expectation": GX_EXPECTATION}),
     "gx_history": ({"validated_at": "moment"}, {}),
     "dbt": ({"failures": "number"}, {"status": DBT_STATUS}),
+    "plan_files": ({"seconds": "number"}, {"status": PLAN_FILE_STATUS}),
     "inputs": ({"rows_landed": "number", "rows_rejected": "number"}, {"kind": INPUT_KIND, "status": INPUT_STATUS}),
     "quarantine": ({"quarantined_at": "moment"}, {"column_name": TEMPLATE_HEADER}),
     "review_queue": ({"period": "month", "received_at": "moment", "evidence_count": "number"},
@@ -305,6 +299,7 @@ QUERIES: dict[str, Callable[[dict], data.View]] = {
     "gx": lambda query: _view_for_people("gx", data.gx_view(_run_id(), lang_of(query)), lang_of(query)),
     "gx_history": lambda query: _view_for_people("gx_history", data.gx_history_view(), lang_of(query)),
     "dbt": lambda query: _view_for_people("dbt", data.dbt_view(_run_id()), lang_of(query)),
+    "plan_files": lambda query: _view_for_people("plan_files", data.plan_files_view(), lang_of(query)),
     "inputs": lambda query: _view_for_people("inputs", data.inputs_view(lang_of(query)), lang_of(query)),
     "quarantine": lambda query: _view_for_people("quarantine", data.quarantine_view(lang_of(query)), lang_of(query)),
     # /review (issue 26): the reports awaiting review or returned, and the 督办
@@ -321,7 +316,6 @@ TABLES: dict[str, Callable[[dict], pd.DataFrame]] = {
     "overdue": overdue_table,
     "targets": targets_table,
     **{name: _view_table(name) for name in QUERIES},
-    "plan_files": plan_files_table,
     "my_tasks": my_tasks_table,
     "my_uploads": my_uploads_table,
     "audit_log": audit_log_table,

@@ -33,6 +33,9 @@ SUITES = (
         join raw.plans p using (plan_id)
         left join raw.task_units u using (task_id)
         group by all
+        -- GX lists the first failing rows in the frame's order, and a group by has none: by task, the sample is
+        -- the same tasks on every run
+        order by t.task_id
         """, row_id="task_id"),
     SuiteTarget(
         "parsed_targets", ("raw", "targets"),

@@ -1,6 +1,6 @@
 """The dashboard reads marts only (issue 23; dbt exposure plankpi_dashboard): no query in dashboards/ names a
 staging.* or intermediate.* table, and the only raw.* tables it names are the run's own audit records — what was read,
-landed, refused and validated, kept as the run wrote them (validation and dbt results are written after
+landed and validated, kept as the run wrote them (validation and dbt results are written after
 dbt has run, so no model could hold them)."""
 import re
 from pathlib import Path
@@ -9,7 +9,8 @@ import yaml
 
 from pipelines.config import DBT_PROJECT_DIR, REPO_ROOT
 
-RUN_RECORDS = {"plan_files", "ingested_files", "quarantine", "validation_results", "dbt_results"}
+# raw.plan_files and raw.quarantine are read through mart_input_files and mart_quarantine, which hold them
+RUN_RECORDS = {"ingested_files", "validation_results", "dbt_results"}
 TABLE = re.compile(r"\b(?:from|join)\s+(raw|staging|intermediate|marts)\.(\w+)", re.IGNORECASE)
 
 
