@@ -186,12 +186,10 @@ def submission_name_sql(region: str, unit: str, first: str, last: str, kind: str
 
 
 def number_sql(expr: str, lang: str = "zh") -> str:
-    """number() in SQL: thousands separators; whole numbers without decimals, others with the decimals they
-    have to four places, at most two (0.0999 is 0.10 as in number(), not 0.1)."""
-    decimals = f"least(2, length(split_part(rtrim(printf('%.4f', {expr}::double), '0'), '.', 2)))"
+    """number() in SQL: thousands separators; whole numbers without decimals, others with at most two."""
     return (f"case when {expr} is null then '{DASH}' when {expr} = trunc({expr}) "
             f"then format('{{:,}}', {expr}::bigint) "
-            f"else format('{{:,.' || {decimals} || 'f}}', {expr}::double) end")
+            f"else rtrim(rtrim(format('{{:,.2f}}', {expr}::double), '0'), '.') end")
 
 
 def moment_sql(expr: str, lang: str) -> str:
