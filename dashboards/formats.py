@@ -157,13 +157,14 @@ def month_sql(expr: str, lang: str) -> str:
             f"else {expr} end, '')")
 
 
-# The name SQL below writes each argument once: DuckDB plans a page's query on every request, and planning
-# grows with the expression — a name written twice inside another written twice (a file's name in a row's
-# source) was 20 ms of planning per query on /quality. (plan || '') is plan; null || '' stays null.
+# A source's and a submission's name SQL write their name argument once: DuckDB plans a page's query on every
+# request, and planning grows with the expression — a name written twice inside another written twice (a
+# file's name in a refused row's source) was 20 ms of planning per query on /quality. (plan || '') is plan;
+# null || '' stays null. A task's name takes columns only: left as it was.
 
 def task_name_sql(plan: str, no: str, lang: str) -> str:
     word = ("' item ' || ", "") if lang == "en" else ("' 第' || ", " || '条'")
-    return f"{plan} || coalesce({word[0]}nullif({no}::varchar, ''){word[1]}, '')"
+    return f"case when {no} is null or {no}::varchar = '' then {plan} else {plan} || {word[0]}{no}::varchar{word[1]} end"
 
 
 def source_name_sql(plan: str, line: str, lang: str) -> str:
@@ -186,12 +187,10 @@ def submission_name_sql(region: str, unit: str, first: str, last: str, kind: str
 
 
 def number_sql(expr: str, lang: str = "zh") -> str:
-    """number() in SQL: thousands separators; whole numbers without decimals, others with the decimals they
-    have to four places, at most two (0.0999 is 0.10 as in number(), not 0.1)."""
-    decimals = f"least(2, length(split_part(rtrim(printf('%.4f', {expr}::double), '0'), '.', 2)))"
+    """number() in SQL: thousands separators; whole numbers without decimals, others with at most two."""
     return (f"case when {expr} is null then '{DASH}' when {expr} = trunc({expr}) "
             f"then format('{{:,}}', {expr}::bigint) "
-            f"else format('{{:,.' || {decimals} || 'f}}', {expr}::double) end")
+            f"else rtrim(rtrim(format('{{:,.2f}}', {expr}::double), '0'), '.') end")
 
 
 def moment_sql(expr: str, lang: str) -> str:

@@ -189,7 +189,7 @@ def test_the_targets_grid_is_cut_by_duckdb_and_worded_for_its_rows(auditor, worl
     assert all(r["status"] == STATUS[r["status_code"]][0] and r["target"] for r in rows["rowData"])
 
 
-@pytest.mark.parametrize("table", ["units", "inputs", "quarantine", "review_queue", "escalations"])
+@pytest.mark.parametrize("table", ["units", "inputs", "quarantine", "plan_files", "review_queue", "escalations"])
 def test_a_block_read_by_position_is_the_block_the_sorted_view_gives(auditor, world, table):
     """Lists read from a mart by its list_order (a range of it, and the mart's count: data.View.position,
     rows_of) give the rows, in the same order, and the count that sorting and cutting the whole view gives
