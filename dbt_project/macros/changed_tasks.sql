@@ -4,11 +4,12 @@
 
    changed_tasks_filter(column, keyword): when the model is built incrementally, `<keyword> <column> in
    (the changed tasks)` (keyword 'and' after a where clause, 'where' where there is none); nothing
-   otherwise. The ref is taken outside the condition so that dbt records the dependency at parse time
-   (is_incremental() is false then). #}
+   otherwise. The ref is also taken at parse time (execute is false, so is is_incremental()) so that dbt
+   records the dependency; at run time only when the filter is written (a unit test of the model, built
+   as a full build, then needs no fixture for int_changed_tasks). #}
 {% macro changed_tasks_filter(column, keyword='and') -%}
-    {%- set changed = ref('int_changed_tasks') -%}
-    {%- if is_incremental() %} {{ keyword }} {{ column }} in (select task_id from {{ changed }}) {% endif -%}
+    {%- if not execute -%}{%- do ref('int_changed_tasks') -%}{%- endif -%}
+    {%- if is_incremental() %} {{ keyword }} {{ column }} in (select task_id from {{ ref('int_changed_tasks') }}) {% endif -%}
 {%- endmacro %}
 
 {# pre_hook of a task-keyed incremental model: delete every row of the changed tasks before the new rows

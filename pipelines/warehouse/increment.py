@@ -13,8 +13,9 @@ from pathlib import Path
 
 from .schema import connect
 
-# dbt statuses of a build that left every model consistent (a test's warn does not stop its children)
-_WHOLE = ("success", "pass", "warn")
+# dbt statuses of a build that left every model consistent (a test's warn does not stop its children; an
+# exposure is a no-op)
+_WHOLE = ("success", "pass", "warn", "no-op")
 
 
 def incremental_refusal(build_db: Path, as_of: str) -> str | None:

@@ -23,7 +23,7 @@ def _warehouse(path, as_of: date | None, statuses: list[str] | None):
 
 
 def test_a_whole_build_for_the_same_as_of_date_may_be_incremental(tmp_path):
-    db = _warehouse(tmp_path / "b.duckdb", date(2024, 6, 30), ["success", "pass", "warn"])
+    db = _warehouse(tmp_path / "b.duckdb", date(2024, 6, 30), ["success", "pass", "warn", "no-op"])
     assert incremental_refusal(db, "2024-06-30") is None
 
 
