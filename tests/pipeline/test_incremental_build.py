@@ -89,9 +89,10 @@ def _was_incremental(paths) -> bool:
 
 
 def _filtered(paths, models) -> None:
-    """Every incremental model's SQL as this run executed it read only the changed tasks."""
+    """Every incremental model's SELECT as this run compiled it (is_incremental() true) read only the changed
+    tasks. (target/run holds the delete+insert statement around it, which names only the temporary table.)"""
     for name in models:
-        [sql] = list((paths.dbt_target / "run").rglob(f"{name}.sql"))
+        [sql] = list((paths.dbt_target / "compiled").rglob(f"{name}.sql"))
         assert "int_changed_tasks" in sql.read_text(encoding="utf-8"), f"{name} was not filtered"
 
 
@@ -154,14 +155,17 @@ def test_the_submissions_job_recomputes_the_changed_tasks_only_and_equals_a_full
 
     # run 1: two units' files; the first arrived before review was required (it completes a task), the
     # second after (its 已完成 awaits review)
-    _filled_template(paths, tmp_path, region, unit, [completes], datetime(2024, 5, 25, 9, 0))
-    _filled_template(paths, tmp_path, region2, unit2, [awaits], datetime(2024, 6, 3, 9, 30))
+    files = [_filled_template(paths, tmp_path, region, unit, [completes], datetime(2024, 5, 25, 9, 0)),
+             _filled_template(paths, tmp_path, region2, unit2, [awaits], datetime(2024, 6, 3, 9, 30))]
     _run(paths, "submissions_job")
     assert _was_incremental(paths)
     _filtered(paths, models)
     changed = _changed_tasks(paths)
     assert {completes, awaits} <= changed and sentinel not in changed
-    assert changed <= set(tasks) | set(tasks2)  # only the tasks of the two files' rows
+    with duckdb.connect(str(paths.build_db), read_only=True) as con:  # exactly the tasks of the two files' rows
+        in_files = {t for (t,) in con.execute("select distinct task_id from staging.stg_progress_reports "
+                                              "where file_name in (select unnest(?))", [files]).fetchall()}
+    assert changed == in_files
     with duckdb.connect(str(paths.build_db), read_only=True) as con:
         status = dict(con.execute("select task_id, status_class from intermediate.int_task_status "
                                   "where task_id in (?, ?)", [completes, awaits]).fetchall())
