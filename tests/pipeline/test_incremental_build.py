@@ -16,15 +16,12 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from openpyxl import load_workbook
 
 from pipelines.config import DBT_PROJECT_DIR, REPO_ROOT
-from pipelines.submissions.ingest import mark_received
-from pipelines.submissions.templates import GUIDE_ROWS
 from pipelines.supervision import store_for
 from pipelines.warehouse.increment import incremental_refusal
 from tests.conftest import AS_OF, world_after_a_good_run
-from tests.pipeline.test_supervision import _resave_with_libreoffice, _run
+from tests.pipeline.test_supervision import _filled_template, _run
 
 pytestmark = pytest.mark.pipeline
 
@@ -94,34 +91,6 @@ def _filtered(paths, models) -> None:
     for name in models:
         [sql] = list((paths.dbt_target / "compiled").rglob(f"{name}.sql"))
         assert "int_changed_tasks" in sql.read_text(encoding="utf-8"), f"{name} was not filtered"
-
-
-def _filled_template(paths, tmp_path, region, unit, done_tasks, received: datetime) -> str:
-    """The unit's May 2024 template, done_tasks reported 已完成 (a real date cell), the rest 推进中, re-saved
-    by LibreOffice and dropped into the inbox as having arrived at `received`."""
-    from pipelines.steps import write_templates
-    name = f"进展填报_{region}_{unit}_2024-05.xlsx"
-    template = next(p for p in write_templates(paths, "2024-05") if p.name == name)
-    wb = load_workbook(template)
-    ws = wb["进展填报"]
-    col = {c.value: c.column for c in ws[GUIDE_ROWS + 1]}
-    seen = set()
-    for r in range(GUIDE_ROWS + 2, ws.max_row + 1):
-        task = ws.cell(r, col["任务编号"]).value
-        done = task in done_tasks
-        seen.add(task)
-        ws.cell(r, col["进展状态"]).value = "已完成" if done else "推进中"
-        ws.cell(r, col["完成进度(%)"]).value = 100 if done else 60
-        ws.cell(r, col["完成日期"]).value = datetime(2024, 5, 20) if done else None
-        ws.cell(r, col["进展情况"]).value = "已完成验收" if done else "按计划推进"
-    assert set(done_tasks) <= seen
-    folder = tmp_path / f"filled-{unit}"
-    folder.mkdir()
-    wb.save(folder / name)
-    resaved = _resave_with_libreoffice(folder / name, folder / "calc")
-    shutil.copy(resaved, paths.inbox / name)
-    mark_received(paths.inbox / name, received)
-    return name
 
 
 def test_the_submissions_job_recomputes_the_changed_tasks_only_and_equals_a_full_rebuild(world, tmp_path):

@@ -50,6 +50,34 @@ def _resave_with_libreoffice(src, out_dir):
     return out_dir / src.name
 
 
+def _filled_template(paths, tmp_path, region, unit, done_tasks, received: datetime) -> str:
+    """The unit's May 2024 template, done_tasks reported 已完成 (a real date cell), the rest 推进中, re-saved
+    by LibreOffice and dropped into the inbox as having arrived at `received`; returns the file's name."""
+    from pipelines.steps import write_templates
+    name = f"进展填报_{region}_{unit}_2024-05.xlsx"
+    template = next(p for p in write_templates(paths, "2024-05") if p.name == name)
+    wb = load_workbook(template)
+    ws = wb["进展填报"]
+    col = {c.value: c.column for c in ws[GUIDE_ROWS + 1]}
+    seen = set()
+    for r in range(GUIDE_ROWS + 2, ws.max_row + 1):
+        task = ws.cell(r, col["任务编号"]).value
+        done = task in done_tasks
+        seen.add(task)
+        ws.cell(r, col["进展状态"]).value = "已完成" if done else "推进中"
+        ws.cell(r, col["完成进度(%)"]).value = 100 if done else 60
+        ws.cell(r, col["完成日期"]).value = datetime(2024, 5, 20) if done else None
+        ws.cell(r, col["进展情况"]).value = "已完成验收" if done else "按计划推进"
+    assert set(done_tasks) <= seen
+    folder = tmp_path / f"filled-{unit}"
+    folder.mkdir()
+    wb.save(folder / name)
+    resaved = _resave_with_libreoffice(folder / name, folder / "calc")
+    shutil.copy(resaved, paths.inbox / name)
+    mark_received(paths.inbox / name, received)
+    return name
+
+
 def _pdf(tmp_path):
     src = tmp_path / "验收意见.txt"
     src.write_text("污水处理厂提标改造工程已于2024年5月20日通过竣工验收。\n", encoding="utf-8")
@@ -77,27 +105,9 @@ def test_review_decisions_reach_the_marts_on_the_sensors_run(world, tmp_path, mo
         "select task_id from marts.mart_task_status where lead_units_total = 1 and not is_completed "
         "and not is_ongoing and lead_unit = ? and region = ?", [unit, region]).fetchall()}
     before.close()
-    from pipelines.steps import write_templates
-    template = next(p for p in write_templates(paths, "2024-05") if p.name == f"进展填报_{region}_{unit}_2024-05.xlsx")
-    wb = load_workbook(template)
-    ws = wb["进展填报"]
-    col = {c.value: c.column for c in ws[GUIDE_ROWS + 1]}
-    reported = []
-    for r in range(GUIDE_ROWS + 2, ws.max_row + 1):
-        task = ws.cell(r, col["任务编号"]).value
-        done = task in open_tasks and len(reported) < 2
-        ws.cell(r, col["进展状态"]).value = "已完成" if done else "推进中"
-        ws.cell(r, col["完成进度(%)"]).value = 100 if done else 60
-        ws.cell(r, col["完成日期"]).value = datetime(2024, 5, 20) if done else None
-        ws.cell(r, col["进展情况"]).value = "已完成验收" if done else "按计划推进"
-        if done:
-            reported.append(task)
+    reported = sorted(open_tasks)[:2]
     assert len(reported) == 2
-    filled = tmp_path / template.name
-    wb.save(filled)
-    resaved = _resave_with_libreoffice(filled, tmp_path / "calc")
-    shutil.copy(resaved, paths.inbox / template.name)
-    mark_received(paths.inbox / template.name, datetime(2024, 6, 3, 9, 30))
+    _filled_template(paths, tmp_path, region, unit, reported, datetime(2024, 6, 3, 9, 30))
     store = store_for(paths.root)
     store.add_evidence(_pdf(tmp_path), "验收意见.pdf", task_id=reported[0], period="2024-05", unit=unit,
                        region=region, uploader="unit_demo")

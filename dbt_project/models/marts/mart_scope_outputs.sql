@@ -10,9 +10,7 @@ with outputs as (
     from {{ ref('mart_task_outputs') }}
 ),
 scoped as (
-    select '*' as scope, o.* from outputs o
-    union all
-    select sc.scope, o.* from outputs o join {{ ref('int_region_scopes') }} sc using (region)
+    {{ by_reader_scope('outputs') }}
 )
 select
     scope,

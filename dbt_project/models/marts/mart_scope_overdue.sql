@@ -10,9 +10,7 @@ with overdue as (
     from {{ ref('mart_overdue_tasks') }}
 ),
 scoped as (
-    select '*' as scope, o.* from overdue o
-    union all
-    select sc.scope, o.* from overdue o join {{ ref('int_region_scopes') }} sc using (region)
+    {{ by_reader_scope('overdue') }}
 )
 select
     scope,

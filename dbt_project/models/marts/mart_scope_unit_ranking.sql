@@ -11,9 +11,7 @@ with units as (
     where lead_on_time_rate is not null
 ),
 scoped as (
-    select '*' as scope, u.* from units u
-    union all
-    select sc.scope, u.* from units u join {{ ref('int_region_scopes') }} sc using (region)
+    {{ by_reader_scope('units') }}
 )
 select
     scope,
