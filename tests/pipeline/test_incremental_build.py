@@ -17,11 +17,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from pipelines.config import DBT_PROJECT_DIR, REPO_ROOT
+from pipelines.config import DBT_PROJECT_DIR
 from pipelines.supervision import store_for
 from pipelines.warehouse.increment import incremental_refusal
 from tests.conftest import AS_OF, world_after_a_good_run
-from tests.pipeline.test_supervision import _filled_template, _run
+from tests.pipeline.test_supervision import _filled_template, _run, review_required_from
 
 pytestmark = pytest.mark.pipeline
 
@@ -97,11 +97,7 @@ def test_the_submissions_job_recomputes_the_changed_tasks_only_and_equals_a_full
     paths, _ = world_after_a_good_run(world, tmp_path / "data")
     # review required from 2024-06-01: a 已完成 that arrived before completes its task at once, one that
     # arrived after awaits the supervisor's decision
-    reference = paths.root / "reference"
-    shutil.copytree(REPO_ROOT / "data" / "reference", reference)
-    policy = (reference / "review_policy.csv").read_text(encoding="utf-8")
-    (reference / "review_policy.csv").write_text(policy.replace("review_required_from,2024-07-01",
-                                                                "review_required_from,2024-06-01"), encoding="utf-8")
+    review_required_from(paths, "2024-06-01")
     _run(paths, "publish_job")  # a full build that reads the world's review policy
     assert not _was_incremental(paths)
     models = _incremental_models()

@@ -78,6 +78,15 @@ def _filled_template(paths, tmp_path, region, unit, done_tasks, received: dateti
     return name
 
 
+def review_required_from(paths, day: str) -> None:
+    """The world's own reference tables, with review_policy.csv requiring review from `day`."""
+    reference = paths.root / "reference"
+    shutil.copytree(REPO_ROOT / "data" / "reference", reference)
+    policy = (reference / "review_policy.csv").read_text(encoding="utf-8")
+    (reference / "review_policy.csv").write_text(policy.replace("review_required_from,2024-07-01",
+                                                                f"review_required_from,{day}"), encoding="utf-8")
+
+
 def _pdf(tmp_path):
     src = tmp_path / "验收意见.txt"
     src.write_text("污水处理厂提标改造工程已于2024年5月20日通过竣工验收。\n", encoding="utf-8")
@@ -90,11 +99,7 @@ def _pdf(tmp_path):
 def test_review_decisions_reach_the_marts_on_the_sensors_run(world, tmp_path, monkeypatch):
     paths, _ = world_after_a_good_run(world, tmp_path / "data")
     # review from 2024-03-01: after the sample's last report (2024-02-12), before this world's new one
-    reference = paths.root / "reference"
-    shutil.copytree(REPO_ROOT / "data" / "reference", reference)
-    policy = (reference / "review_policy.csv").read_text(encoding="utf-8")
-    (reference / "review_policy.csv").write_text(policy.replace("review_required_from,2024-07-01",
-                                                                "review_required_from,2024-03-01"), encoding="utf-8")
+    review_required_from(paths, "2024-03-01")
     before = _snapshot(paths)
     completed_before = before.execute("select tasks_completed from marts.mart_headline").fetchone()[0]
     # a unit that alone leads open tasks: its May 2024 template, two of them reported 已完成 (a real date cell)
