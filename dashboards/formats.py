@@ -31,12 +31,8 @@ def number(x) -> str:
     if missing(x):
         return DASH
     value = float(x)
-    return f"{int(value):,}" if value == int(value) else f"{value:,.{_decimals(value)}f}"
-
-
-def _decimals(value: float) -> int:
-    text = f"{value:.4f}".rstrip("0")
-    return min(2, len(text.split(".")[1])) if "." in text else 0
+    # two decimals at most, the zeros rounding leaves dropped (0.0999 is 0.1, as number_sql writes it)
+    return f"{int(value):,}" if value == int(value) else f"{value:,.2f}".rstrip("0").rstrip(".")
 
 
 def signed_points(x) -> str:

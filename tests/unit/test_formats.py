@@ -43,7 +43,7 @@ def test_percent_sql_is_percent(con, value):
     assert got == formats.percent(value)
 
 
-@pytest.mark.parametrize("value", [0, 7, 141600, 1234567, 35.25, 0.333333, None])
+@pytest.mark.parametrize("value", [0, 7, 141600, 1234567, 35.25, 0.333333, 0.0999, 1.999, 1234.5, -2.004, None])
 def test_number_sql_is_number(con, value):
     (got,) = con.execute(f"select {formats.number_sql('$v::double')}", {"v": value}).fetchone()
     assert got == formats.number(value)
