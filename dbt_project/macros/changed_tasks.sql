@@ -1,6 +1,9 @@
 {# The incremental run of the inbox's submissions_job (pipelines/defs/dbt.py decides when a run is one):
    a task-keyed model recomputes only the tasks whose inputs this run changed (int_changed_tasks) and
    replaces their rows (delete+insert by task_id); every other run rebuilds it whole (--full-refresh).
+   Only when the caller says so (var changed_tasks_only, set by pipelines/defs/dbt.py after its guard): a
+   plain `dbt run` — say with another as_of, as an operator or a test does — recomputes every task of an
+   incremental model (its pre_hook empties it first), never keeps rows computed for another date.
 
    changed_tasks_filter(column, keyword): when the model is built incrementally, `<keyword> <column> in
    (the changed tasks)` (keyword 'and' after a where clause, 'where' where there is none); nothing
@@ -9,14 +12,26 @@
    as a full build, then needs no fixture for int_changed_tasks). #}
 {% macro changed_tasks_filter(column, keyword='and') -%}
     {%- if not execute -%}{%- do ref('int_changed_tasks') -%}{%- endif -%}
-    {%- if is_incremental() %} {{ keyword }} {{ column }} in (select task_id from {{ ref('int_changed_tasks') }}) {% endif -%}
+    {%- if is_incremental() and var('changed_tasks_only', false) %} {{ keyword }} {{ column }} in (select task_id from {{ ref('int_changed_tasks') }}) {% endif -%}
 {%- endmacro %}
 
 {# pre_hook of a task-keyed incremental model: delete every row of the changed tasks before the new rows
    go in. delete+insert deletes only the keys its new rows carry, so a task whose rows all vanish (an
    obligation no longer expected once a report completes the task) would keep stale ones without it. #}
 {% macro delete_changed_tasks() -%}
-    {%- if is_incremental() -%}
+    {%- if is_incremental() and var('changed_tasks_only', false) -%}
     delete from {{ this }} where task_id in (select task_id from {{ ref('int_changed_tasks') }})
+    {%- elif is_incremental() -%}
+    delete from {{ this }}
+    {%- endif -%}
+{%- endmacro %}
+
+{# pre_hook of a report-keyed incremental model (its rows never vanish while the as-of date stays, so the
+   submissions_job's delete+insert by report_key suffices) and of the supervision records' staging (appended,
+   but only those made by as_of): any other incremental run — a plain `dbt run` with another as_of — empties
+   it first, so rows that date does not know yet cannot stay. #}
+{% macro empty_unless_changed_tasks_only() -%}
+    {%- if is_incremental() and not var('changed_tasks_only', false) -%}
+    delete from {{ this }}
     {%- endif -%}
 {%- endmacro %}

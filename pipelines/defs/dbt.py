@@ -55,8 +55,11 @@ def plankpi_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, p
     if refusal:
         context.log.info(refusal)
         args.append("--full-refresh")
-    if plankpi.as_of:
-        args += ["--vars", json.dumps({"as_of": plankpi.as_of})]
+    variables = {"as_of": plankpi.as_of} if plankpi.as_of else {}
+    if not refusal:
+        variables["changed_tasks_only"] = True  # macros/changed_tasks.sql: recompute the changed tasks only
+    if variables:
+        args += ["--vars", json.dumps(variables)]
     invocation = dbt.cli(args, context=context, raise_on_error=False, target_path=plankpi.paths.dbt_target)
     yield from invocation.stream()
     # Results go into the warehouse (after dbt has let go of the file) so the snapshot shows them.

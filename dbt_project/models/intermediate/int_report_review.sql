@@ -6,7 +6,8 @@
 -- sorts after the arrival by (on_day, version). So the state is the latest decision when there is one,
 -- else the arrival's: the aggregates run over the decision rows only, and the arrival rows are joined to
 -- them — not a struct arg_max over one group per report row (3M groups at province scale).
-{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='report_key') }}  -- the submissions_job recomputes the report rows of the changed tasks only (macros/changed_tasks.sql)
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='report_key',
+          pre_hook="{{ empty_unless_changed_tasks_only() }}") }}  -- the submissions_job recomputes the report rows of the changed tasks only (macros/changed_tasks.sql)
 with ev as (select * from {{ ref('int_report_review_events') }}),
 decisions as (
     select

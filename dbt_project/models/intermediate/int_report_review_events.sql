@@ -6,7 +6,8 @@
 -- on it (the day's last decision wins): approved or returned. Decisions on a report that needs no review
 -- change nothing. A decision is known from its day; one made after as_of is not read at all
 -- (stg_review_events keeps the decisions made by as_of).
-{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='report_key') }}  -- the submissions_job recomputes the report rows of the changed tasks only (macros/changed_tasks.sql)
+{{ config(materialized='incremental', incremental_strategy='delete+insert', unique_key='report_key',
+          pre_hook="{{ empty_unless_changed_tasks_only() }}") }}  -- the submissions_job recomputes the report rows of the changed tasks only (macros/changed_tasks.sql)
 with policy as (select review_required_from from {{ ref('stg_review_policy') }}),
 reports as (
     select

@@ -6,7 +6,8 @@
 -- Incremental (as stg_progress_reports): the store is append-only (its triggers refuse update and delete)
 -- and numbers every record (seq), so the inbox's submissions_job appends the records it has not seen, by
 -- seq, and int_changed_tasks finds them by the invocation that appended them; every other run rebuilds it.
-{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='append_new_columns') }}
+{{ config(materialized='incremental', incremental_strategy='append', on_schema_change='append_new_columns',
+          pre_hook="{{ empty_unless_changed_tasks_only() }}") }}  -- by as_of: a plain run for another date starts empty
 select seq, "at" as decided_at, actor, task_id, unit, period, report_key, decision, reason,
        '{{ invocation_id }}' as dbt_invocation_id  -- which dbt invocation appended the row (int_changed_tasks)
 from {{ source('raw', 'review_events') }}
