@@ -17,12 +17,13 @@
 
 {# pre_hook of a task-keyed incremental model: delete every row of the changed tasks before the new rows
    go in. delete+insert deletes only the keys its new rows carry, so a task whose rows all vanish (an
-   obligation no longer expected once a report completes the task) would keep stale ones without it. #}
+   obligation no longer expected once a report completes the task) would keep stale ones without it. Any
+   other incremental run starts empty (the one rule, empty_unless_changed_tasks_only). #}
 {% macro delete_changed_tasks() -%}
     {%- if is_incremental() and var('changed_tasks_only', false) -%}
     delete from {{ this }} where task_id in (select task_id from {{ ref('int_changed_tasks') }})
-    {%- elif is_incremental() -%}
-    delete from {{ this }}
+    {%- else -%}
+    {{ empty_unless_changed_tasks_only() }}
     {%- endif -%}
 {%- endmacro %}
 
