@@ -1,7 +1,8 @@
 {# The incremental run of the inbox's submissions_job (pipelines/defs/dbt.py decides when a run is one):
    a task-keyed model recomputes only the tasks whose inputs this run changed (int_changed_tasks) and
    replaces their rows (delete+insert by task_id); every other run rebuilds it whole (--full-refresh).
-   Only when the caller says so (var changed_tasks_only, set by pipelines/defs/dbt.py after its guard): a
+   Only when the caller says so (changed_tasks_only(): PLANKPI_CHANGED_TASKS_ONLY=1, set by pipelines/defs/dbt.py
+   after its guard, or var changed_tasks_only): a
    plain `dbt run` — say with another as_of, as an operator or a test does — recomputes every task of an
    incremental model (its pre_hook empties it first), never keeps rows computed for another date.
 
@@ -12,7 +13,7 @@
    as a full build, then needs no fixture for int_changed_tasks). #}
 {% macro changed_tasks_filter(column, keyword='and') -%}
     {%- if not execute -%}{%- do ref('int_changed_tasks') -%}{%- endif -%}
-    {%- if is_incremental() and var('changed_tasks_only', false) %} {{ keyword }} {{ column }} in (select task_id from {{ ref('int_changed_tasks') }}) {% endif -%}
+    {%- if is_incremental() and changed_tasks_only() %} {{ keyword }} {{ column }} in (select task_id from {{ ref('int_changed_tasks') }}) {% endif -%}
 {%- endmacro %}
 
 {# pre_hook of a task-keyed incremental model: delete every row of the changed tasks before the new rows
@@ -20,7 +21,7 @@
    obligation no longer expected once a report completes the task) would keep stale ones without it. Any
    other incremental run starts empty (the one rule, empty_unless_changed_tasks_only). #}
 {% macro delete_changed_tasks() -%}
-    {%- if is_incremental() and var('changed_tasks_only', false) -%}
+    {%- if is_incremental() and changed_tasks_only() -%}
     delete from {{ this }} where task_id in (select task_id from {{ ref('int_changed_tasks') }})
     {%- else -%}
     {{ empty_unless_changed_tasks_only() }}
@@ -32,7 +33,13 @@
    but only those made by as_of): any other incremental run — a plain `dbt run` with another as_of — empties
    it first, so rows that date does not know yet cannot stay. #}
 {% macro empty_unless_changed_tasks_only() -%}
-    {%- if is_incremental() and not var('changed_tasks_only', false) -%}
+    {%- if is_incremental() and not changed_tasks_only() -%}
     delete from {{ this }}
     {%- endif -%}
+{%- endmacro %}
+
+{# Whether this run recomputes the changed tasks only. Read from the environment when dbt executes (as as_of()
+   is, and for the same reason: a --var would make every pipeline run re-parse the project). #}
+{% macro changed_tasks_only() -%}
+    {{- return(var('changed_tasks_only', false) or (execute and env_var('PLANKPI_CHANGED_TASKS_ONLY', '') == '1')) -}}
 {%- endmacro %}
