@@ -72,12 +72,13 @@ rule_events as (
     from holds h
     anti join holds b on b.task_id = h.task_id and b.month_no = h.month_no - 1
     union all
-    -- close: the first month end after a run of them at which the rule no longer holds
+    -- close: the month end after the last of a run of them, when the history has it (not past as_of)
     select
         n.task_id, n.month_end, 'rule', 0::bigint, 'close', '不再符合督办条件（已完成或进度恢复）', 'rule'
-    from holds h
-    join m n on n.task_id = h.task_id and n.month_no = h.month_no + 1
-    anti join holds a on a.task_id = n.task_id and a.month_no = n.month_no
+    from (select h.task_id, h.month_no
+          from holds h
+          anti join holds a on a.task_id = h.task_id and a.month_no = h.month_no + 1) last_held
+    join m n on n.task_id = last_held.task_id and n.month_no = last_held.month_no + 1
 ),
 manual_events as (
     select task_id, event_at::date as on_day, 'manual' as origin, seq, action, note, actor
