@@ -4,9 +4,17 @@
 -- listed when its review state (int_report_review) is pending_review or returned. A returned row leaves
 -- the queue when the unit's resubmission (a later row) arrives; an approved one when it is approved.
 -- evidence_count: files the unit attached to the task (any period), from the supervision store.
-with latest as (
+with candidates as (  -- the task × unit pairs with a row awaiting review or returned: the latest row of any other
+                     -- pair cannot be listed, so the ranking below reads these pairs' rows only (it ranked every
+                     -- report row, 3M at province scale, to list the few under review)
+    select distinct task_id, unit
+    from {{ ref('int_report_review') }}
+    where review_state in ('pending_review', 'returned')
+),
+latest as (
     select r.*
     from {{ ref('stg_progress_reports') }} r
+    semi join candidates c on c.task_id = r.task_id and c.unit is not distinct from r.unit
     join {{ ref('int_report_review') }} v using (report_key)  -- only rows known by as_of
     qualify row_number() over (
         partition by r.task_id, r.unit
