@@ -1,10 +1,10 @@
 {# The incremental run of the inbox's submissions_job (pipelines/defs/dbt.py decides when a run is one):
    a task-keyed model recomputes only the tasks whose inputs this run changed (int_changed_tasks) and
    replaces their rows (delete+insert by task_id); every other run rebuilds it whole (--full-refresh).
-   Only when the caller says so (changed_tasks_only(): PLANKPI_CHANGED_TASKS_ONLY=1, set by pipelines/defs/dbt.py
-   after its guard, or var changed_tasks_only): a
-   plain `dbt run` — say with another as_of, as an operator or a test does — recomputes every task of an
-   incremental model (its pre_hook empties it first), never keeps rows computed for another date.
+   Only when the caller says so (changed_tasks_only(): PLANKPI_CHANGED_TASKS_ONLY=1, set by
+   pipelines/defs/dbt.py after its guard, or var changed_tasks_only). A plain `dbt run` — say with another
+   as_of, as an operator or a test does — recomputes every task of an incremental model (its pre_hook
+   empties it first), never keeps rows computed for another date.
 
    changed_tasks_filter(column, keyword): when the model is built incrementally, `<keyword> <column> in
    (the changed tasks)` (keyword 'and' after a where clause, 'where' where there is none); nothing
